@@ -1,0 +1,73 @@
+# make run: set up everything and serve on http://127.0.0.1:8000 (embedded SQLite).
+# make test: set up everything and run lint and the whole suite, browser tests included.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
+CATALOG := translations/fr/LC_MESSAGES/messages.po
+COMPILED := translations/fr/LC_MESSAGES/messages.mo
+
+.PHONY: run test lint pytest bench translations compile-translations migrate chromium clean
+
+run: $(VENV)/.runtime $(COMPILED) migrate
+	@echo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)."
+	@echo "Create a first staff account in another terminal:"
+	@echo "  $(FLASK) staff create --email you@example.org --role admin"
+	@echo
+	$(BIN)/gunicorn --worker-class gthread --workers 2 --threads 8 \
+		--bind $(HOST):$(PORT) wsgi:app
+
+test: $(VENV)/.dev $(COMPILED) chromium lint pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+pytest: $(VENV)/.dev $(COMPILED)
+	$(BIN)/pytest
+
+bench: $(VENV)/.dev $(COMPILED) chromium
+	$(BIN)/python -m bench
+
+migrate: $(VENV)/.runtime
+	$(FLASK) db upgrade
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+$(COMPILED): $(CATALOG) $(VENV)/.runtime
+	$(BIN)/pybabel compile -d translations
+
+compile-translations: $(COMPILED)
+
+# Re-extract every string from the code and templates and merge it into the French catalog.
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output readiness templates
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --ignore-obsolete
+	@echo "Now translate the new entries in $(CATALOG)."
+
+# Debian's Chromium drives the browser tests; install it when we can, or say what is missing.
+chromium:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
+	else \
+		echo "The browser tests need Debian's chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; \
+	fi
+
+clean:
+	rm -rf $(VENV) $(COMPILED) .pytest_cache

@@ -1,0 +1,53 @@
+"""The telehealth readiness check: create_app builds the whole application."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import cli, errors, formatting, locale, security
+from .config import DefaultConfig, finish_config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build the app: defaults, then READINESS_* variables, then the given mapping (tests)."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(DefaultConfig)
+    app.config.from_prefixed_env("READINESS")
+    if config:
+        app.config.update(config)
+    finish_config(app.config, app.instance_path)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=locale.select_locale, timezone_selector=locale.timezone)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+    from . import models  # noqa: F401  (tables known to Alembic and the app)
+    from .auth import bp as auth_bp
+    from .clinic import bp as clinic_bp
+    from .desk import bp as desk_bp
+    from .patient import bp as patient_bp
+
+    app.register_blueprint(patient_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(desk_bp)
+    app.register_blueprint(clinic_bp)
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    formatting.init_app(app)
+    locale.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

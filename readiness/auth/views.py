@@ -1,0 +1,69 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
+
+from ..audit import record
+from ..extensions import db, limiter
+from ..models import LANGUAGES, StaffUser, utcnow
+from ..passwords import verify_password
+from . import bp
+from .forms import LoginForm
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never send a signed-in user elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def landing_for(user: StaffUser) -> str:
+    return url_for("clinic.index") if user.role == "clinician" else url_for("desk.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(landing_for(current_user))
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email))
+        password_ok = verify_password(user.password_hash if user else None, form.password.data)
+        if user and user.active and password_ok:
+            session.clear()
+            login_user(user)
+            user.last_login_at = utcnow()
+            record("staff.sign_in", staff_id=user.id)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")) or landing_for(user))
+        failed = True
+    status = 400 if failed or form.errors else 200
+    return render_template("auth/login.html", form=form, failed=failed), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        record("staff.sign_out", staff_id=current_user.id)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language/<lang>")
+def language(lang: str):
+    """Staff pages have no language in their path: keep the choice in the session."""
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    return redirect(safe_next(request.args.get("next")) or url_for("auth.login"))

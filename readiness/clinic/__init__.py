@@ -1,0 +1,15 @@
+"""The clinician workspace. Every route is for clinicians (and admins)."""
+
+from flask import Blueprint
+
+from ..auth import require_role
+
+bp = Blueprint("clinic", __name__, url_prefix="/clinic")
+
+
+@bp.before_request
+def guard():
+    return require_role("clinician")
+
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,87 @@
+"""Configuration: safe embedded defaults, overridden by READINESS_* environment variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+DEVELOPMENT_SECRET_FILE = "secret_key"
+
+
+class DefaultConfig:
+    """Values that work on a fresh machine. Every one can be set as READINESS_<NAME>."""
+
+    # "production" refuses to start without a real secret key and sends cookies Secure only.
+    ENV = "development"
+    SECRET_KEY = None
+    DATABASE_URL = None  # SQLite file in the instance folder when unset
+
+    # The institution, as patients see it.
+    SERVICE_NAME_EN = "Video visit readiness check"
+    SERVICE_NAME_FR = "Vérification avant la visite vidéo"
+    INSTITUTION_NAME_EN = "Your health care team"
+    INSTITUTION_NAME_FR = "Votre équipe de soins"
+    SUPPORT_PHONE = "1-800-555-0199"
+    SUPPORT_HOURS_EN = "Monday to Friday, 8 a.m. to 6 p.m."
+    SUPPORT_HOURS_FR = "Du lundi au vendredi, de 8 h à 18 h"
+    TIMEZONE = "America/Toronto"
+    DEFAULT_PHONE_REGION = "CA"
+
+    # The connection guidance, in megabits per second and milliseconds.
+    GUIDANCE_DOWNLOAD_MBPS = 10.0
+
+    # Staff sessions end after this many minutes without a request.
+    STAFF_IDLE_MINUTES = 30
+
+    # Rate limits (Flask-Limiter reads RATELIMIT_*).
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = 3600 * 8
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "readiness_session"
+
+
+def is_production(config) -> bool:
+    """True when the operator declared a production deployment."""
+    return str(config.get("ENV", "")).lower() == "production"
+
+
+def finish_config(config, instance_path: str) -> None:
+    """Derive the settings that depend on others, and refuse an unsafe production start."""
+    production = is_production(config)
+    secret = config.get("SECRET_KEY")
+    if production:
+        if not secret or len(str(secret)) < 32:
+            raise RuntimeError(
+                "READINESS_SECRET_KEY must be set to a random value of at least 32 characters "
+                "when READINESS_ENV=production (for example: python -c "
+                '"import secrets; print(secrets.token_urlsafe(48))").'
+            )
+    elif not secret:
+        config["SECRET_KEY"] = development_secret(instance_path)
+
+    if production:
+        # Over plain HTTP (make run on 127.0.0.1) a Secure cookie would never come back.
+        config["SESSION_COOKIE_SECURE"] = True
+        config["PREFERRED_URL_SCHEME"] = "https"
+
+    url = config.get("DATABASE_URL") or "sqlite:///" + os.path.join(instance_path, "readiness.db")
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    config["SQLALCHEMY_DATABASE_URI"] = url
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+
+def development_secret(instance_path: str) -> str:
+    """A random key kept in the instance folder, so a development restart keeps sessions."""
+    path = Path(instance_path) / DEVELOPMENT_SECRET_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

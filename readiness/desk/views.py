@@ -1,0 +1,8 @@
+from flask import render_template
+
+from . import bp
+
+
+@bp.route("/")
+def index():
+    return render_template("desk/index.html")

@@ -1,0 +1,26 @@
+"""Numbers, speeds and times in the page's language and the institution's time zone."""
+
+from flask_babel import format_datetime, format_decimal, gettext
+
+
+def speed(mbps: float | None) -> str:
+    """9.4 Mbps in English, 9,4 Mbit/s in French."""
+    if mbps is None:
+        return "–"
+    return gettext("%(value)s Mbps", value=format_decimal(round(mbps, 1), format="#,##0.#"))
+
+
+def milliseconds(ms: float | None) -> str:
+    if ms is None:
+        return "–"
+    return gettext("%(value)s ms", value=format_decimal(round(ms), format="#,##0"))
+
+
+def number(value) -> str:
+    return format_decimal(value, format="#,##0.#")
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(
+        speed=speed, milliseconds=milliseconds, number=number, datetime=format_datetime
+    )

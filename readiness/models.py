@@ -1,0 +1,328 @@
+"""The data model: invitations, checks and results, consent, contacts, staff, audit, outbox."""
+
+import uuid
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, String, Text, types
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+LANGUAGES = ("en", "fr")
+ROLES = ("desk", "clinician", "admin")
+VERDICTS = ("ready", "limited", "not_ready")
+DEVICE_KINDS = ("camera", "microphone", "speakers", "browser")
+DEVICE_STATUSES = ("pass", "fail", "skipped")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_public_id() -> str:
+    return str(uuid.uuid4())
+
+
+class UTCDateTime(types.TypeDecorator):
+    """Aware UTC datetimes in and out, on SQLite (which drops the offset) and PostgreSQL alike."""
+
+    impl = types.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class StaffUser(UserMixin, db.Model):
+    """A support desk agent, a clinician or an administrator."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def has_role(self, *roles: str) -> bool:
+        """Admins may do what every other role may do."""
+        return self.role == "admin" or self.role in roles
+
+
+class Invitation(db.Model):
+    """An appointment's invitation to the check, made by a clinician or the scheduling module."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code: Mapped[str] = mapped_column(String(6), unique=True)
+    appointment_ref: Mapped[str] = mapped_column(String(100), unique=True)
+    appointment_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    language: Mapped[str] = mapped_column(String(2))
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone_e164: Mapped[str | None] = mapped_column(String(20))
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_by_api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    clinician: Mapped[StaffUser | None] = relationship(foreign_keys=[clinician_id])
+    checks: Mapped[list["Check"]] = relationship(
+        back_populates="invitation", order_by="Check.created_at"
+    )
+    decisions: Mapped[list["VisitDecision"]] = relationship(
+        back_populates="invitation", order_by="VisitDecision.decided_at"
+    )
+
+
+class Check(db.Model):
+    """One attempt by a patient (or a caller helped by the desk) to test their setup."""
+
+    __tablename__ = "check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
+    reference_code: Mapped[str] = mapped_column(String(6), unique=True)
+    language: Mapped[str] = mapped_column(String(2))
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"), index=True)
+    started_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    step: Mapped[str] = mapped_column(String(32), default="start")
+    verdict: Mapped[str | None] = mapped_column(String(16))
+    verdict_reasons: Mapped[list] = mapped_column(JSON, default=list)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    device_summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    invitation: Mapped[Invitation | None] = relationship(back_populates="checks")
+    connection_results: Mapped[list["ConnectionResult"]] = relationship(
+        back_populates="check", order_by="ConnectionResult.created_at"
+    )
+    device_results: Mapped[list["DeviceResult"]] = relationship(
+        back_populates="check", order_by="DeviceResult.created_at"
+    )
+    setting_answers: Mapped[list["SettingAnswers"]] = relationship(
+        back_populates="check", order_by="SettingAnswers.created_at"
+    )
+    consent_records: Mapped[list["ConsentRecord"]] = relationship(
+        back_populates="check", order_by="ConsentRecord.given_at"
+    )
+    contact_details: Mapped[list["ContactDetails"]] = relationship(
+        back_populates="check", order_by="ContactDetails.created_at"
+    )
+    notes: Mapped[list["DeskNote"]] = relationship(
+        back_populates="check", order_by="DeskNote.created_at"
+    )
+
+    def touch(self) -> None:
+        self.updated_at = utcnow()
+
+
+class ConnectionResult(db.Model):
+    """One run of the connection test, with its figures and the samples they came from."""
+
+    __tablename__ = "connection_result"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
+    download_mbps: Mapped[float | None]
+    upload_mbps: Mapped[float | None]
+    latency_ms: Mapped[float | None]
+    jitter_ms: Mapped[float | None]
+    verdict: Mapped[str | None] = mapped_column(String(16))
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    failure: Mapped[str | None] = mapped_column(String(32))
+    samples: Mapped[dict] = mapped_column(JSON, default=dict)
+    bytes_used: Mapped[int | None]
+    duration_ms: Mapped[int | None]
+    connection_type: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    check: Mapped[Check] = relationship(back_populates="connection_results")
+
+
+class DeviceResult(db.Model):
+    """The outcome of one device check (camera, microphone, speakers, browser)."""
+
+    __tablename__ = "device_result"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(String(48))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    check: Mapped[Check] = relationship(back_populates="device_results")
+
+
+class SettingAnswers(db.Model):
+    """The patient's own checklist about where they will be for the visit."""
+
+    __tablename__ = "setting_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
+    private_place: Mapped[bool | None]
+    public_wifi: Mapped[bool | None]
+    phone_at_hand: Mapped[bool | None]
+    headset: Mapped[bool | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    check: Mapped[Check] = relationship(back_populates="setting_answers")
+
+
+class ConsentRecord(db.Model):
+    """Consent to a virtual encounter, agreed or declined, with the exact text that was shown."""
+
+    __tablename__ = "consent_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(8))  # agreed | declined
+    text_version: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(2))
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(16))  # online | verbal_desk
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    check: Mapped[Check] = relationship(back_populates="consent_records")
+    staff: Mapped[StaffUser | None] = relationship()
+
+
+class ContactDetails(db.Model):
+    """How to reach the patient. A correction adds a row; the earlier one stays."""
+
+    __tablename__ = "contact_details"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    mobile_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    backup_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    preferred_language: Mapped[str] = mapped_column(String(2))
+    preferred_contact: Mapped[str] = mapped_column(String(8))  # email | sms | phone
+    entered_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    check: Mapped[Check] = relationship(back_populates="contact_details")
+
+
+class DeskNote(db.Model):
+    """A support desk agent's note on a caller's check."""
+
+    __tablename__ = "desk_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    check: Mapped[Check] = relationship(back_populates="notes")
+    staff: Mapped[StaffUser] = relationship()
+
+
+class VisitDecision(db.Model):
+    """The clinician's choice for the visit: video, phone or in person."""
+
+    __tablename__ = "visit_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    choice: Mapped[str] = mapped_column(String(16))  # video | phone | in_person
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    invitation: Mapped[Invitation] = relationship(back_populates="decisions")
+    staff: Mapped[StaffUser] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Who did or saw what, and when. Never holds contact details or tokens."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(48))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
+    check_id: Mapped[int | None] = mapped_column(ForeignKey("check.id"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class OutboxMessage(db.Model):
+    """A message for the scheduling module, written in the same transaction as its change."""
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
+    event_type: Mapped[str] = mapped_column(String(48))
+    check_id: Mapped[int | None] = mapped_column(ForeignKey("check.id"), index=True)
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    gave_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class DeliveryAttempt(db.Model):
+    """One try at delivering an outbox message, kept for admins."""
+
+    __tablename__ = "delivery_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_message.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status_code: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(String(500))
+    duration_ms: Mapped[int | None]
+
+
+class ApiKey(db.Model):
+    """A key the scheduling module uses on the API; only its hash is kept."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(12))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,79 @@
+"""Headers on every response, the CSP nonce, and the staff idle timeout."""
+
+import secrets
+import time
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import _
+from flask_login import current_user, logout_user
+
+STAFF_BLUEPRINTS = {"desk", "clinic", "auth", "api", "admin"}
+
+PERMISSIONS = (
+    "camera=(self), microphone=(self), speaker-selection=(self), display-capture=(), "
+    "geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()"
+)
+
+
+def csp_nonce() -> str:
+    """One random nonce per request, for the few script tags the pages carry."""
+    environ = request.environ
+    if "readiness.csp_nonce" not in environ:
+        environ["readiness.csp_nonce"] = secrets.token_urlsafe(16)
+    return environ["readiness.csp_nonce"]
+
+
+def content_security_policy(nonce: str) -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self'",
+            "img-src 'self' data: blob:",
+            "media-src 'self' blob: mediastream:",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    # Invitation links carry tokens: never send them on to another site.
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Permissions-Policy", PERMISSIONS)
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if request.blueprint in STAFF_BLUEPRINTS or current_user.is_authenticated:
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def end_idle_staff_session():
+    """Sign staff out after the configured minutes without a request."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    idle_limit = int(current_app.config["STAFF_IDLE_MINUTES"]) * 60
+    last_seen = session.get("seen_at")
+    if last_seen is not None and now - int(last_seen) > idle_limit:
+        logout_user()
+        session.clear()
+        flash(_("You were signed out after a period of inactivity. Please sign in again."))
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    session["seen_at"] = now
+    return None
+
+
+def init_app(app) -> None:
+    app.before_request(end_idle_staff_session)
+    app.after_request(set_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -1,0 +1,36 @@
+from readiness.codes import (
+    ALPHABET,
+    display_code,
+    new_code,
+    new_token,
+    normalize_code,
+    token_hash,
+)
+
+
+def test_reference_codes_avoid_characters_that_sound_or_look_alike():
+    for confusable in "0O1IL":
+        assert confusable not in ALPHABET
+    codes = {new_code() for _ in range(500)}
+    assert all(len(code) == 6 and set(code) <= set(ALPHABET) for code in codes)
+    assert len(codes) > 490
+
+
+def test_code_is_shown_in_two_groups_for_reading_aloud():
+    assert display_code("K7P4QX") == "K7P-4QX"
+
+
+def test_typed_code_is_forgiving_about_case_spaces_and_dashes():
+    assert normalize_code(" k7p-4qx ") == "K7P4QX"
+    assert normalize_code("k7p 4qx") == "K7P4QX"
+    assert normalize_code("K7P4Q") is None
+    assert normalize_code("K7P-4Q0") is None
+    assert normalize_code("") is None
+
+
+def test_invitation_tokens_are_long_random_and_stored_as_hashes():
+    token = new_token()
+    assert len(token) >= 43
+    assert token != new_token()
+    assert len(token_hash(token)) == 64
+    assert token not in token_hash(token)
