@@ -1,0 +1,61 @@
+"""Reason codes: why a part of the check did not pass.
+
+One vocabulary for the whole product: the verdict and the device checks produce these codes,
+the patient pages turn them into advice, the support desk into scripts, the handoff into
+payloads. Codes are stable: add new ones, never rename.
+"""
+
+# The connection test (readiness.verdict and the browser's failure modes).
+DOWNLOAD_LOW = "download_low"
+UPLOAD_LOW = "upload_low"
+LATENCY_HIGH = "latency_high"
+JITTER_HIGH = "jitter_high"
+SERVER_UNREACHABLE = "server_unreachable"
+OFFLINE = "offline"
+TIMEOUT = "timeout"
+TRANSFER_BLOCKED = "transfer_blocked"  # a proxy or filter that stops large transfers
+
+CONNECTION = (
+    DOWNLOAD_LOW,
+    UPLOAD_LOW,
+    LATENCY_HIGH,
+    JITTER_HIGH,
+    SERVER_UNREACHABLE,
+    OFFLINE,
+    TIMEOUT,
+    TRANSFER_BLOCKED,
+)
+
+# Camera and microphone (getUserMedia errors and what the page notices).
+PERMISSION_DENIED = "permission_denied"
+DEVICE_NOT_FOUND = "device_not_found"
+DEVICE_BUSY = "device_busy"
+DEVICE_CONSTRAINTS = "device_constraints"  # cannot give the requested picture or sound
+INSECURE_PAGE = "insecure_page"
+BLACK_PICTURE = "black_picture"
+NO_SOUND = "no_sound"  # microphone: no speech-level sound before the timeout
+NOT_HEARD = "not_heard"  # speakers: the patient did not hear the test sound
+UNSUPPORTED_BROWSER = "unsupported_browser"
+IN_APP_BROWSER = "in_app_browser"
+
+DEVICES = (
+    PERMISSION_DENIED,
+    DEVICE_NOT_FOUND,
+    DEVICE_BUSY,
+    DEVICE_CONSTRAINTS,
+    INSECURE_PAGE,
+    BLACK_PICTURE,
+    NO_SOUND,
+    NOT_HEARD,
+    UNSUPPORTED_BROWSER,
+    IN_APP_BROWSER,
+)
+
+# The patient's own checklist.
+NOT_PRIVATE = "not_private"
+PUBLIC_WIFI = "public_wifi"
+NO_BACKUP_PHONE = "no_backup_phone"
+
+SETTING = (NOT_PRIVATE, PUBLIC_WIFI, NO_BACKUP_PHONE)
+
+ALL = CONNECTION + DEVICES + SETTING
