@@ -29,6 +29,9 @@ class DefaultConfig:
     # The connection guidance, in megabits per second and milliseconds.
     GUIDANCE_DOWNLOAD_MBPS = 10.0
 
+    # An invitation link works until this many hours after its appointment.
+    INVITATION_VALID_HOURS_AFTER = 12
+
     # Staff sessions end after this many minutes without a request.
     STAFF_IDLE_MINUTES = 30
 
