@@ -1,7 +1,5 @@
 import re
 
-from readiness import create_app
-
 
 def test_every_page_carries_the_security_headers(client):
     response = client.get("/en/")
@@ -61,15 +59,8 @@ def test_forms_carry_a_csrf_token_that_is_accepted(make_app):
     assert response.headers["Location"] == "/en/check"
 
 
-def test_production_sets_secure_cookie_on_a_real_response(database_url, schema):
-    app = create_app(
-        {
-            "ENV": "production",
-            "SECRET_KEY": "y" * 40,
-            "DATABASE_URL": database_url,
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+def test_production_sets_secure_cookie_on_a_real_response(make_app):
+    app = make_app(ENV="production", SECRET_KEY="y" * 40)
     client = app.test_client()
     response = client.post("/en/check/new", base_url="https://localhost")
     assert "Secure" in response.headers["Set-Cookie"]
