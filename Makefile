@@ -57,7 +57,7 @@ compile-translations: $(COMPILED)
 # Re-extract every string from the code and templates and merge it into the French catalog.
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output readiness templates
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete --no-fuzzy-matching
 	@echo "Now translate the new entries in $(CATALOG)."
 
 # Debian's Chromium drives the browser tests; install it when we can, or say what is missing.

@@ -31,6 +31,13 @@ class DefaultConfig:
 
     # An invitation link works until this many hours after its appointment.
     INVITATION_VALID_HOURS_AFTER = 12
+    # After this many checks, an invitation link is used up.
+    INVITATION_MAX_CHECKS = 20
+
+    # The consent text: empty means the default text shipped in readiness/consent.py.
+    CONSENT_VERSION = ""
+    CONSENT_TEXT_EN = ""
+    CONSENT_TEXT_FR = ""
 
     # Staff sessions end after this many minutes without a request.
     STAFF_IDLE_MINUTES = 30

@@ -1,6 +1,6 @@
 """Numbers, speeds and times in the page's language and the institution's time zone."""
 
-from flask_babel import format_datetime, format_decimal, gettext
+from flask_babel import format_date, format_datetime, format_decimal, format_time, gettext
 
 
 def speed(mbps: float | None) -> str:
@@ -22,5 +22,14 @@ def number(value) -> str:
 
 def init_app(app) -> None:
     app.jinja_env.filters.update(
-        speed=speed, milliseconds=milliseconds, number=number, datetime=format_datetime
+        speed=speed,
+        milliseconds=milliseconds,
+        number=number,
+        datetime=format_datetime,
+        appointment_time=appointment_time,
     )
+
+
+def appointment_time(moment) -> str:
+    """'Tuesday, December 1, 2026, 2:30 p.m.' / 'mardi 1 décembre 2026, 14 h 30'."""
+    return f"{format_date(moment, 'full')}, {format_time(moment, 'short')}"

@@ -15,7 +15,11 @@ def path_language(path: str) -> str | None:
     return first if first in LANGUAGES else None
 
 
-def select_locale() -> str:
+# Canadian formats (14 h 30, 9,4) with the en and fr catalogs.
+FORMAT_LOCALES = {"en": "en_CA", "fr": "fr_CA"}
+
+
+def request_language() -> str:
     """Patient pages carry their language in the path; staff pages keep a choice in the session."""
     lang = path_language(request.path)
     if lang:
@@ -23,6 +27,10 @@ def select_locale() -> str:
     if session.get("lang") in LANGUAGES:
         return session["lang"]
     return request.accept_languages.best_match(LANGUAGES, default="en")
+
+
+def select_locale() -> str:
+    return FORMAT_LOCALES[request_language()]
 
 
 def timezone() -> str:
@@ -34,7 +42,8 @@ def institution_zone() -> ZoneInfo:
 
 
 def current_language() -> str:
-    return str(get_locale() or "en")
+    locale = get_locale()
+    return locale.language if locale else "en"
 
 
 def other_language() -> str:

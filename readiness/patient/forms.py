@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, HiddenField, RadioField, SelectChoice, StringField, TelField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 
 class CodeForm(FlaskForm):
@@ -14,3 +14,58 @@ class CodeForm(FlaskForm):
 
 class StartForm(FlaskForm):
     """No fields: the button that starts a check, protected against cross-site posts."""
+
+
+class ConsentForm(FlaskForm):
+    decision = RadioField(
+        _l("Your answer"),
+        choices=[
+            SelectChoice("agreed", _l("Yes, I agree to have my visit by video")),
+            SelectChoice("declined", _l("No, I prefer a visit by phone or in person")),
+        ],
+        validators=[InputRequired(_l("Choose whether you agree to a video visit."))],
+    )
+    text_sha256 = HiddenField()
+
+
+class ContactForm(FlaskForm):
+    """Contact details; the checks that need the institution's phone region are in the view."""
+
+    email = EmailField(
+        _l("Email (optional)"),
+        description=_l("For example, name@example.com."),
+        validators=[Optional(), Length(max=254)],
+    )
+    mobile = TelField(
+        _l("Mobile phone (optional)"),
+        description=_l("For text messages. For example, 514 555-0123."),
+        validators=[Optional(), Length(max=40)],
+    )
+    backup = TelField(
+        _l("Phone number to call if the video stops"),
+        description=_l(
+            "A number where we can reach you during the visit. It can be the same as your mobile."
+        ),
+        validators=[
+            InputRequired(_l("Enter a phone number we can call if the video stops.")),
+            Length(max=40),
+        ],
+    )
+    preferred_language = RadioField(
+        _l("Language for messages"),
+        choices=[SelectChoice("en", "English"), SelectChoice("fr", "Français")],
+        validators=[InputRequired(_l("Choose a language."))],
+    )
+    preferred_contact = RadioField(
+        _l("How should we contact you before the visit?"),
+        choices=[
+            SelectChoice("email", _l("By email")),
+            SelectChoice("sms", _l("By text message")),
+            SelectChoice("phone", _l("By phone call")),
+        ],
+        validators=[InputRequired(_l("Choose how we should contact you."))],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """The button that saves what the patient has just read back."""

@@ -4,9 +4,11 @@ from sqlalchemy import select
 
 from ..codes import display_code, normalize_code
 from ..extensions import db, limiter
-from ..models import Check
+from ..invitations import is_open
+from ..models import Check, Invitation
 from . import bp
 from .forms import CodeForm, StartForm
+from .journey import STEP_NAMES, step_url
 from .session_check import current_check, remember_check, start_check
 
 
@@ -39,11 +41,12 @@ def code():
     form = CodeForm()
     if form.validate_on_submit():
         reference = normalize_code(form.code.data)
-        found = None
+        found = joined = None
         if reference:
             found = db.session.scalar(select(Check).where(Check.reference_code == reference))
-        if found:
-            remember_check(found)
+            joined = found or check_for_invitation_code(reference)
+        if joined:
+            remember_check(joined)
             return redirect(url_for("patient.check"))
         form.code.errors.append(
             _("We could not find this code. Check it with the support desk and try again.")
@@ -54,12 +57,31 @@ def code():
     return render_template("patient/code.html", form=form), status
 
 
+def check_for_invitation_code(code: str) -> Check | None:
+    """A code printed on an invitation starts a new attempt for that invitation."""
+    invitation = db.session.scalar(select(Invitation).where(Invitation.code == code))
+    if invitation is None or not is_open(invitation):
+        return None
+    check = start_check(g.lang, invitation=invitation)
+    db.session.commit()
+    return check
+
+
 @bp.route("/check")
 def check():
-    """The patient's own check: its code and its steps."""
+    """The patient's own check: its code and where each step stands."""
     check = current_check()
     if check is None:
         return redirect(url_for("patient.start"))
+    done = {
+        "connection": bool(check.connection_results),
+        "devices": bool(check.device_results),
+        "setting": bool(check.setting_answers),
+        "summary": bool(check.consent_records),
+        "consent": bool(check.consent_records),
+        "contact": bool(check.contact_details),
+    }
+    steps = [(name, step_url(name), done[name]) for name in STEP_NAMES if name in done]
     return render_template(
-        "patient/check.html", check=check, code=display_code(check.reference_code)
+        "patient/check.html", check=check, code=display_code(check.reference_code), steps=steps
     )

@@ -7,10 +7,19 @@ import pytest
 from readiness import create_app
 from tests.conftest import STAFF_PASSWORD
 
-# Patient pages that need more than a language to open are listed here with the way to reach
-# them; a new patient page that is neither reachable from its language alone nor listed fails
+# Patient pages that need a check in the session (or a token) are listed here; the journey tests
+# (tests/browser/test_journey.py and each step's own tests) run axe on them in both languages.
+# The others are walked below. A new patient page that is in neither group fails
 # test_every_patient_page_is_walked.
-PAGES_NEEDING_A_CHECK = {"patient.check"}
+PAGES_NEEDING_A_CHECK = {
+    "patient.check",
+    "patient.summary",
+    "patient.consent",
+    "patient.contact",
+    "patient.contact_confirm",
+    "patient.done",
+    "patient.invitation",
+}
 
 
 def patient_pages_by_language_alone():

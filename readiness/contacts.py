@@ -1,0 +1,41 @@
+"""Checking and normalising contact details. Pure: returns values or error codes."""
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+CONTACT_METHODS = ("email", "sms", "phone")
+
+
+def parse_email(text: str) -> tuple[str | None, str | None]:
+    """(normalised email, None) or (None, error code). No network look-up."""
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    try:
+        return validate_email(text, check_deliverability=False).normalized, None
+    except EmailNotValidError:
+        return None, "email_invalid"
+
+
+def parse_phone(text: str, region: str) -> tuple[str | None, str | None]:
+    """(E.164 number, None) or (None, error code); a number without country code is in region."""
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None, "phone_unreadable"
+    if not phonenumbers.is_valid_number(number):
+        return None, "phone_invalid"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+
+
+def national_format(e164: str | None, region: str) -> str:
+    """(514) 555-0123 for a number of the institution's region, +33 1 … for others."""
+    if not e164:
+        return ""
+    number = phonenumbers.parse(e164, None)
+    if phonenumbers.region_code_for_number(number) == region.upper():
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

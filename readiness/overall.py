@@ -1,0 +1,91 @@
+"""The overall verdict: connection, devices and setting together. Pure: no Flask, no database.
+
+Each part gives a verdict and reason codes; the overall verdict is the worst of them. A part
+that was not done yet is reported as missing, not guessed.
+"""
+
+from dataclasses import dataclass, field
+
+from . import reasons
+
+READY, LIMITED, NOT_READY = "ready", "limited", "not_ready"
+ORDER = {READY: 0, LIMITED: 1, NOT_READY: 2}
+
+# Device problems that make a video visit impossible, and those it can go on with.
+BLOCKING_DEVICE_KINDS = {"camera", "microphone", "speakers"}
+LIMITING_DEVICE_REASONS = {reasons.IN_APP_BROWSER}
+LIMITING_SETTING_REASONS = {reasons.NOT_PRIVATE, reasons.PUBLIC_WIFI, reasons.NO_BACKUP_PHONE}
+
+
+@dataclass
+class Overall:
+    verdict: str | None
+    reasons: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def worst(*verdicts: str) -> str:
+    return max(verdicts, key=ORDER.__getitem__)
+
+
+def device_verdict(results: dict[str, tuple[str, str | None]]) -> tuple[str, list[str]]:
+    """results: kind -> (status, reason). A skipped camera means an audio-only visit: by phone."""
+    verdict, found = READY, []
+    for kind, (status, reason) in sorted(results.items()):
+        if status == "pass":
+            continue
+        code = reason or (reasons.DEVICE_NOT_FOUND if status == "skipped" else None)
+        if code and code not in found:
+            found.append(code)
+        if kind in BLOCKING_DEVICE_KINDS or (
+            kind == "browser" and reason not in LIMITING_DEVICE_REASONS
+        ):
+            verdict = NOT_READY
+        else:
+            verdict = worst(verdict, LIMITED)
+    return verdict, found
+
+
+def setting_reasons(
+    private_place: bool | None, public_wifi: bool | None, phone_at_hand: bool | None
+) -> list[str]:
+    found = []
+    if private_place is False:
+        found.append(reasons.NOT_PRIVATE)
+    if public_wifi is True:
+        found.append(reasons.PUBLIC_WIFI)
+    if phone_at_hand is False:
+        found.append(reasons.NO_BACKUP_PHONE)
+    return found
+
+
+def overall_verdict(
+    connection: tuple[str | None, list[str]] | None,
+    devices: dict[str, tuple[str, str | None]] | None,
+    setting: list[str] | None,
+) -> Overall:
+    """connection: (verdict, reasons) or None; devices: kind -> (status, reason) or None;
+    setting: reason codes from setting_reasons, or None when not answered."""
+    verdicts, found, missing = [], [], []
+    if connection is None or connection[0] is None:
+        missing.append("connection")
+        if connection is not None:
+            found.extend(connection[1])
+            verdicts.append(NOT_READY)
+    else:
+        verdicts.append(connection[0])
+        found.extend(connection[1])
+    if not devices:
+        missing.append("devices")
+    else:
+        verdict, device_reasons = device_verdict(devices)
+        verdicts.append(verdict)
+        found.extend(device_reasons)
+    if setting is None:
+        missing.append("setting")
+    elif setting:
+        verdicts.append(LIMITED)
+        found.extend(setting)
+    else:
+        verdicts.append(READY)
+    return Overall(verdict=worst(*verdicts) if verdicts else None, reasons=found, missing=missing)

@@ -1,0 +1,212 @@
+"""The end of the journey: summary and verdict, consent, contact details, confirmation."""
+
+from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import _
+
+from .. import check_state
+from ..audit import record
+from ..codes import display_code
+from ..consent import consent_text
+from ..contacts import national_format, parse_email, parse_phone
+from ..extensions import db
+from ..models import ConsentRecord, ContactDetails, utcnow
+from ..reason_labels import label
+from . import bp
+from .forms import ConfirmForm, ConsentForm, ContactForm
+from .journey import step_url
+from .session_check import current_check
+
+PENDING_CONTACT = "pending_contact"
+
+
+def phone_error(code: str) -> str:
+    if code == "phone_unreadable":
+        return _("Enter a phone number with digits only, for example 514 555-0123.")
+    return _("This phone number does not exist. Check it and include the area code.")
+
+
+def seen(check) -> None:
+    check.last_seen_at = utcnow()
+    check.touch()
+
+
+@bp.route("/check/summary")
+def summary():
+    check = current_check()
+    if check is None:
+        return redirect(url_for("patient.start"))
+    result = check_state.overall_for(check)
+    check.step = "summary"
+    seen(check)
+    db.session.commit()
+    return render_template(
+        "patient/summary.html",
+        overall=result,
+        labels=[label(code) for code in result.reasons],
+        back_url=step_url("setting"),
+        missing_urls={part: step_url(part) for part in result.missing},
+    )
+
+
+@bp.route("/check/consent", methods=["GET", "POST"])
+def consent():
+    check = current_check()
+    if check is None:
+        return redirect(url_for("patient.start"))
+    text = consent_text(current_app.config, g.lang)
+    form = ConsentForm()
+    changed = False
+    if form.validate_on_submit():
+        if form.text_sha256.data != text.sha256:
+            # The institution changed the text while the page was open: show the new one.
+            changed = True
+        else:
+            db.session.add(
+                ConsentRecord(
+                    check=check,
+                    decision=form.decision.data,
+                    text_version=text.version,
+                    language=text.language,
+                    text_sha256=text.sha256,
+                    method="online",
+                )
+            )
+            record("consent.recorded", check_id=check.id, details={"decision": form.decision.data})
+            check.step = "consent"
+            seen(check)
+            db.session.commit()
+            return redirect(url_for("patient.contact"))
+    elif not form.is_submitted():
+        previous = check_state.latest_consent(check)
+        if previous:
+            form.decision.data = previous.decision
+    form.text_sha256.data = text.sha256
+    status = 400 if form.errors or changed else 200
+    return render_template("patient/consent.html", form=form, text=text, changed=changed), status
+
+
+def contact_form_values(check) -> dict:
+    """What the contact form starts with: what was typed last, or what was saved last."""
+    pending = session.get(PENDING_CONTACT)
+    if pending:
+        return pending["typed"]
+    saved = check_state.latest_contact(check)
+    if saved is None:
+        return {"preferred_language": g.lang}
+    region = current_app.config["DEFAULT_PHONE_REGION"]
+    return {
+        "email": saved.email or "",
+        "mobile": national_format(saved.mobile_e164, region),
+        "backup": national_format(saved.backup_e164, region),
+        "preferred_language": saved.preferred_language,
+        "preferred_contact": saved.preferred_contact,
+    }
+
+
+def check_contact(form: ContactForm, region: str) -> dict | None:
+    """Validate what needs the region; returns the normalised values, or None with errors set."""
+    values = {}
+    email, error = parse_email(form.email.data)
+    if error:
+        form.email.errors.append(_("Enter an email address like name@example.com."))
+    values["email"] = email
+    for name in ("mobile", "backup"):
+        field = getattr(form, name)
+        number, error = parse_phone(field.data, region)
+        if error:
+            field.errors.append(phone_error(error))
+        values[name] = number
+    method = form.preferred_contact.data
+    if method == "email" and not email and not form.email.errors:
+        form.email.errors.append(_("Enter your email, or choose another way to contact you."))
+    if method == "sms" and not values["mobile"] and not form.mobile.errors:
+        form.mobile.errors.append(
+            _("Enter your mobile number, or choose another way to contact you.")
+        )
+    if form.errors:
+        return None
+    values["preferred_language"] = form.preferred_language.data
+    values["preferred_contact"] = method
+    return values
+
+
+@bp.route("/check/contact", methods=["GET", "POST"])
+def contact():
+    check = current_check()
+    if check is None:
+        return redirect(url_for("patient.start"))
+    if request.method == "POST":
+        form = ContactForm()
+    else:
+        form = ContactForm(data=contact_form_values(check))
+    if form.validate_on_submit():
+        values = check_contact(form, current_app.config["DEFAULT_PHONE_REGION"])
+        if values is not None:
+            typed = {
+                name: form[name].data
+                for name in ("email", "mobile", "backup", "preferred_language", "preferred_contact")
+            }
+            session[PENDING_CONTACT] = {"typed": typed, "values": values}
+            return redirect(url_for("patient.contact_confirm"))
+    status = 400 if form.errors else 200
+    return render_template("patient/contact.html", form=form), status
+
+
+@bp.route("/check/contact/confirm", methods=["GET", "POST"])
+def contact_confirm():
+    check = current_check()
+    if check is None:
+        return redirect(url_for("patient.start"))
+    pending = session.get(PENDING_CONTACT)
+    if not pending:
+        return redirect(url_for("patient.contact"))
+    values = pending["values"]
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        db.session.add(
+            ContactDetails(
+                check=check,
+                email=values["email"],
+                mobile_e164=values["mobile"],
+                backup_e164=values["backup"],
+                preferred_language=values["preferred_language"],
+                preferred_contact=values["preferred_contact"],
+            )
+        )
+        record("contact.saved", check_id=check.id)
+        db.session.flush()
+        check.verdict = check_state.final_verdict(check)
+        check.verdict_reasons = check_state.overall_for(check).reasons
+        declined = getattr(check_state.latest_consent(check), "decision", None) == "declined"
+        check.outcome = "consent_declined" if declined else None
+        check.completed_at = utcnow()
+        check.step = "done"
+        seen(check)
+        record("check.completed", check_id=check.id, details={"verdict": check.verdict})
+        db.session.commit()
+        session.pop(PENDING_CONTACT, None)
+        return redirect(url_for("patient.done"))
+    region = current_app.config["DEFAULT_PHONE_REGION"]
+    return render_template(
+        "patient/contact_confirm.html",
+        form=form,
+        values=values,
+        mobile=national_format(values["mobile"], region),
+        backup=national_format(values["backup"], region),
+    )
+
+
+@bp.route("/check/done")
+def done():
+    check = current_check()
+    if check is None:
+        return redirect(url_for("patient.start"))
+    if check.completed_at is None:
+        return redirect(url_for("patient.summary"))
+    consent = check_state.latest_consent(check)
+    return render_template(
+        "patient/done.html",
+        check=check,
+        code=display_code(check.reference_code),
+        declined=consent is not None and consent.decision == "declined",
+    )

@@ -1,0 +1,35 @@
+"""One plain sentence per reason code, for patients, desk staff and clinicians alike."""
+
+from flask_babel import lazy_gettext as _l
+
+from . import reasons
+
+LABELS = {
+    reasons.DOWNLOAD_LOW: _l("The download speed is too low for video."),
+    reasons.UPLOAD_LOW: _l("The upload speed is too low to send video."),
+    reasons.LATENCY_HIGH: _l("The connection is slow to respond (high latency)."),
+    reasons.JITTER_HIGH: _l("The connection is unsteady (high jitter)."),
+    reasons.SERVER_UNREACHABLE: _l("The test could not reach our server."),
+    reasons.OFFLINE: _l("The device was not connected to the internet."),
+    reasons.TIMEOUT: _l("The connection test took too long and stopped."),
+    reasons.TRANSFER_BLOCKED: _l("Something on the network blocked the test (a proxy or filter)."),
+    reasons.PERMISSION_DENIED: _l("The browser was not allowed to use the camera or microphone."),
+    reasons.DEVICE_NOT_FOUND: _l("No camera or microphone was found."),
+    reasons.DEVICE_BUSY: _l("The camera or microphone is being used by another app."),
+    reasons.DEVICE_CONSTRAINTS: _l(
+        "The camera or microphone could not give a usable picture or sound."
+    ),
+    reasons.INSECURE_PAGE: _l("The page was not opened over a secure connection."),
+    reasons.BLACK_PICTURE: _l("The camera picture was black (lens covered or shutter closed)."),
+    reasons.NO_SOUND: _l("The microphone did not pick up any voice."),
+    reasons.NOT_HEARD: _l("The test sound was not heard through the speakers."),
+    reasons.UNSUPPORTED_BROWSER: _l("This browser cannot run a video visit."),
+    reasons.IN_APP_BROWSER: _l("The link was opened inside another app instead of a browser."),
+    reasons.NOT_PRIVATE: _l("There is no private place to talk freely."),
+    reasons.PUBLIC_WIFI: _l("The connection is a public or shared Wi-Fi."),
+    reasons.NO_BACKUP_PHONE: _l("No phone is at hand in case the video stops."),
+}
+
+
+def label(code: str) -> str:
+    return str(LABELS.get(code, code))

@@ -1,0 +1,48 @@
+from readiness.consent import DEFAULT_TEXTS, consent_text
+from readiness.contacts import national_format, parse_email, parse_phone
+
+
+def test_default_consent_text_covers_what_a_virtual_encounter_involves_in_both_languages():
+    english = consent_text({}, "en").text
+    for words in ("confidential", "secure", "risk", "private place", "not recorded", "phone"):
+        assert words in english
+    french = consent_text({}, "fr").text
+    for words in ("confidentiel", "sécurisée", "risque", "endroit privé", "pas enregistrée"):
+        assert words in french
+    assert len(DEFAULT_TEXTS["en"]) == len(DEFAULT_TEXTS["fr"])
+    assert french.endswith("vidéo\u00a0?")
+
+
+def test_consent_fingerprint_changes_with_the_words_and_the_language():
+    english, french = consent_text({}, "en"), consent_text({}, "fr")
+    assert english.sha256 == consent_text({}, "en").sha256
+    assert english.sha256 != french.sha256
+    assert english.version == french.version
+
+
+def test_institution_can_replace_the_consent_text_with_its_own_version():
+    config = {
+        "CONSENT_VERSION": "CISSS-2027-01",
+        "CONSENT_TEXT_EN": "First point.\n\nDo you agree?",
+    }
+    text = consent_text(config, "en")
+    assert text.version == "CISSS-2027-01"
+    assert text.statements == ("First point.",)
+    assert text.question == "Do you agree?"
+    assert text.sha256 != consent_text({}, "en").sha256
+
+
+def test_phone_numbers_are_stored_in_e164_and_shown_in_national_format():
+    assert parse_phone("514 555-0123", "CA") == ("+15145550123", None)
+    assert parse_phone("+1 (613) 555-0142", "CA") == ("+16135550142", None)
+    assert parse_phone("555", "CA") == (None, "phone_invalid")
+    assert parse_phone("call me", "CA") == (None, "phone_unreadable")
+    assert parse_phone("", "CA") == (None, None)
+    assert national_format("+15145550123", "CA") == "(514) 555-0123"
+    assert national_format("+33142685300", "CA").startswith("+33 1")
+
+
+def test_emails_are_checked_without_the_network():
+    assert parse_email("Marie.Tremblay@Example.org") == ("Marie.Tremblay@example.org", None)
+    assert parse_email("marie@") == (None, "email_invalid")
+    assert parse_email("  ") == (None, None)
