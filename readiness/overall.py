@@ -67,13 +67,11 @@ def overall_verdict(
     """connection: (verdict, reasons) or None; devices: kind -> (status, reason) or None;
     setting: reason codes from setting_reasons, or None when not answered."""
     verdicts, found, missing = [], [], []
-    if connection is None or connection[0] is None:
+    if connection is None:
         missing.append("connection")
-        if connection is not None:
-            found.extend(connection[1])
-            verdicts.append(NOT_READY)
     else:
-        verdicts.append(connection[0])
+        # A test that could not measure at all (server unreachable, offline) is a phone visit.
+        verdicts.append(connection[0] or NOT_READY)
         found.extend(connection[1])
     if not devices:
         missing.append("devices")

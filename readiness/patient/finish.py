@@ -53,6 +53,8 @@ def consent():
     check = current_check()
     if check is None:
         return redirect(url_for("patient.start"))
+    if check_state.overall_for(check).missing:
+        return redirect(url_for("patient.summary"))
     text = consent_text(current_app.config, g.lang)
     form = ConsentForm()
     changed = False
@@ -135,6 +137,8 @@ def contact():
     check = current_check()
     if check is None:
         return redirect(url_for("patient.start"))
+    if check_state.latest_consent(check) is None:
+        return redirect(url_for("patient.consent"))
     if request.method == "POST":
         form = ContactForm()
     else:
@@ -158,7 +162,7 @@ def contact_confirm():
     if check is None:
         return redirect(url_for("patient.start"))
     pending = session.get(PENDING_CONTACT)
-    if not pending:
+    if not pending or check_state.latest_consent(check) is None:
         return redirect(url_for("patient.contact"))
     values = pending["values"]
     form = ConfirmForm()

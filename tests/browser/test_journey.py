@@ -125,3 +125,19 @@ def test_confirmation_prints_as_one_clean_page(app, browser_page):
     assert page.locator(".support-banner").is_hidden()
     pdf = page.pdf(format="Letter")
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1
+
+
+def test_every_finishing_page_fits_a_320_pixel_phone(app, new_browser_page):
+    """320 CSS pixels is also what a 1280-pixel screen shows at 400% zoom (WCAG reflow)."""
+    page = new_browser_page(locale="fr-CA", viewport={"width": 320, "height": 640})
+    page.goto("/fr/")
+    page.get_by_test_id("start-check").click()
+    add_results_to_the_check_on_screen(app, page)
+    for path in ("check", "check/summary", "check/consent"):
+        page.goto(f"/fr/{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    page.get_by_label(WORDS["fr"]["agree"]).check()
+    page.get_by_role("button", name=WORDS["fr"]["save_answer"]).click()
+    page.get_by_role("button", name=WORDS["fr"]["continue"]).click()
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, "contact with errors"

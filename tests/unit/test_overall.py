@@ -48,3 +48,4 @@ def test_a_connection_test_that_failed_outright_is_not_ready():
     result = overall_verdict((None, [reasons.SERVER_UNREACHABLE]), ALL_PASS, [])
     assert result.verdict == "not_ready"
     assert reasons.SERVER_UNREACHABLE in result.reasons
+    assert result.missing == []

@@ -41,6 +41,10 @@ def sha(lang):
     return consent_text({}, lang).sha256
 
 
+def agree(client, lang="en"):
+    client.post(f"/{lang}/check/consent", data={"decision": "agreed", "text_sha256": sha(lang)})
+
+
 def test_summary_gives_the_overall_verdict_in_words(client, started):
     started(connection="limited")
     page = client.get("/en/check/summary").text
@@ -115,6 +119,7 @@ def test_contact_details_are_shown_back_then_saved_in_e164(app, client, started)
 
 def test_changing_details_from_the_review_keeps_what_was_typed(client, started):
     started()
+    agree(client)
     client.post("/en/check/contact", data=GOOD_CONTACT)
     page = client.get("/en/check/contact").text
     assert 'value="514 555-0123"' in page
@@ -144,6 +149,7 @@ def test_bad_contact_details_get_specific_errors_and_keep_the_input(
     app, client, started, change, field, message
 ):
     started()
+    agree(client)
     data = dict(GOOD_CONTACT, **change)
     response = client.post("/en/check/contact", data=data)
     assert response.status_code == 400
@@ -156,6 +162,7 @@ def test_bad_contact_details_get_specific_errors_and_keep_the_input(
 
 def test_contact_errors_are_in_french_on_french_pages(client, started):
     started()
+    agree(client, "fr")
     response = client.post("/fr/check/contact", data=dict(GOOD_CONTACT, email="marie@"))
     assert "Entrez une adresse courriel comme nom@exemple.com." in response.text
     assert "Il y a un problème" in response.text
@@ -197,3 +204,14 @@ def test_done_page_before_the_end_goes_back_to_the_summary(client, started):
 def test_pages_of_the_journey_need_a_check(client):
     for path in ("summary", "consent", "contact", "contact/confirm", "done"):
         assert client.get(f"/en/check/{path}").headers["Location"] == "/en/"
+
+
+def test_contact_details_come_after_consent(client, started):
+    started()
+    assert client.get("/en/check/contact").headers["Location"] == "/en/check/consent"
+
+
+def test_consent_comes_after_every_part_of_the_check(client, started):
+    started(add=False)
+    assert client.get("/en/check/consent").headers["Location"] == "/en/check/summary"
+    assert "Continue</a>" not in client.get("/en/check/summary").text
