@@ -38,9 +38,11 @@ def create_app(config=None):
     from .clinic import bp as clinic_bp
     from .desk import bp as desk_bp
     from .patient import bp as patient_bp
+    from .probe import bp as probe_bp
 
     app.register_blueprint(patient_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(probe_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(clinic_bp)
 

@@ -26,8 +26,28 @@ class DefaultConfig:
     TIMEZONE = "America/Toronto"
     DEFAULT_PHONE_REGION = "CA"
 
-    # The connection guidance, in megabits per second and milliseconds.
+    # The connection guidance, in megabits per second and milliseconds (readiness.verdict).
+    # Ready for video: the institution's guidance for download, and these for the rest.
     GUIDANCE_DOWNLOAD_MBPS = 10.0
+    READY_UPLOAD_MBPS = 3.0
+    READY_LATENCY_MS = 150.0
+    READY_JITTER_MS = 30.0
+    # Video with limits: enough for a 720p one-to-one call.
+    LIMITED_DOWNLOAD_MBPS = 1.2
+    LIMITED_UPLOAD_MBPS = 1.2
+    LIMITED_LATENCY_MS = 300.0
+    LIMITED_JITTER_MS = 50.0
+
+    # The browser's connection test: the longest each direction may run, in seconds, and the
+    # most data it may use per direction, in megabytes.
+    CONNECTION_TEST_MAX_SECONDS = 8
+    CONNECTION_TEST_SLOW_MAX_SECONDS = 11  # below the guidance, where estimates settle slower
+    CONNECTION_TEST_MAX_MEGABYTES = 150
+
+    # The probe endpoints: the largest single transfer each way, and requests per client.
+    PROBE_MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024
+    PROBE_MAX_UPLOAD_BYTES = 32 * 1024 * 1024
+    PROBE_RATE_LIMIT = "600 per minute"
 
     # An invitation link works until this many hours after its appointment.
     INVITATION_VALID_HOURS_AFTER = 12

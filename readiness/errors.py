@@ -42,10 +42,15 @@ CSRF_MESSAGE = (
 )
 
 
+def json_error(status: int, code: str, message: str):
+    """The machine-facing error: a stable code and a message, as JSON."""
+    return make_response(jsonify(error={"code": code, "message": message}), status)
+
+
 def render_error(status: int, title, detail):
     if request.path.startswith(MACHINE_PREFIXES):
         code = {429: "rate_limited", 413: "too_large"}.get(status, f"http_{status}")
-        return make_response(jsonify(error={"code": code, "message": str(title)}), status)
+        return json_error(status, code, str(title))
     page = render_template("errors/error.html", status=status, title=title, detail=detail)
     return make_response(page, status)
 

@@ -11,7 +11,7 @@ STAFF_BLUEPRINTS = {"desk", "clinic", "auth", "api", "admin"}
 
 PERMISSIONS = (
     "camera=(self), microphone=(self), speaker-selection=(self), display-capture=(), "
-    "geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()"
+    "geolocation=(), payment=(), usb=(), serial=()"
 )
 
 
@@ -52,6 +52,8 @@ def set_security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if request.blueprint == "probe":
+        return response  # the probe sets its own caching and never reads the session
     if request.blueprint in STAFF_BLUEPRINTS or current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"
     return response
@@ -59,7 +61,10 @@ def set_security_headers(response):
 
 def end_idle_staff_session():
     """Sign staff out after the configured minutes without a request."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    # The probe answers without looking at the session: it must stay fast and set no cookie.
+    if request.endpoint == "static" or request.blueprint == "probe":
+        return None
+    if not current_user.is_authenticated:
         return None
     now = int(time.time())
     idle_limit = int(current_app.config["STAFF_IDLE_MINUTES"]) * 60

@@ -31,7 +31,7 @@ def begin():
     check = start_check(g.lang)
     db.session.commit()
     remember_check(check)
-    return redirect(url_for("patient.check"))
+    return redirect(step_url("connection"))
 
 
 @bp.route("/code", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from tests.conftest import STAFF_PASSWORD
 # test_every_patient_page_is_walked.
 PAGES_NEEDING_A_CHECK = {
     "patient.check",
+    "patient.connection",
     "patient.summary",
     "patient.consent",
     "patient.contact",
@@ -64,7 +65,7 @@ def test_check_page_and_form_errors_have_no_axe_violations(browser_page, assert_
     assert_accessible(browser_page)
     browser_page.goto(f"/{lang}/")
     browser_page.get_by_test_id("start-check").click()
-    browser_page.wait_for_url(f"**/{lang}/check")
+    browser_page.wait_for_url(f"**/{lang}/check/connection")
     assert_accessible(browser_page)
 
 

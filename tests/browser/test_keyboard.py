@@ -9,7 +9,7 @@ def test_patient_can_start_a_check_with_the_keyboard_alone(browser_page):
     else:
         raise AssertionError("the start button cannot be reached with Tab")
     browser_page.keyboard.press("Enter")
-    browser_page.wait_for_url("**/en/check")
+    browser_page.wait_for_url("**/en/check/connection")
     code = browser_page.get_by_test_id("reference-code").inner_text()
     assert len(code) == 7 and code[3] == "-"
 

@@ -14,7 +14,7 @@ def test_start_page_says_what_the_check_does_and_what_a_visit_needs(client):
 
 def test_start_button_creates_a_check_in_the_page_language(app, client):
     response = client.post("/fr/check/new")
-    assert response.headers["Location"] == "/fr/check"
+    assert response.headers["Location"] == "/fr/check/connection"
     with app.app_context():
         check = db.session.scalar(db.select(Check))
     assert check.language == "fr"

@@ -1,0 +1,133 @@
+"""The connection test step: the page that runs it, and where the browser reports its result."""
+
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import _
+
+from .. import check_state
+from ..audit import record
+from ..codes import display_code
+from ..connection_advice import advice
+from ..connection_report import ReportError, parse_report
+from ..errors import json_error
+from ..extensions import db
+from ..models import ConnectionResult
+from ..reason_labels import label
+from ..verdict import Thresholds, connection_verdict
+from . import bp
+from .finish import seen
+from .journey import step_url
+from .session_check import current_check
+
+
+def test_settings() -> dict:
+    """What the browser code needs to run the test, from configuration."""
+    config = current_app.config
+    return {
+        "pingUrl": url_for("probe.ping"),
+        "downloadUrl": url_for("probe.download"),
+        "uploadUrl": url_for("probe.upload"),
+        "resultUrl": url_for("patient.connection_result"),
+        "guidanceMbps": float(config["GUIDANCE_DOWNLOAD_MBPS"]),
+        "maxSeconds": float(config["CONNECTION_TEST_MAX_SECONDS"]),
+        "slowMaxSeconds": float(config["CONNECTION_TEST_SLOW_MAX_SECONDS"]),
+        "maxBytes": int(float(config["CONNECTION_TEST_MAX_MEGABYTES"]) * 1_000_000),
+        "maxRequestBytes": int(config["PROBE_MAX_DOWNLOAD_BYTES"]),
+    }
+
+
+def browser_messages() -> dict:
+    """Every sentence the test's script may show, in the page's language."""
+    return {
+        "speed": _("%(value)s Mbps"),
+        "milliseconds": _("%(value)s ms"),
+        "phaseLatency": _("Step 1 of 3: checking how quickly the connection answers…"),
+        "phaseDownload": _("Step 2 of 3: measuring the download speed…"),
+        "phaseUpload": _("Step 3 of 3: measuring the upload speed…"),
+        "saving": _("Saving your result…"),
+        "finished": _("The test is finished."),
+        "cancelled": _("The test was stopped. You can start it again when you are ready."),
+        "startAgain": _("Test again"),
+        "offline": _(
+            "Your device is not connected to the internet. Connect to Wi-Fi or turn on mobile "
+            "data, then test again."
+        ),
+        "server_unreachable": _(
+            "The test could not reach our server. Check that you are connected, wait a minute, "
+            "then test again."
+        ),
+        "timeout": _(
+            "The connection is too slow or unsteady to finish the test. Move closer to your "
+            "router or try mobile data, then test again."
+        ),
+        "transfer_blocked": _(
+            "Something on your network stopped the test, such as a work or hotel network or "
+            "security software. Try another network, such as mobile data."
+        ),
+        "notSaved": _(
+            "Your result could not be saved. Check your connection, then test again. If it "
+            "keeps happening, call the support desk."
+        ),
+    }
+
+
+def result_context(result: ConnectionResult | None) -> dict:
+    if result is None:
+        return {"result": None}
+    codes = list(result.reasons or [])
+    return {
+        "result": result,
+        "reason_labels": [label(code) for code in codes],
+        "advice": advice(codes),
+        "thresholds": Thresholds.from_config(current_app.config),
+    }
+
+
+@bp.route("/check/connection")
+def connection():
+    check = current_check()
+    if check is None:
+        return redirect(url_for("patient.start"))
+    check.step = "connection"
+    seen(check)
+    db.session.commit()
+    latest = check_state.latest_connection(check)
+    return render_template(
+        "patient/connection.html",
+        code=display_code(check.reference_code),
+        settings=test_settings(),
+        messages=browser_messages(),
+        autostart=latest is None,
+        next_url=step_url("devices"),
+        back_url=url_for("patient.check"),
+        **result_context(latest),
+    )
+
+
+@bp.route("/check/connection/result", methods=["POST"])
+def connection_result():
+    """The browser's figures: checked, judged against the thresholds here, stored."""
+    check = current_check()
+    if check is None:
+        return json_error(403, "no_check", "this browser has no check")
+    try:
+        fields = parse_report(request.get_json(silent=True))
+    except ReportError as error:
+        return json_error(400, "invalid_report", str(error))
+    verdict, codes = connection_verdict(
+        fields["download_mbps"],
+        fields["upload_mbps"],
+        fields["latency_ms"],
+        fields["jitter_ms"],
+        Thresholds.from_config(current_app.config),
+        failure=fields["failure"],
+    )
+    result = ConnectionResult(check=check, verdict=verdict, reasons=codes, **fields)
+    db.session.add(result)
+    check.step = "connection"
+    seen(check)
+    record("connection.measured", check_id=check.id, details={"verdict": verdict})
+    db.session.commit()
+    html = render_template(
+        "patient/connection_result.html", next_url=step_url("devices"), **result_context(result)
+    )
+    return jsonify(verdict=verdict, reasons=codes, html=html)

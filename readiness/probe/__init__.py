@@ -1,0 +1,30 @@
+"""The measurement endpoints, /probe/...: no language, no session, no page around them.
+
+The patient's browser and speedtest-cli measure the link to this server with them, so they do
+as little as possible: stream bytes out, count bytes in, answer at once.
+"""
+
+from flask import Blueprint, current_app, request
+
+from ..extensions import csrf, limiter
+
+bp = Blueprint("probe", __name__, url_prefix="/probe")
+
+# Nothing here changes state: the upload sink throws its bytes away.
+csrf.exempt(bp)
+
+
+def probe_rate_limit() -> str:
+    return current_app.config["PROBE_RATE_LIMIT"]
+
+
+limiter.limit(probe_rate_limit, per_method=False)(bp)
+
+
+@bp.before_request
+def allow_large_uploads():
+    """Uploads may be larger than a form; the sink counts them without keeping them."""
+    request.max_content_length = current_app.config["PROBE_MAX_UPLOAD_BYTES"]
+
+
+from . import views  # noqa: E402,F401

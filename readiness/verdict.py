@@ -1,0 +1,78 @@
+"""The connection verdict: measurements and thresholds in, a verdict and reason codes out.
+
+Pure: no Flask, no database. The verdict is the worst of the measured dimensions; every
+dimension short of "ready" names its reason, which the pages turn into advice and the support
+desk into a script.
+"""
+
+from dataclasses import dataclass
+
+from . import reasons
+from .overall import LIMITED, NOT_READY, READY, worst
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    ready_download_mbps: float = 10.0
+    ready_upload_mbps: float = 3.0
+    ready_latency_ms: float = 150.0
+    ready_jitter_ms: float = 30.0
+    limited_download_mbps: float = 1.2
+    limited_upload_mbps: float = 1.2
+    limited_latency_ms: float = 300.0
+    limited_jitter_ms: float = 50.0
+
+    @classmethod
+    def from_config(cls, config) -> "Thresholds":
+        return cls(
+            ready_download_mbps=float(config["GUIDANCE_DOWNLOAD_MBPS"]),
+            ready_upload_mbps=float(config["READY_UPLOAD_MBPS"]),
+            ready_latency_ms=float(config["READY_LATENCY_MS"]),
+            ready_jitter_ms=float(config["READY_JITTER_MS"]),
+            limited_download_mbps=float(config["LIMITED_DOWNLOAD_MBPS"]),
+            limited_upload_mbps=float(config["LIMITED_UPLOAD_MBPS"]),
+            limited_latency_ms=float(config["LIMITED_LATENCY_MS"]),
+            limited_jitter_ms=float(config["LIMITED_JITTER_MS"]),
+        )
+
+
+def at_least(value: float, ready: float, limited: float) -> str:
+    if value >= ready:
+        return READY
+    return LIMITED if value >= limited else NOT_READY
+
+
+def at_most(value: float, ready: float, limited: float) -> str:
+    if value <= ready:
+        return READY
+    return LIMITED if value <= limited else NOT_READY
+
+
+def connection_verdict(
+    download_mbps: float | None,
+    upload_mbps: float | None,
+    latency_ms: float | None,
+    jitter_ms: float | None,
+    thresholds: Thresholds,
+    failure: str | None = None,
+) -> tuple[str, list[str]]:
+    """(verdict, reason codes). A test that failed, or left a figure unmeasured, is not ready."""
+    if failure:
+        return NOT_READY, [failure]
+    t = thresholds
+    dimensions = [
+        (download_mbps, reasons.DOWNLOAD_LOW, at_least, t.ready_download_mbps,
+         t.limited_download_mbps),
+        (upload_mbps, reasons.UPLOAD_LOW, at_least, t.ready_upload_mbps, t.limited_upload_mbps),
+        (latency_ms, reasons.LATENCY_HIGH, at_most, t.ready_latency_ms, t.limited_latency_ms),
+        (jitter_ms, reasons.JITTER_HIGH, at_most, t.ready_jitter_ms, t.limited_jitter_ms),
+    ]  # fmt: skip
+    verdict, found = READY, []
+    for value, reason, judge, ready, limited in dimensions:
+        if value is None:
+            return NOT_READY, [reasons.TIMEOUT]
+        level = judge(value, ready, limited)
+        if level != READY:
+            found.append(reason)
+        verdict = worst(verdict, level)
+    return verdict, found

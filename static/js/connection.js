@@ -1,0 +1,188 @@
+// The connection test page: runs the measurement, shows it live, saves the result.
+import {
+  bytesAt,
+  connectionType,
+  measureDownload,
+  measureLatency,
+  measureUpload,
+  ratesPerInterval,
+  TestFailure,
+} from "./measure.js";
+import { announce, fill, pageMessages, postJSON } from "./page.js";
+
+const root = document.querySelector("[data-connection-test]");
+const messages = pageMessages();
+const settings = JSON.parse(document.getElementById("connection-settings").textContent);
+const lang = document.documentElement.lang;
+const decimals = new Intl.NumberFormat(`${lang}-CA`, { maximumFractionDigits: 1 });
+const whole = new Intl.NumberFormat(`${lang}-CA`, { maximumFractionDigits: 0 });
+
+const parts = {
+  progress: root.querySelector("[data-progress]"),
+  phase: root.querySelector("[data-phase]"),
+  figure: root.querySelector("[data-live-figure]"),
+  chart: root.querySelector("[data-chart] polyline"),
+  cancel: root.querySelector("[data-cancel]"),
+  announcer: root.querySelector("[data-announce]"),
+  message: root.querySelector("[data-message]"),
+  start: root.querySelector("[data-start]"),
+  slot: document.querySelector("[data-result-slot]"),
+};
+
+let running = null;
+
+function speed(mbps) {
+  return fill(messages.speed, { value: decimals.format(mbps) });
+}
+
+function showPhase(text) {
+  parts.phase.textContent = text;
+  parts.figure.textContent = "";
+  parts.chart.setAttribute("points", "");
+  announce(parts.announcer, text);
+}
+
+/** The live figure and the chart: the rate over the last second, and every quarter second. */
+function drawProgress(phase, liveBytes) {
+  const now = performance.now();
+  const recent = liveBytes(now) - liveBytes(now - 1000);
+  if (now - phase.started > 500) parts.figure.textContent = speed((recent * 8) / 1000 / 1000);
+  const rates = ratesPerInterval(phase.liveSeries, phase.started, now);
+  const top = Math.max(1, ...rates);
+  const step = 300 / Math.max(20, rates.length);
+  parts.chart.setAttribute(
+    "points",
+    rates.map((rate, i) => `${(i * step).toFixed(1)},${(78 - (rate / top) * 74).toFixed(1)}`).join(" "),
+  );
+}
+
+function liveTracker(phase, counter) {
+  phase.liveSeries = [{ t: phase.started, bytes: 0 }];
+  return () => {
+    phase.liveSeries.push({ t: performance.now(), bytes: counter() });
+  };
+}
+
+function bytesSince(series) {
+  return (t) => bytesAt(series, t);
+}
+
+function showMessage(text) {
+  parts.message.textContent = text;
+  parts.message.hidden = !text;
+}
+
+function setRunning(isRunning) {
+  parts.progress.hidden = !isRunning;
+  parts.start.disabled = isRunning;
+  if (!isRunning) {
+    parts.start.textContent = messages.startAgain;
+  }
+}
+
+async function saveResult(report, { quiet = false } = {}) {
+  if (!quiet) announce(parts.announcer, messages.saving);
+  let answer;
+  try {
+    answer = await postJSON(settings.resultUrl, report);
+  } catch {
+    // After a failure the patient already has its message; an unsaved failure adds nothing.
+    if (!quiet) showMessage(messages.notSaved);
+    return;
+  }
+  parts.slot.innerHTML = answer.html;
+  announce(parts.announcer, messages.finished);
+  parts.slot.querySelector("h2")?.focus();
+}
+
+async function runTest() {
+  if (running) return;
+  const controller = new AbortController();
+  running = controller;
+  const started = performance.now();
+  const samples = {};
+  let bytesUsed = 0;
+  showMessage("");
+  setRunning(true);
+  try {
+    showPhase(messages.phaseLatency);
+    const latency = await measureLatency(settings, controller.signal, (ms) => {
+      parts.figure.textContent = fill(messages.milliseconds, { value: whole.format(ms) });
+    });
+    samples.latency_ms = latency.samples;
+
+    showPhase(messages.phaseDownload);
+    const download = await measureDownload(settings, controller.signal, (phase) => {
+      phase.liveSeries = phase.series;
+      drawProgress(phase, bytesSince(phase.series));
+    });
+    bytesUsed += download.phase.bytesUsed;
+    samples.download_mbps = ratesPerInterval(
+      download.phase.series,
+      download.phase.started,
+      download.phase.lastData,
+    );
+
+    showPhase(messages.phaseUpload);
+    let track = null;
+    const upload = await measureUpload(settings, controller.signal, (phase) => {
+      track ??= liveTracker(phase, () => phase.sent);
+      track();
+      drawProgress(phase, bytesSince(phase.liveSeries));
+    });
+    bytesUsed += upload.phase.bytesUsed;
+    samples.upload_mbps = ratesPerInterval(
+      upload.phase.series,
+      upload.phase.started,
+      upload.phase.series.at(-1)?.t ?? upload.phase.started,
+    );
+    samples.seconds = {
+      download: Math.round(download.phase.lastData - download.phase.started) / 1000,
+      upload: Math.round(performance.now() - upload.phase.started) / 1000,
+    };
+    setRunning(false);
+    await saveResult({
+      download_mbps: round(download.mbps),
+      upload_mbps: round(upload.mbps),
+      latency_ms: round(latency.latencyMs),
+      jitter_ms: round(latency.jitterMs),
+      samples,
+      bytes_used: bytesUsed,
+      duration_ms: Math.round(performance.now() - started),
+      connection_type: connectionType(),
+    });
+  } catch (error) {
+    setRunning(false);
+    const cause = controller.signal.aborted ? controller.signal.reason : error;
+    if (cause instanceof TestFailure) {
+      showMessage(messages[cause.reason]);
+      await saveResult(
+        {
+          failure: cause.reason,
+          samples,
+          bytes_used: bytesUsed,
+          duration_ms: Math.round(performance.now() - started),
+          connection_type: connectionType(),
+        },
+        { quiet: true },
+      );
+    } else if (controller.signal.aborted) {
+      showMessage(messages.cancelled);
+    } else {
+      showMessage(messages.server_unreachable);
+    }
+  } finally {
+    running = null;
+  }
+}
+
+function round(value) {
+  return Math.round(value * 100) / 100;
+}
+
+parts.start.addEventListener("click", runTest);
+parts.cancel.addEventListener("click", () => running?.abort());
+window.addEventListener("offline", () => running?.abort(new TestFailure("offline")));
+if (root.dataset.autostart === "true") {
+  runTest();
+}

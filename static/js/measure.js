@@ -1,0 +1,378 @@
+// The connection measurement: latency and jitter, then download, then upload, against our own
+// server. No library. Figures are goodput: the bytes that really crossed, over the time taken.
+
+const MBIT = 1_000_000;
+
+/** The middle value (the mean of the two middle values for an even count). */
+export function median(values) {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Jitter: the mean absolute difference between consecutive samples. */
+export function meanAbsoluteDifference(values) {
+  if (values.length < 2) return 0;
+  let total = 0;
+  for (let i = 1; i < values.length; i += 1) total += Math.abs(values[i] - values[i - 1]);
+  return total / (values.length - 1);
+}
+
+/** Cumulative bytes at time t in a series of {t, bytes} points, interpolated linearly. */
+export function bytesAt(series, t) {
+  if (!series.length || t <= series[0].t) return series.length ? series[0].bytes : 0;
+  let low = 0;
+  let high = series.length - 1;
+  if (t >= series[high].t) return series[high].bytes;
+  while (high - low > 1) {
+    const mid = (low + high) >> 1;
+    if (series[mid].t <= t) low = mid;
+    else high = mid;
+  }
+  const a = series[low];
+  const b = series[high];
+  return a.bytes + ((b.bytes - a.bytes) * (t - a.t)) / (b.t - a.t);
+}
+
+/**
+ * The robust rate over the steady part of a transfer, in Mbit/s: the ramp-up is dropped, the
+ * rest is cut into half-overlapping windows, and the median of their rates is kept, so that a
+ * hiccup in one window does not move the figure.
+ */
+export function steadyRate(series, start, end, windowMs) {
+  if (end - start < windowMs) return null;
+  const rates = [];
+  for (let from = start; from + windowMs <= end + 1e-6; from += windowMs / 2) {
+    const bytes = bytesAt(series, from + windowMs) - bytesAt(series, from);
+    rates.push((bytes * 8 * 1000) / windowMs / MBIT);
+  }
+  return median(rates);
+}
+
+/** Mbit/s per quarter second, for the chart and the stored samples. */
+export function ratesPerInterval(series, start, end, intervalMs = 250) {
+  const rates = [];
+  for (let from = start; from + intervalMs <= end; from += intervalMs) {
+    const bytes = bytesAt(series, from + intervalMs) - bytesAt(series, from);
+    rates.push(Math.round(((bytes * 8 * 1000) / intervalMs / MBIT) * 100) / 100);
+  }
+  return rates;
+}
+
+export class TestFailure extends Error {
+  constructor(reason) {
+    super(reason);
+    this.reason = reason;
+  }
+}
+
+const PING_COUNT = 15;
+const PING_TIMEOUT_MS = 5000;
+const STREAMS = 4;
+const RAMP_MS = 1000;
+const WINDOW_MS = 1000;
+const MIN_STEADY_MS = 2000;
+const STALL_MS = 10_000;
+const STABLE = 0.03;
+
+/** Why a transfer broke: offline, the server gone, or something between that stops it. */
+async function networkFailure(error, settings) {
+  if (error instanceof TestFailure) return error;
+  if (navigator.onLine === false) return new TestFailure("offline");
+  try {
+    const answer = await fetch(`${settings.pingUrl}?after-failure`, {
+      cache: "no-store",
+      signal: AbortSignal.timeout(PING_TIMEOUT_MS),
+    });
+    return new TestFailure(answer.ok ? "transfer_blocked" : "server_unreachable");
+  } catch {
+    return new TestFailure("server_unreachable");
+  }
+}
+
+/** Latency and jitter: small requests on a warm connection, the first one dropped. */
+export async function measureLatency(settings, signal, onSample) {
+  performance.clearResourceTimings?.();
+  const samples = [];
+  for (let i = 0; i < PING_COUNT; i += 1) {
+    const url = `${settings.pingUrl}?n=${i}-${Math.random().toString(36).slice(2)}`;
+    const timeout = AbortSignal.timeout(PING_TIMEOUT_MS);
+    const both = AbortSignal.any ? AbortSignal.any([signal, timeout]) : signal;
+    const started = performance.now();
+    let response;
+    try {
+      response = await fetch(url, { cache: "no-store", signal: both });
+      await response.arrayBuffer();
+    } catch (error) {
+      if (signal.aborted) throw error;
+      if (timeout.aborted) throw new TestFailure("timeout");
+      throw new TestFailure(navigator.onLine === false ? "offline" : "server_unreachable");
+    }
+    if (!response.ok) throw new TestFailure("server_unreachable");
+    const wall = performance.now() - started;
+    const entry = performance.getEntriesByName(new URL(url, location.href).href).pop();
+    // Resource timing leaves out the browser's own queueing; fall back to the wall clock.
+    const ms = entry && entry.responseStart > 0 ? entry.responseStart - entry.requestStart : wall;
+    if (i > 0) samples.push(ms);
+    onSample?.(ms);
+  }
+  return {
+    latencyMs: median(samples),
+    jitterMs: meanAbsoluteDifference(samples),
+    samples: samples.map((ms) => Math.round(ms * 10) / 10),
+  };
+}
+
+/**
+ * Runs one direction until the estimate is stable, the time or data cap is reached, or the
+ * signal aborts. `transfer(stream, size, abort)` moves `size` bytes and reports progress
+ * through the callbacks given to it; it resolves with the bytes that count.
+ */
+class Phase {
+  constructor(settings, onProgress) {
+    this.settings = settings;
+    this.onProgress = onProgress;
+    this.started = performance.now();
+    this.series = [{ t: this.started, bytes: 0 }];
+    this.total = 0;
+    this.bytesUsed = 0;
+    this.lastData = this.started;
+    this.estimates = [];
+    this.controller = new AbortController();
+  }
+
+  add(bytes, t = performance.now()) {
+    this.total += bytes;
+    this.series.push({ t, bytes: this.total });
+    this.lastData = t;
+  }
+
+  /** The estimate and whether to stop, looking at the series up to `until`. */
+  judge(now, until) {
+    const elapsed = now - this.started;
+    const steadyStart = this.started + RAMP_MS;
+    const estimate = steadyRate(this.series, steadyStart, until, WINDOW_MS);
+    if (estimate !== null) this.estimates.push({ t: now, estimate });
+    const cap =
+      estimate !== null && estimate >= this.settings.guidanceMbps
+        ? this.settings.maxSeconds
+        : this.settings.slowMaxSeconds;
+    if (elapsed >= cap * 1000 || this.bytesUsed >= this.settings.maxBytes) {
+      // On a very fast link the data cap comes before the steady part: use the second half.
+      const middle = (this.started + until) / 2;
+      const fallback =
+        until - middle > 100
+          ? ((bytesAt(this.series, until) - bytesAt(this.series, middle)) * 8 * 1000) /
+            (until - middle) /
+            MBIT
+          : null;
+      return { estimate: estimate ?? fallback, stop: true };
+    }
+    if (now - this.lastData > STALL_MS) throw new TestFailure("timeout");
+    if (estimate === null || until - steadyStart < MIN_STEADY_MS) return { estimate, stop: false };
+    // Stable: the estimate has moved by less than 3% over the last second, twice over.
+    const earlier = this.estimates.filter((e) => e.t <= now - 1000);
+    const previous = earlier.at(-1)?.estimate;
+    const before = earlier.at(-3)?.estimate;
+    const steady = (a) => a !== undefined && Math.abs(estimate - a) <= STABLE * estimate;
+    return { estimate, stop: steady(previous) && steady(before) };
+  }
+}
+
+function nextSize(phase, stream, seconds, min, max) {
+  const elapsed = (performance.now() - phase.started) / 1000;
+  const perStream = elapsed > 0.2 ? phase.total / elapsed / STREAMS : 0;
+  const wanted = Math.max(min, Math.min(max, Math.round(perStream * seconds), stream.last * 4));
+  stream.last = wanted;
+  return wanted;
+}
+
+async function runPhase(phase, signal, startStream, seriesUntil) {
+  const stop = () => phase.controller.abort();
+  signal.addEventListener("abort", stop, { once: true });
+  const streams = [];
+  let broken = null;
+  for (let i = 0; i < STREAMS; i += 1) {
+    streams.push(
+      startStream(phase).catch((error) => {
+        if (!phase.controller.signal.aborted) {
+          broken = error;
+          stop();
+        }
+      }),
+    );
+  }
+  let estimate = null;
+  try {
+    while (!phase.controller.signal.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = performance.now();
+      const judged = phase.judge(now, seriesUntil(now));
+      estimate = judged.estimate;
+      phase.onProgress?.(phase);
+      if (judged.stop) break;
+    }
+  } catch (error) {
+    broken = error;
+  } finally {
+    stop();
+    signal.removeEventListener("abort", stop);
+  }
+  await Promise.all(streams);
+  if (signal.aborted) throw new DOMException("cancelled", "AbortError");
+  if (broken) throw await networkFailure(broken, phase.settings);
+  if (estimate === null) throw new TestFailure("timeout");
+  return estimate;
+}
+
+/** Download: parallel streams of random bytes, counted as they arrive. */
+export async function measureDownload(settings, signal, onProgress) {
+  const phase = new Phase(settings, onProgress);
+  const startStream = async (p) => {
+    const stream = { last: 64 * 1024 };
+    while (!p.controller.signal.aborted) {
+      const size = nextSize(p, stream, 1.0, 64 * 1024, settings.maxRequestBytes);
+      const response = await fetch(`${settings.downloadUrl}?bytes=${size}`, {
+        cache: "no-store",
+        signal: p.controller.signal,
+      }).catch((error) => {
+        if (p.controller.signal.aborted) return null;
+        throw error;
+      });
+      if (!response) return;
+      if (!response.ok || !response.body) throw new TestFailure("transfer_blocked");
+      const reader = response.body.getReader();
+      let received = 0;
+      for (;;) {
+        let chunk;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          if (p.controller.signal.aborted) return;
+          throw error;
+        }
+        if (chunk.done) break;
+        received += chunk.value.byteLength;
+        p.bytesUsed += chunk.value.byteLength;
+        p.add(chunk.value.byteLength);
+      }
+      if (received < size) throw new TestFailure("transfer_blocked");
+    }
+  };
+  const mbps = await runPhase(phase, signal, startStream, () => phase.lastData);
+  return { mbps, phase };
+}
+
+let randomBuffer = null;
+
+function randomBytes() {
+  if (!randomBuffer) {
+    randomBuffer = new Uint8Array(1024 * 1024);
+    for (let i = 0; i < randomBuffer.length; i += 65536) {
+      crypto.getRandomValues(randomBuffer.subarray(i, i + 65536));
+    }
+  }
+  return randomBuffer;
+}
+
+function uploadBody(size) {
+  const block = randomBytes();
+  const parts = [];
+  for (let left = size; left > 0; left -= block.length) {
+    parts.push(left >= block.length ? block : block.subarray(0, left));
+  }
+  return new Blob(parts, { type: "application/octet-stream" });
+}
+
+function postBlob(url, body, signal, onSent) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.responseType = "json";
+    let sent = 0;
+    xhr.upload.onprogress = (event) => {
+      onSent(event.loaded - sent);
+      sent = event.loaded;
+    };
+    xhr.onload = () => {
+      const answer = xhr.response;
+      if (xhr.status !== 200 || !answer || typeof answer.bytes !== "number") {
+        reject(new TestFailure("transfer_blocked"));
+      } else {
+        resolve(answer.bytes);
+      }
+    };
+    xhr.onerror = () => reject(new TypeError("network error"));
+    xhr.ontimeout = () => reject(new TestFailure("timeout"));
+    const stop = () => xhr.abort();
+    signal.addEventListener("abort", stop, { once: true });
+    xhr.onloadend = () => signal.removeEventListener("abort", stop);
+    xhr.onabort = () => resolve(null);
+    xhr.send(body);
+  });
+}
+
+/**
+ * Upload: parallel streams of random bytes. The figure counts only what the server says it
+ * received, spread over each request's time; progress events drive the live figure alone.
+ */
+export async function measureUpload(settings, signal, onProgress) {
+  const phase = new Phase(settings, onProgress);
+  const done = [];
+  const inFlight = new Set();
+  phase.sent = 0;
+  const startStream = async (p) => {
+    const stream = { last: 32 * 1024 };
+    while (!p.controller.signal.aborted) {
+      const size = nextSize(p, stream, 0.5, 32 * 1024, settings.maxRequestBytes);
+      const request = { start: performance.now() };
+      inFlight.add(request);
+      const received = await postBlob(
+        settings.uploadUrl,
+        uploadBody(size),
+        p.controller.signal,
+        (bytes) => {
+          p.sent += bytes;
+          p.bytesUsed += bytes;
+        },
+      ).finally(() => inFlight.delete(request));
+      if (received === null) return;
+      done.push({ start: request.start, end: performance.now(), bytes: received });
+      p.total += received;
+      p.lastData = performance.now();
+    }
+  };
+  // The series is rebuilt from the completed requests, up to the start of the oldest request
+  // still under way: before that instant, every byte the server received is known.
+  const seriesUntil = (now) => {
+    let until = now;
+    for (const request of inFlight) until = Math.min(until, request.start);
+    phase.series = acknowledgedSeries(done, phase.started, until);
+    return until;
+  };
+  const mbps = await runPhase(phase, signal, startStream, seriesUntil);
+  return { mbps, phase };
+}
+
+/** Cumulative received bytes over time, each request's bytes spread evenly over its span. */
+export function acknowledgedSeries(requests, from, until, stepMs = 50) {
+  const series = [];
+  for (let t = from; t <= until; t += stepMs) {
+    let bytes = 0;
+    for (const r of requests) {
+      if (t >= r.end) bytes += r.bytes;
+      else if (t > r.start) bytes += (r.bytes * (t - r.start)) / (r.end - r.start);
+    }
+    series.push({ t, bytes });
+  }
+  return series;
+}
+
+export function connectionType() {
+  const connection = navigator.connection;
+  if (!connection) return null;
+  return connection.type && connection.type !== "unknown"
+    ? connection.type
+    : connection.effectiveType ?? null;
+}
