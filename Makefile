@@ -56,8 +56,8 @@ compile-translations: $(COMPILED)
 
 # Re-extract every string from the code and templates and merge it into the French catalog.
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output readiness templates
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --width 100 readiness templates
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete --no-fuzzy-matching --width 100
 	@echo "Now translate the new entries in $(CATALOG)."
 
 # Debian's Chromium drives the browser tests; install it when we can, or say what is missing.

@@ -273,7 +273,7 @@ def new_browser_page(chromium, live_server, make_app):
 
     def open_page(locale: str = "en-CA", **options):
         context = chromium.new_context(
-            base_url=live_server,
+            base_url=options.pop("base_url", live_server),
             locale=locale,
             permissions=options.pop("permissions", ["camera", "microphone"]),
             **options,

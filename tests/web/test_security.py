@@ -56,7 +56,7 @@ def test_forms_carry_a_csrf_token_that_is_accepted(make_app):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = client.post("/en/check/new", data={"csrf_token": token})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/en/check"
+    assert response.headers["Location"] == "/en/check/connection"
 
 
 def test_production_sets_secure_cookie_on_a_real_response(make_app):

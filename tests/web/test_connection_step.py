@@ -1,0 +1,126 @@
+"""The connection step: the page that runs the test, and the result the browser reports."""
+
+import json
+import re
+
+from readiness.extensions import db
+from readiness.models import AuditEvent, Check, ConnectionResult
+
+GOOD = {
+    "download_mbps": 9.44,
+    "upload_mbps": 4.1,
+    "latency_ms": 31.2,
+    "jitter_ms": 2.5,
+    "samples": {"latency_ms": [31, 30, 33], "download_mbps": [9.1, 9.5]},
+    "bytes_used": 8_400_000,
+    "duration_ms": 9100,
+    "connection_type": "wifi",
+}
+
+
+def start(client, lang="en"):
+    response = client.post(f"/{lang}/check/new")
+    assert response.headers["Location"] == f"/{lang}/check/connection"
+
+
+def stored_results(app):
+    with app.app_context():
+        return db.session.scalars(db.select(ConnectionResult)).all()
+
+
+def test_the_step_needs_a_check(client):
+    assert client.get("/en/check/connection").headers["Location"] == "/en/"
+    response = client.post("/en/check/connection/result", json=GOOD)
+    assert response.status_code == 403
+
+
+def test_a_new_check_starts_the_test_by_itself_with_settings_from_configuration(make_app):
+    client = make_app(GUIDANCE_DOWNLOAD_MBPS=25).test_client()
+    start(client)
+    page = client.get("/en/check/connection").text
+    assert 'data-autostart="true"' in page
+    assert 'data-testid="start-connection-test"' in page
+    settings = json.loads(re.search(r'id="connection-settings">([^<]+)<', page).group(1))
+    assert settings["guidanceMbps"] == 25.0
+    assert settings["downloadUrl"] == "/probe/download"
+
+
+def test_the_script_gets_its_messages_in_french(client):
+    start(client, "fr")
+    page = client.get("/fr/check/connection").text
+    messages = json.loads(re.search(r'id="page-messages">([^<]+)<', page).group(1))
+    assert messages["speed"] == "%(value)s\u00a0Mbit/s"
+    assert messages["phaseDownload"].startswith("Étape 2 de 3\u00a0:")
+
+
+def test_a_result_is_judged_on_the_server_and_stored_with_its_samples(app, client):
+    start(client)
+    response = client.post(
+        "/en/check/connection/result", json=GOOD | {"verdict": "ready", "reasons": []}
+    )
+    assert response.status_code == 200
+    assert response.json["verdict"] == "limited"
+    assert response.json["reasons"] == ["download_low"]
+    [result] = stored_results(app)
+    assert (result.download_mbps, result.upload_mbps) == (9.44, 4.1)
+    assert result.samples["download_mbps"] == [9.1, 9.5]
+    assert (result.bytes_used, result.duration_ms, result.connection_type) == (
+        8_400_000,
+        9100,
+        "wifi",
+    )
+    with app.app_context():
+        check = db.session.scalar(db.select(Check))
+        assert check.step == "connection" and check.last_seen_at is not None
+        actions = db.session.scalars(db.select(AuditEvent.action)).all()
+        assert "connection.measured" in actions
+
+
+def test_the_result_fragment_carries_the_figures_and_advice(client):
+    start(client)
+    html = client.post("/en/check/connection/result", json=GOOD).json["html"]
+    assert 'data-testid="connection-result"' in html
+    assert 'data-download-mbps="9.44"' in html and 'data-verdict="limited"' in html
+    assert "9.4 Mbps" in html
+    assert "Move closer to your Wi-Fi router" in html
+    assert "Keep your phone nearby during the visit" in html
+
+
+def test_french_page_formats_speed_with_comma(client):
+    start(client, "fr")
+    client.post("/fr/check/connection/result", json=GOOD)
+    page = client.get("/fr/check/connection").text
+    assert "9,4\u00a0Mbit/s" in page
+    assert "Rapprochez-vous de votre routeur Wi-Fi" in page
+    assert 'data-autostart="false"' in page
+
+
+def test_a_failed_test_is_stored_as_not_ready_with_its_reason(app, client):
+    start(client)
+    response = client.post(
+        "/en/check/connection/result", json={"failure": "transfer_blocked", "bytes_used": 0}
+    )
+    assert response.json["verdict"] == "not_ready"
+    assert "Try another network" in response.json["html"]
+    [result] = stored_results(app)
+    assert (result.failure, result.reasons) == ("transfer_blocked", ["transfer_blocked"])
+
+
+def test_a_bad_report_is_refused_and_nothing_is_stored(app, client):
+    start(client)
+    response = client.post("/en/check/connection/result", json=GOOD | {"upload_mbps": "lots"})
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "invalid_report"
+    assert "upload_mbps" in response.json["error"]["message"]
+    response = client.post("/en/check/connection/result", data="not json")
+    assert response.status_code == 400
+    assert stored_results(app) == []
+
+
+def test_every_attempt_is_kept_and_the_latest_counts(app, client):
+    start(client)
+    client.post("/en/check/connection/result", json=GOOD)
+    client.post("/en/check/connection/result", json=GOOD | {"download_mbps": 55.0})
+    assert len(stored_results(app)) == 2
+    page = client.get("/en/check/connection").text
+    assert 'data-download-mbps="55.00"' in page and 'data-verdict="ready"' in page
