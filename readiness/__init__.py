@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, errors, formatting, locale, security
 from .config import DefaultConfig, finish_config
@@ -25,6 +26,10 @@ def create_app(config=None):
         app.config.update(config)
     finish_config(app.config, app.instance_path)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
+    proxies = int(app.config["PROXY_COUNT"])
+    if proxies:
+        # The client's own address and scheme, for rate limits, Secure cookies and HSTS.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

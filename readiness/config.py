@@ -59,6 +59,10 @@ class DefaultConfig:
     CONSENT_TEXT_EN = ""
     CONSENT_TEXT_FR = ""
 
+    # How many proxies (load balancers) stand in front of the app and set X-Forwarded-For and
+    # X-Forwarded-Proto. 0 trusts none. Rate limits count per client address, so set it.
+    PROXY_COUNT = 0
+
     # Staff sessions end after this many minutes without a request.
     STAFF_IDLE_MINUTES = 30
 

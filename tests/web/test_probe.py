@@ -87,3 +87,14 @@ def test_speedtest_mini_images_are_random_bytes_of_the_usual_size(client):
 def test_speedtest_mini_upload_answers_the_size_received(client):
     response = client.post("/probe/mini/speedtest/upload.php", data={"content1": "x" * 5000})
     assert response.text == f"size={len('content1=') + 5000}"
+
+
+def test_behind_a_load_balancer_each_patient_has_their_own_limit(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, PROBE_RATE_LIMIT="2 per minute", PROXY_COUNT=1)
+    client = app.test_client()
+
+    def ping(address):
+        return client.get("/probe/ping", headers={"X-Forwarded-For": address}).status_code
+
+    assert [ping("203.0.113.5") for _ in range(3)] == [200, 200, 429]
+    assert ping("203.0.113.77") == 200
