@@ -1,6 +1,8 @@
-"""flask commands: staff accounts (later: API keys, handoff delivery, speed test)."""
+"""flask commands: staff accounts, the speed test (later: API keys, handoff delivery)."""
 
+import json
 import sys
+from dataclasses import asdict
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -51,5 +53,60 @@ def create_staff(email, role, display_name, language, password_stdin):
         click.echo(f"Password (shown once): {password}")
 
 
+probe_cli = AppGroup("probe", help="Measure the link to a readiness server.")
+
+
+def check_server_url(ctx, param, value: str) -> str:
+    """Refuse an address that is not http(s) before any request is made."""
+    from .probe.speedtest_client import mini_url
+
+    try:
+        mini_url(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
+@probe_cli.command("speedtest")
+@click.option(
+    "--server",
+    required=True,
+    callback=check_server_url,
+    help="The readiness server's site root, e.g. http://127.0.0.1:8000.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for each answer.",
+)
+def speedtest(server, as_json, timeout):
+    """Measure download, upload and ping from this machine to a readiness server, with
+    speedtest-cli against its Speedtest Mini endpoints (/probe/mini/)."""
+    # Imported here, not at the top: importing speedtest-cli wraps this process's stdout and
+    # stderr, which only this command should pay for (not the app, nor every other command).
+    from .probe.speedtest_client import SpeedtestError, measure
+
+    try:
+        result = measure(server, timeout=timeout)
+    except SpeedtestError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        figures = asdict(result)
+        for key in ("download_mbps", "upload_mbps", "ping_ms"):
+            figures[key] = round(figures[key], 3)
+        click.echo(json.dumps(figures))
+        return
+    click.echo(f"Speed test against {result.server}")
+    click.echo(
+        f"Download: {result.download_mbps:.1f} Mbit/s ({result.bytes_received:,} bytes received)"
+    )
+    click.echo(f"Upload: {result.upload_mbps:.1f} Mbit/s ({result.bytes_sent:,} bytes sent)")
+    click.echo(f"Ping: {result.ping_ms:.1f} ms")
+
+
 def init_app(app) -> None:
     app.cli.add_command(staff_cli)
+    app.cli.add_command(probe_cli)
