@@ -2,6 +2,7 @@
 import {
   bytesAt,
   connectionType,
+  deviceSummary,
   measureDownload,
   measureLatency,
   measureUpload,
@@ -100,7 +101,7 @@ async function runTest() {
   const controller = new AbortController();
   running = controller;
   const started = performance.now();
-  const samples = {};
+  const samples = { device: deviceSummary() };
   let bytesUsed = 0;
   showMessage("");
   setRunning(true);

@@ -374,6 +374,23 @@ export function acknowledgedSeries(requests, from, until, stepMs = 50) {
   return series;
 }
 
+/** What the browser says about the device, stored with the result for the support desk. */
+export function deviceSummary() {
+  const connection = navigator.connection;
+  return {
+    user_agent: navigator.userAgent.slice(0, 300),
+    platform: navigator.userAgentData?.platform ?? navigator.platform ?? null,
+    mobile: navigator.userAgentData?.mobile ?? null,
+    cores: navigator.hardwareConcurrency ?? null,
+    memory_gb: navigator.deviceMemory ?? null,
+    screen: `${screen.width}x${screen.height}`,
+    effective_type: connection?.effectiveType ?? null,
+    reported_downlink_mbps: connection?.downlink ?? null,
+    reported_rtt_ms: connection?.rtt ?? null,
+    save_data: connection?.saveData ?? null,
+  };
+}
+
 export function connectionType() {
   const connection = navigator.connection;
   if (!connection) return null;

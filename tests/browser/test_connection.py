@@ -60,6 +60,7 @@ def test_a_good_link_is_ready_and_the_stored_figures_match_the_page(
         assert f"{stored.upload_mbps:.2f}" == result.get_attribute("data-upload-mbps")
         assert f"{stored.latency_ms:.2f}" == result.get_attribute("data-latency-ms")
         assert stored.bytes_used > 0 and stored.samples["latency_ms"]
+        assert "Chrome" in stored.samples["device"]["user_agent"]
         assert len(stored.samples["latency_ms"]) == 14  # 15 pings, the first one dropped
 
 
@@ -123,3 +124,25 @@ def test_a_server_that_stopped_answering_is_told_apart(
     alert = page.get_by_role("alert")
     alert.wait_for()
     assert WORDS[lang]["unreachable"] in alert.inner_text()
+
+
+def test_a_network_that_refuses_large_transfers_is_told_apart(
+    database_url, make_app, new_browser_page
+):
+    """Our own server stands in for a filtering proxy: it refuses any download over 10 kB."""
+    make_app()
+    port = free_port()
+    server = start_gunicorn(database_url, port, READINESS_PROBE_MAX_DOWNLOAD_BYTES="10000")
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}/en/", server)
+        page = new_browser_page(base_url=f"http://127.0.0.1:{port}")
+        start_check(page, "en")
+        result = connection_result(page)
+        assert result.get_attribute("data-failure") == "transfer_blocked"
+        assert (
+            "Something on your network stopped the test" in page.get_by_role("alert").inner_text()
+        )
+        assert "Try another network" in page.get_by_test_id("connection-advice").inner_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
