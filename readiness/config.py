@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .browser_support import DEFAULT_SUPPORT_MATRIX
+
 DEVELOPMENT_SECRET_FILE = "secret_key"
 
 
@@ -28,6 +30,12 @@ class DefaultConfig:
 
     # The connection guidance, in megabits per second and milliseconds.
     GUIDANCE_DOWNLOAD_MBPS = 10.0
+
+    # Which browsers can run a video visit: oldest major version of each browser and system,
+    # and the browser to recommend on each system (JSON in READINESS_SUPPORT_MATRIX).
+    SUPPORT_MATRIX = DEFAULT_SUPPORT_MATRIX
+    # The microphone test gives up (and shows advice) after this many seconds without speech.
+    MICROPHONE_TIMEOUT_SECONDS = 15
 
     # An invitation link works until this many hours after its appointment.
     INVITATION_VALID_HOURS_AFTER = 12
