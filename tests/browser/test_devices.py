@@ -221,3 +221,95 @@ def test_setting_checklist_keeps_answers_shows_advice_then_leads_to_summary(
         assert len(answers) == 1 and answers[0].private_place is False
     page.get_by_test_id("setting-continue").click()
     page.wait_for_url(f"**/{lang}/check/summary")
+
+
+def write_black_video(path, width=320, height=240, frames=10):
+    """A Y4M clip of black frames: what a camera behind a closed privacy shutter sends."""
+    header = f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1 C420jpeg\n".encode()
+    frame = b"FRAME\n" + bytes([16]) * (width * height) + bytes([128]) * (width * height // 2)
+    path.write_bytes(header + frame * frames)
+
+
+def write_silence(path, seconds=2, rate=48_000):
+    import wave
+
+    with wave.open(str(path), "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(rate)
+        sound.writeframes(b"\0\0" * rate * seconds)
+
+
+@pytest.fixture(scope="module")
+def covered_chromium(chromium, tmp_path_factory):
+    """Chromium whose fake camera sends black frames and whose fake microphone hears silence.
+
+    It also resolves insecure.test to this machine, so the app can be opened over plain HTTP
+    on a name that is not localhost: an insecure page, as the browser sees it.
+    """
+    folder = tmp_path_factory.mktemp("media")
+    write_black_video(folder / "black.y4m")
+    write_silence(folder / "silence.wav")
+    args = [
+        *CHROMIUM_ARGS,
+        f"--use-file-for-fake-video-capture={folder / 'black.y4m'}",
+        f"--use-file-for-fake-audio-capture={folder / 'silence.wav'}",
+        "--host-resolver-rules=MAP insecure.test 127.0.0.1",
+    ]
+    browser = chromium.browser_type.launch(executable_path=CHROMIUM, args=args)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def covered_page(covered_chromium, live_server, make_app):
+    make_app()  # so the tables are emptied after the test
+    contexts = []
+
+    def open_page(base_url=live_server, locale="en-CA"):
+        context = covered_chromium.new_context(
+            base_url=base_url, locale=locale, permissions=["camera", "microphone"]
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_black_picture_and_silent_microphone_fail_with_their_advice(app, covered_page):
+    page = covered_page()
+    code = start_check(page, "en")
+    page.get_by_test_id("test-camera").click()
+    camera = wait_for_status(page, "camera", "fail")
+    assert camera.get_attribute("data-reason") == "black_picture"
+    assert camera.get_by_role("heading", name="Uncover the camera").is_visible()
+
+    # The configured timeout is 15 seconds; a shorter one keeps the test quick.
+    page.get_by_test_id("device-microphone").evaluate(
+        "element => element.dataset.timeoutSeconds = 2"
+    )
+    page.get_by_test_id("test-microphone").click()
+    microphone = wait_for_status(page, "microphone", "fail")
+    assert microphone.get_attribute("data-reason") == "no_sound"
+    assert microphone.get_by_role("heading", name="Help the microphone hear you").is_visible()
+
+    results = stored(app, code)
+    assert results["camera"][:2] == ("fail", "black_picture")
+    assert results["camera"][2]["luminance"] < 18
+    assert results["microphone"][:2] == ("fail", "no_sound")
+
+
+def test_insecure_page_is_told_apart_from_a_refused_permission(app, covered_page, live_server):
+    port = live_server.rsplit(":", 1)[1]
+    page = covered_page(base_url=f"http://insecure.test:{port}")
+    code = start_check(page, "en")
+    browser = wait_for_status(page, "browser", "fail")
+    assert browser.get_attribute("data-reason") == "insecure_page"
+    page.get_by_test_id("test-camera").click()
+    camera = wait_for_status(page, "camera", "fail")
+    assert camera.get_attribute("data-reason") == "insecure_page"
+    assert camera.get_by_role("heading", name="Open the secure page").is_visible()
+    assert stored(app, code)["camera"][:2] == ("fail", "insecure_page")
