@@ -130,9 +130,13 @@ SETTING_ADVICE_FOR = {
 
 def setting_advice(answers: dict[str, bool | None]) -> list[str]:
     """Advice keys for the answers that call for it, in the checklist's order."""
-    return [
+    keys = [
         key for name, (worrying, key) in SETTING_ADVICE_FOR.items() if answers.get(name) is worrying
     ]
+    if reasons.NOT_PRIVATE in keys and answers.get("headset") is True:
+        # A headset keeps the clinician's side of the talk private: say so.
+        keys[keys.index(reasons.NOT_PRIVATE)] = "not_private_with_headset"
+    return keys
 
 
 class InvalidResult(ValueError):

@@ -381,6 +381,11 @@ SETTING_ADVICE = {
         "bedroom or your car when it is parked. If you cannot, tell the clinician at the start of "
         "the visit."
     ),
+    "not_private_with_headset": _l(
+        "Find a room where you can close the door and talk without being overheard. If you "
+        "cannot, wear your headset so that no one else hears the clinician, and tell the "
+        "clinician at the start of the visit."
+    ),
     "public_wifi": _l(
         "Public and shared Wi-Fi (café, library, hotel, clinic waiting room) is often slow and "
         "less private. Use your home internet, or your cellphone's data if your plan allows it."

@@ -103,6 +103,22 @@ def test_setting_advice_for_each_worrying_answer_only():
     ) == [reasons.NOT_PRIVATE, reasons.PUBLIC_WIFI, reasons.NO_BACKUP_PHONE, "no_headset"]
 
 
+def test_a_headset_changes_the_advice_for_a_place_that_is_not_private():
+    answers = {"private_place": False, "public_wifi": False, "phone_at_hand": True}
+    assert setting_advice({**answers, "headset": True}) == ["not_private_with_headset"]
+    assert setting_advice({**answers, "headset": False}) == [reasons.NOT_PRIVATE, "no_headset"]
+
+
+def test_every_setting_advice_has_words():
+    from readiness.device_instructions import SETTING_ADVICE
+
+    for answers in (
+        {"private_place": False, "public_wifi": True, "phone_at_hand": False, "headset": False},
+        {"private_place": False, "headset": True},
+    ):
+        assert all(key in SETTING_ADVICE for key in setting_advice(answers))
+
+
 def test_device_result_is_read_with_its_reason_and_details():
     kind, status, reason, details = read_device_result(
         {"kind": "camera", "status": "pass", "details": {"width": 1280, "height": 720}}
