@@ -313,3 +313,42 @@ def test_insecure_page_is_told_apart_from_a_refused_permission(app, covered_page
     assert camera.get_attribute("data-reason") == "insecure_page"
     assert camera.get_by_role("heading", name="Open the secure page").is_visible()
     assert stored(app, code)["camera"][:2] == ("fail", "insecure_page")
+
+
+@pytest.mark.parametrize(
+    "error, reason, heading",
+    [
+        ("NotReadableError", "device_busy", "Free the camera and microphone"),
+        ("NotFoundError", "device_not_found", "Connect a camera or microphone"),
+        ("OverconstrainedError", "device_constraints", "Try another setting"),
+    ],
+)
+def test_each_camera_error_is_told_apart_with_its_own_steps(
+    app, browser_page, error, reason, heading
+):
+    """The browser's own error, as another app holding the camera (for example) would cause."""
+    page = browser_page
+    page.add_init_script(
+        "navigator.mediaDevices.getUserMedia = () => "
+        f"Promise.reject(new DOMException('simulated', '{error}'));"
+    )
+    code = start_check(page, "en")
+    page.get_by_test_id("test-camera").click()
+    camera = wait_for_status(page, "camera", "fail")
+    assert camera.get_attribute("data-reason") == reason
+    assert camera.get_by_role("heading", name=heading).is_visible()
+    assert stored(app, code)["camera"][:2] == ("fail", reason)
+    assert stored(app, code)["camera"][2]["error"] == error
+
+
+def test_device_page_with_instructions_fits_a_320_pixel_phone(new_browser_page):
+    page = new_browser_page(locale="fr-CA", viewport={"width": 320, "height": 640})
+    start_check(page, "fr")
+    page.get_by_test_id("play-sound").click()
+    page.get_by_test_id("speakers-not-heard").click()
+    wait_for_status(page, "speakers", "fail")
+    page.get_by_test_id("skip-camera").click()
+    wait_for_status(page, "camera", "skipped")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.goto("/fr/check/setting")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
