@@ -64,6 +64,7 @@ def page_messages() -> dict:
             "fail": _("Problem found"),
             "skipped": _("Skipped"),
             "pending": _("Not tested yet"),
+            "testing": _("Testing…"),
         },
         "reasons": {reason: label(reason) for kind in DEVICE_REASONS.values() for reason in kind},
         "camera_asking": _("Waiting for your answer to the browser's question about the camera…"),

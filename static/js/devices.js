@@ -67,6 +67,16 @@ function show(kind, status, reason, detail, moveFocus = true) {
   }
 }
 
+/** A test is under way: the earlier result no longer stands. */
+function startTest(kind) {
+  const element = section(kind);
+  element.dataset.status = "";
+  delete element.dataset.reason;
+  part(kind, "status-word").textContent = messages.status.testing;
+  part(kind, "status-detail").textContent = "";
+  part(kind, "help").replaceChildren();
+}
+
 function showProgress(kind, text) {
   part(kind, "status-detail").textContent = text;
   announce(announcer, text);
@@ -177,6 +187,7 @@ async function brightestFrame(video) {
 
 async function testCamera(deviceId = null) {
   stopStream("camera");
+  startTest("camera");
   const preview = part("camera", "preview");
   if (!mediaAvailable()) {
     await record("camera", "fail", await reasonFor(null, "camera"));
@@ -243,9 +254,12 @@ action("camera", "stop").addEventListener("click", () => {
 
 // Microphone: a level meter, and a pass once speech-level sound has been heard.
 
-function listen(stream, meter, timeoutSeconds) {
+function newAudioContext() {
   const AudioContextClass = window.AudioContext || window.webkitAudioContext;
-  const context = new AudioContextClass();
+  return new AudioContextClass();
+}
+
+function listen(context, stream, meter, timeoutSeconds) {
   const analyser = context.createAnalyser();
   analyser.fftSize = 2048;
   context.createMediaStreamSource(stream).connect(analyser);
@@ -289,16 +303,20 @@ function listen(stream, meter, timeoutSeconds) {
 async function testMicrophone(deviceId = null) {
   if (microphoneRun) microphoneRun.cancel();
   stopStream("microphone");
+  startTest("microphone");
   if (!mediaAvailable()) {
     await record("microphone", "fail", await reasonFor(null, "microphone"));
     return;
   }
   showProgress("microphone", messages.microphone_asking);
+  // Made before the first await, while the tap still counts: Safari wants that for sound.
+  const context = newAudioContext();
   const audio = deviceId ? { deviceId: { exact: deviceId } } : true;
   let stream;
   try {
     stream = await navigator.mediaDevices.getUserMedia({ audio });
   } catch (error) {
+    context.close();
     await record("microphone", "fail", await reasonFor(error, "microphone"), {
       error: error.name,
     });
@@ -310,7 +328,7 @@ async function testMicrophone(deviceId = null) {
   const microphones = await fillChoice("microphone", "audioinput", settings.deviceId);
   showProgress("microphone", messages.microphone_listening);
   const timeout = Number(section("microphone").dataset.timeoutSeconds) || 15;
-  const run = listen(stream, part("microphone", "meter"), timeout);
+  const run = listen(context, stream, part("microphone", "meter"), timeout);
   microphoneRun = run;
   const outcome = await run.done;
   if (microphoneRun === run) microphoneRun = null;
@@ -339,8 +357,7 @@ part("microphone", "select").addEventListener("change", (event) =>
 
 async function playChime() {
   if (!speakerContext || speakerContext.state === "closed") {
-    const AudioContextClass = window.AudioContext || window.webkitAudioContext;
-    speakerContext = new AudioContextClass();
+    speakerContext = newAudioContext();
   }
   const context = speakerContext;
   const choice = part("speakers", "select").value;
@@ -370,6 +387,7 @@ async function offerOutputs() {
 }
 
 action("speakers", "test").addEventListener("click", async () => {
+  startTest("speakers");
   showProgress("speakers", messages.speakers_playing);
   part("speakers", "answers").hidden = false;
   await playChime();
