@@ -15,6 +15,7 @@ WORDS = {
         "no": "No",
         "private": "Will you be in a private place where you can talk freely?",
         "continue": "Continue",
+        "microphone_choice": "Microphone to use",
     },
     "fr": {
         "chrome_steps": "Autoriser la caméra et le micro dans Chrome",
@@ -24,6 +25,7 @@ WORDS = {
         "no": "Non",
         "private": "Serez-vous dans un endroit privé où vous pouvez parler librement ?",
         "continue": "Continuer",
+        "microphone_choice": "Micro à utiliser",
     },
 }
 
@@ -38,9 +40,15 @@ def refusing_chromium(chromium):
     """Chromium with fake devices but without the flag that answers every prompt with yes.
 
     In this browser a page that was not granted the camera and microphone gets NotAllowedError,
-    as when a patient taps Block.
+    as when a patient taps Block; a page that was granted them gets two fake cameras.
     """
-    args = [arg for arg in CHROMIUM_ARGS if arg != "--use-fake-ui-for-media-stream"]
+    args = [
+        "--use-fake-device-for-media-stream=device-count=2"
+        if arg.startswith("--use-fake-dev")
+        else arg
+        for arg in CHROMIUM_ARGS
+        if arg != "--use-fake-ui-for-media-stream"
+    ]
     browser = chromium.browser_type.launch(executable_path=CHROMIUM, args=args)
     yield browser
     browser.close()
@@ -51,8 +59,10 @@ def refused_page(refusing_chromium, live_server, make_app):
     make_app()  # so the tables are emptied after the test
     pages = []
 
-    def open_page(locale="en-CA"):
-        context = refusing_chromium.new_context(base_url=live_server, locale=locale, permissions=[])
+    def open_page(locale="en-CA", permissions=()):
+        context = refusing_chromium.new_context(
+            base_url=live_server, locale=locale, permissions=list(permissions)
+        )
         context.set_default_timeout(15_000)
         pages.append(context)
         return context.new_page()
@@ -108,6 +118,13 @@ def test_fake_camera_microphone_and_speakers_pass_and_are_stored_as_shown(
 
     page.get_by_test_id("test-microphone").click()
     wait_for_status(page, "microphone", "pass")
+    # Chromium's fake devices include several microphones: the patient may pick another one,
+    # which tests it again.
+    choice = page.get_by_label(WORDS[lang]["microphone_choice"])
+    assert choice.is_visible() and choice.locator("option").count() >= 2
+    with page.expect_response("**/check/devices/result"):
+        choice.select_option(index=1)
+    wait_for_status(page, "microphone", "pass")
 
     page.get_by_test_id("play-sound").click()
     page.get_by_test_id("speakers-heard").click()
@@ -119,6 +136,7 @@ def test_fake_camera_microphone_and_speakers_pass_and_are_stored_as_shown(
     assert shown(page) == {kind: ("pass", None) for kind in shown(page)}
     assert (results["camera"][2]["width"], results["camera"][2]["height"]) == (1280, 720)
     assert results["microphone"][2]["speech_ms"] >= 300
+    assert results["microphone"][2]["microphones"] >= 2
     assert results["browser"][2]["browser"] == "chrome"
 
     page.get_by_test_id("devices-continue").click()
@@ -352,3 +370,25 @@ def test_device_page_with_instructions_fits_a_320_pixel_phone(new_browser_page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.goto("/fr/check/setting")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_patient_with_two_cameras_can_choose_the_other_one(app, refused_page):
+    page = refused_page(permissions=["camera", "microphone"])
+    code = start_check(page, "en")
+    page.get_by_test_id("test-camera").click()
+    wait_for_status(page, "camera", "pass")
+    choice = page.get_by_label("Camera to use")
+    assert choice.locator("option").count() == 2
+    first = choice.input_value()
+    with page.expect_response("**/check/devices/result"):
+        choice.select_option(index=1)
+    wait_for_status(page, "camera", "pass")
+    assert choice.input_value() != first
+    with app.app_context():
+        check = db.session.scalar(db.select(Check).where(Check.reference_code == code))
+        cameras = [row for row in check.device_results if row.kind == "camera"]
+        assert [row.status for row in cameras] == ["pass", "pass"]
+        assert cameras[-1].details["cameras"] == 2
+    page.get_by_test_id("stop-camera").click()
+    assert page.locator("video[data-role=preview]").is_hidden()
+    assert page.evaluate("document.querySelector('video').srcObject") is None
