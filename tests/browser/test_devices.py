@@ -16,6 +16,7 @@ WORDS = {
         "private": "Will you be in a private place where you can talk freely?",
         "continue": "Continue",
         "microphone_choice": "Microphone to use",
+        "speakers_choice": "Speakers to use",
     },
     "fr": {
         "chrome_steps": "Autoriser la caméra et le micro dans Chrome",
@@ -26,6 +27,7 @@ WORDS = {
         "private": "Serez-vous dans un endroit privé où vous pouvez parler librement ?",
         "continue": "Continuer",
         "microphone_choice": "Micro à utiliser",
+        "speakers_choice": "Haut-parleurs à utiliser",
     },
 }
 
@@ -126,6 +128,10 @@ def test_fake_camera_microphone_and_speakers_pass_and_are_stored_as_shown(
         choice.select_option(index=1)
     wait_for_status(page, "microphone", "pass")
 
+    # Chromium lets the page choose the output once the microphone is allowed.
+    outputs = page.get_by_label(WORDS[lang]["speakers_choice"])
+    assert outputs.is_visible() and outputs.locator("option").count() >= 2
+    outputs.select_option(index=1)
     page.get_by_test_id("play-sound").click()
     page.get_by_test_id("speakers-heard").click()
     wait_for_status(page, "speakers", "pass")
