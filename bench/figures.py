@@ -13,6 +13,17 @@ LATENCY_PHASE_SECONDS = 2.0
 PAGE_P99_MS = 100.0
 
 
+# A full-size segment on loopback at MTU 1500: 1448 bytes of payload (TCP timestamps on) in
+# 1514 bytes on the wire (with the 14-byte link header the qdisc counts). No goodput over a
+# link of R can exceed this share of R, even before the ACKs that share the same qdisc.
+PAYLOAD_SHARE = 1448 / 1514
+
+
+def goodput_ceiling(rate_mbit: float) -> float:
+    """The most payload a tbf-shaped loopback at rate_mbit can carry, in Mbit/s."""
+    return rate_mbit * PAYLOAD_SHARE
+
+
 def burst_bytes(rate_mbit: float) -> int:
     """tbf's bucket: 10 ms at the rate, and never less than ten full-size packets."""
     return max(15_000, math.ceil(rate_mbit * MBIT / 8 / 100))

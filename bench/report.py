@@ -8,6 +8,7 @@ from .figures import (
     LATENCY_PHASE_SECONDS,
     PAGE_P99_MS,
     direction_seconds_target,
+    goodput_ceiling,
     within_accuracy,
 )
 from .server_load import LOAD_STREAMS, PAGE, SINGLE_STREAM_BYTES
@@ -20,12 +21,12 @@ def mark(ok: bool | None) -> str:
     return "n/a" if ok is None else ("ok" if ok else "MISS")
 
 
-def table(header: list[str], lines: list[list[str]]) -> str:
-    """Columns right-aligned to their widest cell, the first one left-aligned."""
+def table(header: list[str], lines: list[list[str]], *, numbers: bool = True) -> str:
+    """Columns padded to their widest cell; figures right-aligned, the first column left."""
     widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
 
     def line(row):
-        cells = [str(c).ljust(w) if i == 0 else str(c).rjust(w)
+        cells = [str(c).ljust(w) if i == 0 or not numbers else str(c).rjust(w)
                  for i, (c, w) in enumerate(zip(row, widths, strict=True))]  # fmt: skip
         return "  ".join(cells).rstrip()
 
@@ -74,6 +75,13 @@ def shaped_table(outcomes: list[dict]) -> str:
                     num(used / 1e6 if used else None, 1),
                     run.get("verdict") or "failed",
                 ]
+            ceiling = goodput_ceiling(rate)
+            if row["measured_mbps"] and row["measured_mbps"] > ceiling:
+                notes.append(
+                    f"{rate:g} Mbit/s run {row['run']} {row['direction']}: the browser's "
+                    f"{row['measured_mbps']:.2f} Mbit/s is above the link's payload ceiling, "
+                    f"{ceiling:.3f}."
+                )
             if row["failure"] and first:
                 notes.append(f"{rate:g} Mbit/s run {row['run']}: {row['failure']}")
             lines.append(
@@ -123,7 +131,9 @@ browser: the check page (/en/, start the check) in headless Chromium inside the 
   every run is reported. Figures from the result element (data-*); each direction's seconds
   from the stored result (samples.seconds); the latency phase from the page's phase line
   (a MutationObserver stamps each change: step 1 shown until step 2 shown); total s is
-  data-duration-ms (the whole test); MB used is both directions."""
+  data-duration-ms (the whole test); MB used is both directions.
+ceiling: no goodput can exceed 1448/1514 = 95.6 % of R (full-size segments, the link header
+  counted by the qdisc); browser figures above it are listed under the table."""
 
 
 def shaped_section(outcomes: list[dict]) -> str:
@@ -164,7 +174,7 @@ def server_section(outcome: dict) -> str:
         f"restarted when done, started 2 s before the page requests; the loopback figure is "
         f"the namespace's lo transmit counter over the page requests."
     )
-    return "\n".join(["2. Server", "", notes, "", table(header, lines)])
+    return "\n".join(["2. Server", "", notes, "", table(header, lines, numbers=False)])
 
 
 def transfer(found: dict) -> str:

@@ -8,6 +8,7 @@ from bench.figures import (
     bytes_for_seconds,
     direction_seconds_target,
     error_percent,
+    goodput_ceiling,
     mbit_per_second,
     median,
     percentile,
@@ -25,6 +26,10 @@ def test_burst_is_ten_packets_on_slow_links_and_ten_milliseconds_on_fast_ones():
 def test_reference_transfer_is_sized_for_its_duration_at_the_rate():
     assert bytes_for_seconds(10, 8) == 10_000_000
     assert mbit_per_second(10_000_000, 8) == pytest.approx(10)
+
+
+def test_no_goodput_can_exceed_the_payload_share_of_a_full_size_segment():
+    assert goodput_ceiling(100) == pytest.approx(95.64, abs=0.01)
 
 
 def test_error_is_signed_percent_of_the_reference():
