@@ -11,7 +11,7 @@ from .figures import (
     goodput_ceiling,
     within_accuracy,
 )
-from .server_load import LOAD_STREAMS, PAGE, SINGLE_STREAM_BYTES
+from .server_load import LOAD_STREAMS, PAGE, PAGE_PACE_MS, SINGLE_STREAM_BYTES
 from .shaped import REFERENCE_RUNS, REFERENCE_SECONDS, rows
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -155,8 +155,10 @@ def server_section(outcome: dict) -> str:
         ("page_patients", f"{LOAD_STREAMS} downloads at 50 Mbit/s each"),
     ):
         found = outcome[key]
-        result = (f"p50 {found['p50_ms']:.1f} ms, p99 {found['p99_ms']:.1f} ms, "
-                  f"max {found['max_ms']:.1f} ms (n={found['n']})")  # fmt: skip
+        result = (
+            f"p50 {found['p50_ms']:.1f} ms, p99 {found['p99_ms']:.1f} ms, "
+            f"max {found['max_ms']:.1f} ms (n={found['n']} in {found['seconds']:g} s)"
+        )
         if "load_mbps" in found:
             result += f"; loopback carried {found['load_mbps']:.0f} Mbit/s"
             if found["load_failures"]:
@@ -168,8 +170,9 @@ def server_section(outcome: dict) -> str:
     notes = (
         f"Unshaped loopback in a namespace of its own; gunicorn gthread, {outcome['workers']} "
         f"workers × {outcome['threads']} threads, fresh SQLite, rate limits off.\n"
-        f"Page latency: sequential GETs on one keep-alive connection (http.client), request "
-        f"sent to last byte read, 5 warm-up requests dropped; percentiles interpolated.\n"
+        f"Page latency: sequential GETs on one keep-alive connection (http.client), one "
+        f"started at most every {PAGE_PACE_MS} ms, request sent to last byte read, 5 warm-up "
+        f"requests dropped; percentiles interpolated.\n"
         f"Load: {LOAD_STREAMS} curl processes each downloading 1 GB from /probe/download, "
         f"restarted when done, started 2 s before the page requests; the loopback figure is "
         f"the namespace's lo transmit counter over the page requests."
