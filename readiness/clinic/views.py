@@ -96,6 +96,8 @@ def invitation_message(invitation: Invitation, link: str) -> str:
 def invite():
     form = InviteForm()
     form.clinician_id.choices = clinician_choices()
+    zone_hint = _("In the institution's time zone (%(zone)s).", zone=current_app.config["TIMEZONE"])
+    form.appointment_date.description = form.appointment_time.description = zone_hint
     if request.method == "GET":
         form.clinician_id.data = current_user.id
         form.language.data = current_language()

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, select
 
 from readiness.extensions import db
+from readiness.host_checklist import visit_checklist
 from readiness.models import (
     AuditEvent,
     Check,
@@ -477,3 +478,10 @@ def test_desk_staff_and_anonymous_visitors_cannot_reach_a_real_patient_page(
 def test_admins_may_use_the_clinician_workspace(admin_client, full_visit):
     assert admin_client.get(f"/clinic/visits/{full_visit}").status_code == 200
     assert admin_client.get("/clinic/invite").status_code == 200
+
+
+def test_host_checklist_is_set_from_the_environment_as_json(make_app, monkeypatch):
+    monkeypatch.setenv("READINESS_VISIT_CHECKLIST_FR", '["Ouvrir la salle", "Verrouiller"]')
+    app = make_app()
+    assert visit_checklist(app.config, "fr") == ["Ouvrir la salle", "Verrouiller"]
+    assert len(visit_checklist(app.config, "en")) == 5
