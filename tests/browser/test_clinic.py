@@ -16,6 +16,7 @@ from readiness.models import Check
 from tests.browser.test_journey import WORDS
 from tests.conftest import STAFF_PASSWORD
 from tests.support.records import add_results
+from tests.web.test_clinic import add_visit
 
 CLINIC_WORDS = {
     "en": {
@@ -177,3 +178,53 @@ def test_clinician_invites_a_patient_follows_the_check_and_records_the_decision(
     for path in ("/clinic/", clinician.url.split("#")[0].split("127.0.0.1")[1].split("/", 1)[1]):
         clinician.goto(path if path.startswith("/") else "/" + path)
         assert clinician.evaluate("document.documentElement.scrollWidth") <= 320, path
+
+
+def tab_to(page, matches: str, presses: int = 60) -> None:
+    """Press Tab until the focused element matches the CSS selector."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({matches!r})"):
+            return
+    raise AssertionError(f"{matches} cannot be reached with Tab")
+
+
+def test_clinician_records_a_phone_decision_and_copies_the_note_with_the_keyboard_alone(
+    app, new_browser_page, make_staff
+):
+    staff = make_staff("clinician", email="paul.gagnon@example.org")
+    public_id = add_visit(app, "SCH-KEY-1", results="not_ready", consent="agreed")
+    page = new_browser_page(permissions=["clipboard-read", "clipboard-write"])
+    sign_in(page, staff.email, "en")
+    page.goto(f"/clinic/visits/{public_id}")
+    tab_to(page, "input[name=choice]")
+    page.keyboard.press("ArrowDown")  # from "By video" to "By phone", which selects it
+    tab_to(page, "textarea[name=note]", presses=2)
+    page.keyboard.type("No camera on the patient's tablet.")
+    tab_to(page, "button[type=submit]", presses=2)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#decision")
+    assert page.get_by_test_id("current-decision").get_attribute("data-choice") == "phone"
+    tab_to(page, "[data-testid=copy-chart-note]")
+    page.keyboard.press("Enter")
+    page.get_by_text("Copied.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()").startswith(
+        "Virtual encounter (telephone)"
+    )
+
+
+def test_without_a_clipboard_the_copy_button_selects_the_text_and_says_so(
+    app, new_browser_page, make_staff
+):
+    staff = make_staff("clinician", email="lea.cote@example.org")
+    public_id = add_visit(app, "SCH-SEL-1", results="ready", consent="agreed")
+    page = new_browser_page(locale="fr-CA")
+    page.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    sign_in(page, staff.email, "fr")
+    page.goto(f"/clinic/visits/{public_id}")
+    page.get_by_label("Par vidéo").check()
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    page.get_by_test_id("copy-chart-note").click()
+    page.get_by_text("Le texte est sélectionné").wait_for()
+    note = page.get_by_test_id("chart-note").inner_text()
+    assert page.evaluate("window.getSelection().toString()").strip() == note
