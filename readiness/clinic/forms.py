@@ -34,13 +34,21 @@ class AppointmentTimeField(BaseTimeField):
             ) from error
 
 
-class ChoiceField(RadioField):
-    """Radios whose answer, missing or not one of the choices, gets the message of the field's
-    first validator (InputRequired) rather than WTForms' own."""
+class OwnChoiceMessage:
+    """An answer missing or not among the choices gets the message of the field's first
+    validator (InputRequired), in the staff member's language, rather than WTForms' own."""
 
     def pre_validate(self, form):
         if not any(choice.selected for choice in self._iter_choices_normalized()):
             raise StopValidation(self.validators[0].message)
+
+
+class ChoiceField(OwnChoiceMessage, RadioField):
+    pass
+
+
+class StaffChoiceField(OwnChoiceMessage, SelectField):
+    pass
 
 
 class InviteForm(FlaskForm):
@@ -76,7 +84,7 @@ class InviteForm(FlaskForm):
         choices=[SelectChoice("en", "English"), SelectChoice("fr", "Français")],
         validators=[InputRequired(_l("Choose the patient's language."))],
     )
-    clinician_id = SelectField(
+    clinician_id = StaffChoiceField(
         _l("Clinician responsible"),
         coerce=int,
         validators=[InputRequired(_l("Choose the clinician responsible."))],

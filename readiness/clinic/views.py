@@ -14,18 +14,16 @@ from flask import (
 from flask_babel import _, force_locale
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import check_state, visit_status
 from ..audit import record
 from ..chart_note import chart_note
-from ..clinic_actions import record_decision
+from ..clinic_actions import AppointmentTaken, invite_patient, record_decision
 from ..codes import display_code
 from ..contacts import national_format
 from ..extensions import db
 from ..host_checklist import visit_checklist
-from ..invitations import create_invitation
 from ..locale import FORMAT_LOCALES, current_language, institution_zone
 from ..models import Check, Invitation, OutboxMessage, StaffUser, utcnow
 from ..reason_labels import label
@@ -74,10 +72,6 @@ def appointment_moment(form: InviteForm) -> datetime | None:
     return moment
 
 
-def ref_taken(ref: str) -> bool:
-    return db.session.scalar(select(Invitation.id).where(Invitation.appointment_ref == ref))
-
-
 def invitation_message(invitation: Invitation, link: str) -> str:
     """The text the clinician pastes into the message to the patient, in the patient's language."""
     with force_locale(FORMAT_LOCALES[invitation.language]):
@@ -101,49 +95,35 @@ def invite():
     if request.method == "GET":
         form.clinician_id.data = current_user.id
         form.language.data = current_language()
-    if form.validate_on_submit():
-        ref = form.appointment_ref.data.strip()
-        moment = appointment_moment(form)
-        if ref_taken(ref):
+    if form.validate_on_submit() and (moment := appointment_moment(form)):
+        try:
+            invitation, token = invite_patient(
+                appointment_ref=form.appointment_ref.data.strip(),
+                appointment_at=moment,
+                language=form.language.data,
+                first_name=(form.first_name.data or "").strip() or None,
+                clinician_id=form.clinician_id.data,
+                staff_id=current_user.id,
+                valid_hours_after=current_app.config["INVITATION_VALID_HOURS_AFTER"],
+            )
+            db.session.commit()
+        except AppointmentTaken:
             form.appointment_ref.errors.append(
                 _("There is already an invitation for this appointment reference.")
             )
-        if not form.errors:
-            invitation, token = create_invitation(
-                appointment_ref=ref,
-                appointment_at=moment,
-                language=form.language.data,
-                valid_hours_after=current_app.config["INVITATION_VALID_HOURS_AFTER"],
-                first_name=(form.first_name.data or "").strip() or None,
-                clinician_id=form.clinician_id.data,
-                created_by_staff_id=current_user.id,
+        else:
+            # The token is never stored: this page is the only place the link is shown.
+            link = url_for(
+                "patient.invitation", lang=invitation.language, token=token, _external=True
             )
-            try:
-                db.session.flush()
-                record(
-                    "clinic.invitation_created",
-                    staff_id=current_user.id,
-                    invitation_id=invitation.id,
-                )
-                db.session.commit()
-            except IntegrityError:
-                db.session.rollback()
-                form.appointment_ref.errors.append(
-                    _("There is already an invitation for this appointment reference.")
-                )
-            else:
-                # The token is never stored: this page is the only place the link is shown.
-                link = url_for(
-                    "patient.invitation", lang=invitation.language, token=token, _external=True
-                )
-                return render_template(
-                    "clinic/invited.html",
-                    invitation=invitation,
-                    link=link,
-                    code=display_code(invitation.code),
-                    message=invitation_message(invitation, link),
-                )
-    status = 400 if form.errors else 200
+            return render_template(
+                "clinic/invited.html",
+                invitation=invitation,
+                link=link,
+                code=display_code(invitation.code),
+                message=invitation_message(invitation, link),
+            )
+    status = 400 if any(field.errors for field in form) else 200
     return render_template("clinic/invite.html", form=form), status
 
 

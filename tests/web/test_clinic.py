@@ -158,11 +158,15 @@ def test_duplicate_appointment_reference_is_a_clear_form_error(app, clinician):
         ({"appointment_time": "2pm"}, "hours and minutes"),
         ({"appointment_date": "2020-01-01"}, "has passed"),
         ({"language": ""}, "Choose the patient"),
+        ({"language": "de"}, "Choose the patient"),
+        ({"clinician_id": "9999"}, "Choose the clinician responsible."),
     ],
 )
 def test_invitation_form_explains_what_to_fix(app, clinician, fields, error):
     client, staff = clinician
-    response = client.post("/clinic/invite", data=invite_form(clinician_id=staff.id, **fields))
+    response = client.post(
+        "/clinic/invite", data=invite_form(**{"clinician_id": staff.id, **fields})
+    )
     assert response.status_code == 400
     assert error in response.text
     with app.app_context():
