@@ -351,6 +351,8 @@ def test_patient_page_shows_every_attempt_consent_contact_notes_and_handoff(
     assert "Verbally, to the support desk (Sophie Martin)" in page
     assert "2026-11-default" in page
     assert "(613) 555-0142" in page and "(514) 555-0123" in page
+    backup = re.search(r'data-testid="backup-phone">(.*?)</dd>', page).group(1)
+    assert backup == '<a href="tel:+16135550142">(613) 555-0142</a>'
     assert "amelie.roy@example.org" in page
     assert "Called from her tablet." in page
     assert "check.completed" in page and "delivered" in page
