@@ -491,3 +491,29 @@ def test_host_checklist_is_set_from_the_environment_as_json(make_app, monkeypatc
     app = make_app()
     assert visit_checklist(app.config, "fr") == ["Ouvrir la salle", "Verrouiller"]
     assert len(visit_checklist(app.config, "en")) == 5
+
+
+def test_french_clinician_gets_an_english_message_for_an_english_patient(clinician):
+    client, staff = clinician
+    data = invite_form(language="en", first_name="John", clinician_id=staff.id)
+    page = in_french(client).post("/clinic/invite", data=data).text
+    assert '<html lang="fr">' in page
+    assert "Envoyez-le au patient seulement" in page
+    assert "En anglais, la langue du patient." in page
+    message = re.search(r'data-testid="invitation-message"[^>]*>(.*?)</div>', page, re.S).group(1)
+    assert 'lang="en"' in re.search(r'<div[^>]*data-testid="invitation-message"[^>]*>', page).group(
+        0
+    )
+    assert message.startswith("Hello John,")
+    assert "Need help? Call the support desk at 1-800-555-0199" in message
+
+
+def test_french_list_names_each_status_in_french(app, clinician):
+    client, _ = clinician
+    add_visit(app, "READY-1", results="ready", consent="agreed")
+    add_visit(app, "NOCNS-1", results="ready")
+    add_visit(app, "NEW-001")
+    page = in_french(client).get("/clinic/").text
+    for words in ("Prêt", "Consentement manquant", "Pas encore vérifié", "Visites à venir"):
+        assert words in page
+    assert "3 visites affichées." in page
