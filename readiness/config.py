@@ -62,6 +62,23 @@ class DefaultConfig:
     # After this many checks, an invitation link is used up.
     INVITATION_MAX_CHECKS = 20
 
+    # What a clinician hosting a video visit does, shown on each patient's page. A list in each
+    # language (as JSON in the environment), or one item per line.
+    VISIT_CHECKLIST_EN = (
+        "Turn on the meeting's passcode and waiting room.",
+        "Admit the patient from the waiting room yourself.",
+        "Lock the meeting once everyone has joined.",
+        "Keep screen sharing to the host only.",
+        "At the start, confirm the phone number to call if the video stops.",
+    )
+    VISIT_CHECKLIST_FR = (
+        "Activez le code secret et la salle d’attente de la réunion.",
+        "Admettez vous-même la personne depuis la salle d’attente.",
+        "Verrouillez la réunion une fois que tout le monde est arrivé.",
+        "Réservez le partage d’écran à l’hôte.",
+        "Au début, confirmez le numéro à appeler si la vidéo s’arrête.",
+    )
+
     # The consent text: empty means the default text shipped in readiness/consent.py.
     CONSENT_VERSION = ""
     CONSENT_TEXT_EN = ""
