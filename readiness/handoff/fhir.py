@@ -333,7 +333,8 @@ def build_bundle(
     inputs: list[tuple[str, str]] = []
     if check is not None:
         check_id = check["id"]
-        patient_url = builder.add(patient_resource(check), "check-patient", check_id, "POST")
+        # An update, not a create-if-missing: a later contact.changed replaces the telecom.
+        patient_url = builder.add(patient_resource(check), "check-patient", check_id)
         if check.get("consent"):
             resource = consent_resource(check["consent"], patient_url, builder)
             inputs.append(("Consent", builder.add(resource, "check-consent", check_id)))

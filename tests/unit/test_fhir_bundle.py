@@ -86,7 +86,18 @@ def test_bundle_is_a_valid_r4_transaction_with_each_resource_once():
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
     assert kinds.count("Patient") == 1 and kinds.count("Consent") == 1
     assert kinds.count("Task") == 1 and kinds.count("Observation") == 7
-    assert all(e["request"]["method"] in {"POST", "PUT"} for e in bundle["entry"])
+    # Conditional updates keyed by identifier; the Task is created once per delivery id.
+    for entry in bundle["entry"]:
+        kind, request = entry["resource"]["resourceType"], entry["request"]
+        system_value = "|".join(entry["resource"]["identifier"][0][k] for k in ("system", "value"))
+        if kind == "Task":
+            assert request == {
+                "method": "POST",
+                "url": "Task",
+                "ifNoneExist": f"identifier={system_value}",
+            }
+        else:
+            assert request == {"method": "PUT", "url": f"{kind}?identifier={system_value}"}
     assert all(e["fullUrl"].startswith("urn:uuid:") for e in bundle["entry"])
 
 
