@@ -153,10 +153,16 @@ def attempt(
     rng: random.Random | None = None,
 ) -> bool:
     """Send one message and record the attempt; the caller commits. True when delivered."""
-    body, content_type = render(message.payload, settings)
-    headers = signed_headers(message, body, content_type, settings.secret)
     started = time.monotonic()
-    response = send(settings.url, body, headers, settings.timeout_seconds)
+    try:
+        body, content_type = render(message.payload, settings)
+    except (KeyError, TypeError, ValueError) as error:
+        # A body we cannot build is a failed attempt like any other: it is retried, then
+        # shown to admins, and the deliverer goes on with the other checks' messages.
+        response = Response(None, f"Could not build the body: {type(error).__name__}")
+    else:
+        headers = signed_headers(message, body, content_type, settings.secret)
+        response = send(settings.url, body, headers, settings.timeout_seconds)
     duration_ms = int((time.monotonic() - started) * 1000)
     now = utcnow()
     delivered = response.error is None and 200 <= (response.status_code or 0) < 300

@@ -172,3 +172,21 @@ def test_many_messages_with_two_deliverers_on_postgresql_arrive_once_each(
     assert sum(r.delivered for r in reports) == 36
     assert all(r.delivered > 0 for r in reports), "one deliverer did all the work"
     assert not receiver.overlaps
+
+
+def test_a_body_that_cannot_be_built_fails_its_message_only(make_app, receiver):
+    app = make_app(
+        SCHEDULING_WEBHOOK_URL=receiver.url,
+        SCHEDULING_WEBHOOK_SECRET=SECRET,
+        SCHEDULING_WEBHOOK_FORMAT="fhir",
+    )
+    with app.app_context():
+        db.session.add(OutboxMessage(event_type="check.completed", payload={"broken": True}))
+        db.session.commit()
+    run_journey(app, app.test_client(), invite(app))
+    with app.app_context():
+        report = deliver_due(db.session, Settings.from_config(app.config))
+        assert (report.failed, report.delivered) == (1, 2)
+        broken = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).first()
+        assert broken.last_error == "Could not build the body: KeyError"
+        assert broken.attempts == 1 and broken.delivered_at is None
