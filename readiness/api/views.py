@@ -55,9 +55,9 @@ def create():
     invitation, token = create_invitation(
         valid_hours_after=hours_after, created_by_api_key_id=g.api_key.id, **values
     )
-    db.session.flush()
-    record("invitation.created", api_key_id=g.api_key.id, invitation_id=invitation.id)
     try:
+        db.session.flush()
+        record("invitation.created", api_key_id=g.api_key.id, invitation_id=invitation.id)
         db.session.commit()
     except IntegrityError:
         # Another request made the same appointment's invitation at the same moment.

@@ -202,3 +202,25 @@ def test_the_api_is_rate_limited_per_key(make_app):
     answers = [api.get("/checks").status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
     assert api.get("/checks").json["error"]["code"] == "rate_limited"
+
+
+def test_the_same_appointment_posted_at_once_makes_one_invitation(make_app, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them)")
+    import threading
+
+    app = make_app()
+    key = create_key(app)
+    answers = []
+
+    def post():
+        api = ApiClient(app.test_client(), key)
+        answers.append(api.post("/invitations", json=appointment(appointment_ref="RACE-1")))
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 201]
+    assert len({a.json["id"] for a in answers}) == 1

@@ -190,3 +190,48 @@ def test_a_body_that_cannot_be_built_fails_its_message_only(make_app, receiver):
         broken = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).first()
         assert broken.last_error == "Could not build the body: KeyError"
         assert broken.attempts == 1 and broken.delivered_at is None
+
+
+def test_two_deliver_loop_processes_on_postgresql_send_each_message_once(
+    make_app, receiver, database_url
+):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("two deliverers need PostgreSQL's row locks (run in CI's PostgreSQL pass)")
+    app = make_app()
+    receiver.delay = 0.01
+    with app.app_context():
+        for n in range(10):
+            check = Check(reference_code=f"LOOP{n + 2:02d}"[:6], language="fr")
+            db.session.add(check)
+            add_results(check)
+            for event in (outbox.CONSENT_RECORDED, outbox.CHECK_COMPLETED):
+                outbox.enqueue(db.session, event, check)
+        db.session.commit()
+    env = server_environment(
+        database_url,
+        READINESS_SCHEDULING_WEBHOOK_URL=receiver.url,
+        READINESS_SCHEDULING_WEBHOOK_SECRET=SECRET,
+        READINESS_HANDOFF_LOOP_INTERVAL_SECONDS="0.1",
+    )
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "handoff", "deliver", "--loop"]
+    processes = [
+        subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL)
+        for _ in range(2)
+    ]
+    try:
+        deadline = time.monotonic() + 30
+        while len(receiver.received) < 20 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # a second copy of any message would arrive by now
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
+    ids = [r.headers["X-Readiness-Delivery"] for r in receiver.received]
+    assert len(ids) == 20 and len(set(ids)) == 20
+    assert not receiver.overlaps
+    per_check = {}
+    for item in receiver.received:
+        body = json.loads(item.body)
+        per_check.setdefault(body["check"]["id"], []).append(body["event"])
+    assert all(events == ["consent.recorded", "check.completed"] for events in per_check.values())
