@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .audit import record
 from .extensions import db
+from .handoff.outbox import enqueue_decision
 from .invitations import create_invitation
 from .models import Invitation, VisitDecision
 
@@ -72,6 +73,6 @@ def record_decision(
         check_id=latest.id if latest else None,
         details={"choice": choice},
     )
-    # The scheduling module hears of the decision here, through the handoff's outbox, once that
-    # module is merged: readiness.handoff.outbox.enqueue_decision(db.session, decision).
+    # The scheduling module hears of the decision in the same transaction, through the outbox.
+    enqueue_decision(db.session, decision)
     return decision

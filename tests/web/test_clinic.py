@@ -404,6 +404,10 @@ def test_decision_is_saved_and_the_chart_note_states_consent_in_english(app, cli
         )
         audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "clinic.decision"))
         assert audit.details == {"choice": "video"}
+        handoff = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.event_type == "decision.recorded")
+        )
+        assert handoff.payload["decision"]["choice"] == "video"
 
 
 def test_chart_note_in_french_for_a_phone_visit_and_online_consent(app, clinician):
