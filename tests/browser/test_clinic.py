@@ -47,7 +47,7 @@ CLINIC_WORDS = {
         "language": "Français",
         "copied": "Copié.",
         "video": "Par vidéo",
-        "note": "Note (facultatif)",
+        "note": "Note (facultative)",
         "save": "Enregistrer la décision",
         "chart": ["Rencontre virtuelle (vidéo) le", "à 14 h 30", "a consenti en ligne"],
         "in_language": "en français",

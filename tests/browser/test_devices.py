@@ -22,11 +22,11 @@ WORDS = {
     },
     "fr": {
         "chrome_steps": "Autoriser la caméra et le micro dans Chrome",
-        "volume_steps": "Montez le son",
+        "volume_steps": "Monter le son",
         "in_app_steps": "Ouvrir cette page dans Safari",
         "yes": "Oui",
         "no": "Non",
-        "private": "Serez-vous dans un endroit privé où vous pouvez parler librement ?",
+        "private": "Serez-vous dans un endroit privé où vous pourrez parler librement ?",
         "continue": "Continuer",
         "microphone_choice": "Micro à utiliser",
         "speakers_choice": "Haut-parleurs à utiliser",

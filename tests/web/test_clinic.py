@@ -177,7 +177,7 @@ def test_invitation_form_errors_in_french(clinician):
     client, staff = clinician
     data = invite_form(clinician_id=staff.id, appointment_date="", appointment_ref="")
     page = in_french(client).post("/clinic/invite", data=data).text
-    assert "Inscrivez la date de la visite." in page
+    assert "Entrez la date de la visite." in page
 
 
 # Upcoming visits

@@ -38,7 +38,7 @@ def test_code_from_the_desk_joins_that_check_forgivingly(client, app):
 def test_wrong_code_says_so_and_keeps_what_was_typed(client):
     response = client.post("/fr/code", data={"code": "ABC-234"})
     assert response.status_code == 400
-    assert "Nous ne trouvons pas ce code." in response.text
+    assert "Nous n’avons pas trouvé ce code." in response.text
     assert 'value="ABC-234"' in response.text
     assert 'href="#code"' in response.text
 
