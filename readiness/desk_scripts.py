@@ -33,11 +33,11 @@ CHROME, SAFARI, FIREFOX, EDGE, SAMSUNG, OPERA = (
 
 # What the agent can choose from when the caller's device is not known or not the one tested.
 SYSTEM_NAMES = {
-    IOS: "iPhone, iPad (iOS)",
+    IOS: "iOS",
     ANDROID: "Android",
     WINDOWS: "Windows",
-    MACOS: "Mac (macOS)",
-    CHROMEOS: "Chromebook (ChromeOS)",
+    MACOS: "macOS",
+    CHROMEOS: "ChromeOS",
     LINUX: "Linux",
 }
 BROWSER_NAMES = {
