@@ -14,7 +14,7 @@ from ..models import Check, utcnow
 from ..reason_labels import label
 
 STEP_LABELS = {
-    "start": _l("Has not started a step yet"),
+    "start": _l("Not started yet"),
     "connection": _l("Connection test"),
     "devices": _l("Camera, microphone and speakers"),
     "setting": _l("Where they will be for the visit"),
@@ -67,6 +67,10 @@ def is_active(check: Check) -> bool:
     moment = check.last_seen_at or check.created_at
     minutes = float(current_app.config["DESK_LIVE_MINUTES"])
     return moment is not None and utcnow() - moment <= timedelta(minutes=minutes)
+
+
+def step_label(check: Check) -> str:
+    return str(STEP_LABELS.get(check.step, check.step))
 
 
 def last_seen_text(check: Check) -> str:
@@ -136,7 +140,7 @@ def live_context(check: Check, environment: dict) -> dict:
     contact = check_state.latest_contact(check)
     return {
         "check": check,
-        "step_label": STEP_LABELS.get(check.step, check.step),
+        "step_label": step_label(check),
         "language_name": LANGUAGE_NAMES.get(check.language, check.language),
         "device": device_description(check),
         "overall": check_state.overall_for(check),

@@ -18,6 +18,7 @@ from .check_page import (
     is_active,
     last_seen_text,
     spelled,
+    step_label,
 )
 from .forms import (
     ContactForm,
@@ -60,6 +61,8 @@ def index():
         recent=recent_checks(float(current_app.config["DESK_RECENT_HOURS"])),
         start_form=start_form,
         display_code=display_code,
+        step_label=step_label,
+        last_seen=last_seen_text,
     ), (400 if form.errors else 200)
 
 

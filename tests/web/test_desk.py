@@ -1,5 +1,6 @@
 """The support desk: find a caller's check, watch it, read the script, finish it by phone."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -152,7 +153,7 @@ def test_recent_checks_of_the_last_hours_are_listed_with_their_status(app, desk_
     page = desk_client.get("/desk/").text
     assert f"/desk/checks/{recent}" in page
     assert f"/desk/checks/{old}" not in page
-    assert "in progress" in page
+    assert "in progress: Not started yet" in page
 
 
 # A caller's check, live.
@@ -498,3 +499,16 @@ def test_device_results_stay_untouched_by_desk_actions(app, desk_client, make_ch
     desk_client.post(f"/desk/checks/{public_id}/outcome")
     desk_client.post(f"/desk/checks/{public_id}/contact", data=CONTACT)
     assert len(rows(app, DeviceResult)) == before
+
+
+def test_a_page_refreshing_by_itself_does_not_keep_an_idle_agent_signed_in(desk_client, make_check):
+    public_id = make_check(last_seen_at=utcnow())
+    with desk_client.session_transaction() as session:
+        session["seen_at"] = int(time.time()) - 20 * 60
+    assert desk_client.get(f"/desk/checks/{public_id}/live").status_code == 200
+    with desk_client.session_transaction() as session:
+        assert session["seen_at"] < time.time() - 19 * 60  # polling did not reset the clock
+        session["seen_at"] = int(time.time()) - 31 * 60
+    response = desk_client.get(f"/desk/checks/{public_id}/live")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
