@@ -51,19 +51,9 @@ def index():
     if searched and form.validate():
         by, results = find_checks(form.q.data, current_app.config["DEFAULT_PHONE_REGION"])
         desk_actions.record_lookup(current_user.id, results, by)
-    start_form = StartCheckForm(language=current_user.language or "en")
-    return render_template(
-        "desk/index.html",
-        form=form,
-        searched=searched and not form.errors,
-        by=by,
-        results=results,
-        recent=recent_checks(float(current_app.config["DESK_RECENT_HOURS"])),
-        start_form=start_form,
-        display_code=display_code,
-        step_label=step_label,
-        last_seen=last_seen_text,
-    ), (400 if form.errors else 200)
+    return render_index(
+        form, StartCheckForm(formdata=None), searched=searched, by=by, results=results
+    )
 
 
 @bp.route("/checks/new", methods=["POST"])
@@ -71,10 +61,25 @@ def start():
     """Start a check for a caller: the agent reads its code out."""
     form = StartCheckForm()
     if not form.validate_on_submit():
-        flash(_("Choose the caller's language, then start the check again."))
-        return redirect(url_for("desk.index"))
+        return render_index(SearchForm(formdata=None), form)
     check = desk_actions.start_for_caller(form.language.data, current_user.id)
     return redirect(url_for("desk.check", public_id=check.public_id))
+
+
+def render_index(form, start_form, searched=False, by=None, results=()):
+    errors = form.errors or start_form.errors
+    return render_template(
+        "desk/index.html",
+        form=form,
+        start_form=start_form,
+        searched=searched and not form.errors,
+        by=by,
+        results=results,
+        recent=recent_checks(float(current_app.config["DESK_RECENT_HOURS"])),
+        display_code=display_code,
+        step_label=step_label,
+        last_seen=last_seen_text,
+    ), (400 if errors else 200)
 
 
 @bp.route("/checks/<public_id>")

@@ -512,3 +512,10 @@ def test_a_page_refreshing_by_itself_does_not_keep_an_idle_agent_signed_in(desk_
     response = desk_client.get(f"/desk/checks/{public_id}/live")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/auth/login")
+
+
+def test_starting_a_check_needs_the_callers_language(app, desk_client):
+    response = desk_client.post("/desk/checks/new", data={})
+    assert response.status_code == 400
+    assert 'href="#language"' in response.text
+    assert rows(app, Check) == []
