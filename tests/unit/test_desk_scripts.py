@@ -1,8 +1,9 @@
 import itertools
 
 import pytest
+from flask_babel import force_locale
 
-from readiness import desk_scripts, reasons
+from readiness import create_app, desk_scripts, reasons
 from readiness.desk_scripts import SCRIPTS, caller_environment, script_keys
 
 SYSTEMS = [None, *desk_scripts.SYSTEM_NAMES]
@@ -18,10 +19,14 @@ def test_every_reason_has_a_script_on_every_system_and_browser(reason):
 
 
 def test_every_script_is_a_few_short_sentences_to_read_aloud():
-    for script in SCRIPTS.values():
-        assert 2 <= len(script.lines) <= 5, script.key
-        for line in script.lines:
-            assert len(line._args[0]) <= 160, line._args[0]
+    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
+    for lang in ("en_CA", "fr_CA"):
+        with app.test_request_context(), force_locale(lang):
+            for script in SCRIPTS.values():
+                assert 2 <= len(script.lines) <= 5, script.key
+                assert str(script.title) and len(str(script.title)) <= 80, script.key
+                for line in script.lines:
+                    assert len(str(line)) <= 180, str(line)
 
 
 def test_camera_permission_in_safari_on_ios_is_not_the_same_as_chrome_on_android():
@@ -80,3 +85,11 @@ def test_caller_environment_reads_the_device_summary_and_ignores_what_it_does_no
     }
     assert caller_environment({"system": "beos", "browser": "netscape"})["system"] is None
     assert caller_environment(None) == {"system": None, "browser": None, "device_type": None}
+
+
+def test_scripts_read_in_french_for_a_french_speaking_caller():
+    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
+    with app.test_request_context(), force_locale("fr_CA"):
+        script = SCRIPTS["permission_safari_ios"]
+        assert str(script.title) == "Autorisation refusée\u00a0: Safari sur iPhone ou iPad"
+        assert str(script.lines[1]) == "Touchez «\u00a0Réglages du site web\u00a0»."
