@@ -2,10 +2,16 @@
 
 Each action adds its change and its audit event to the session and commits them together. They
 are the support desk's counterpart of the patient's own steps, and must be handed on to the
-scheduling module like them: when the outbox (readiness.handoff) is merged, each action below
-enqueues its message (consent.recorded, contact.changed, check.completed) before its commit, and
-nothing else in the desk needs to change. Nothing here deletes: a correction adds a row, and
-the audit trail keeps what came before.
+scheduling module like them. When the outbox (readiness.handoff) is merged, each action enqueues
+its message just before its commit, and nothing else in the desk needs to change:
+
+- record_verbal_consent: consent.recorded, and check.completed when it completes the check;
+- correct_contact: check.completed when it completes the check, contact.changed otherwise;
+- record_phone_outcome: check.completed when it completes the check or changes its verdict;
+- add_note: nothing (notes are the desk's own).
+
+finish_if_complete says which of "completed" and "changed" happened. Nothing here deletes: a
+correction adds a row, and the audit trail keeps what came before.
 """
 
 from . import check_state, overall
@@ -126,11 +132,13 @@ def add_note(check: Check, staff_id: int, text: str) -> DeskNote:
     return note
 
 
-def finish_if_complete(check: Check, staff_id: int) -> None:
+def finish_if_complete(check: Check, staff_id: int) -> str | None:
     """Give the check its verdict once the desk has what a patient's own check ends with.
 
     A phone-visit outcome settles it as not ready; otherwise a consent answer and contact
-    details, with a verdict from the results (a declined consent is not ready).
+    details, with a verdict from the results (a declined consent is not ready). Returns
+    "completed" when the check is complete for the first time, "changed" when its verdict
+    changed, None otherwise.
     """
     db.session.flush()
     phone = check.outcome == NO_DEVICE_PHONE_VISIT
@@ -147,7 +155,7 @@ def finish_if_complete(check: Check, staff_id: int) -> None:
         verdict = None
     check.touch()
     if verdict is None:
-        return
+        return None
     newly = check.completed_at is None
     changed = verdict != check.verdict
     check.verdict = verdict
@@ -161,3 +169,4 @@ def finish_if_complete(check: Check, staff_id: int) -> None:
             check_id=check.id,
             details={"verdict": verdict, "by": "desk"},
         )
+    return "completed" if newly else "changed" if changed else None

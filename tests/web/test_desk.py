@@ -519,3 +519,41 @@ def test_starting_a_check_needs_the_callers_language(app, desk_client):
     assert response.status_code == 400
     assert 'href="#language"' in response.text
     assert rows(app, Check) == []
+
+
+def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
+    app, make_check, make_staff
+):
+    from readiness import desk_actions
+
+    agent = make_staff("desk")
+    make_check(results={"connection": "ready"})
+    text = consent_text({}, "en")
+    with app.app_context():
+        check = db.session.scalar(db.select(Check))
+        assert desk_actions.finish_if_complete(check, agent.id) is None
+        desk_actions.record_verbal_consent(check, agent.id, "agreed", text)
+        values = {
+            "email": None,
+            "mobile": None,
+            "backup": "+16135550142",
+            "preferred_language": "en",
+            "preferred_contact": "phone",
+        }
+        desk_actions.correct_contact(check, agent.id, values)
+        assert (check.verdict, check.outcome) == ("ready", None)
+        assert desk_actions.finish_if_complete(check, agent.id) is None
+        db.session.add(
+            ConsentRecord(
+                check=check,
+                decision="declined",
+                text_version=text.version,
+                language="en",
+                text_sha256=text.sha256,
+                method="verbal_desk",
+                staff_id=agent.id,
+                given_at=utcnow(),
+            )
+        )
+        assert desk_actions.finish_if_complete(check, agent.id) == "changed"
+        assert (check.verdict, check.outcome) == ("not_ready", "consent_declined")
