@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .browser_support import DEFAULT_SUPPORT_MATRIX
+
 DEVELOPMENT_SECRET_FILE = "secret_key"
 
 
@@ -48,6 +50,12 @@ class DefaultConfig:
     PROBE_MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024
     PROBE_MAX_UPLOAD_BYTES = 32 * 1024 * 1024
     PROBE_RATE_LIMIT = "600 per minute"
+
+    # Which browsers can run a video visit: oldest major version of each browser and system,
+    # and the browser to recommend on each system (JSON in READINESS_SUPPORT_MATRIX).
+    SUPPORT_MATRIX = DEFAULT_SUPPORT_MATRIX
+    # The microphone test gives up (and shows advice) after this many seconds without speech.
+    MICROPHONE_TIMEOUT_SECONDS = 15
 
     # An invitation link works until this many hours after its appointment.
     INVITATION_VALID_HOURS_AFTER = 12

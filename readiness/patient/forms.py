@@ -69,3 +69,32 @@ class ContactForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """The button that saves what the patient has just read back."""
+
+
+def yes_no(label, error) -> RadioField:
+    return RadioField(
+        label,
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[InputRequired(error)],
+    )
+
+
+class SettingForm(FlaskForm):
+    """The patient's own checklist about where they will be during the visit."""
+
+    private_place = yes_no(
+        _l("Will you be in a private place where you can talk freely?"),
+        _l("Say whether you will be in a private place."),
+    )
+    public_wifi = yes_no(
+        _l("Will you use a public or shared Wi-Fi (café, library, hotel, shared building)?"),
+        _l("Say whether you will use a public or shared Wi-Fi."),
+    )
+    phone_at_hand = yes_no(
+        _l("Will you have a phone at hand in case the video stops?"),
+        _l("Say whether you will have a phone at hand."),
+    )
+    headset = yes_no(
+        _l("Do you have a headset or earphones you can use?"),
+        _l("Say whether you have a headset or earphones."),
+    )

@@ -20,6 +20,8 @@ PAGES_NEEDING_A_CHECK = {
     "patient.contact_confirm",
     "patient.done",
     "patient.invitation",
+    "patient.devices",
+    "patient.setting",
 }
 
 

@@ -1,0 +1,162 @@
+"""The device step: camera, microphone, speakers and browser, each tested in the patient's browser.
+
+Nothing the camera or microphone captures reaches the server: the page sends only the outcome
+(status, reason code and a few figures such as the resolution).
+"""
+
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import _
+
+from .. import check_state
+from ..browser_support import BROWSER_NAMES, COMPUTER, PHONE, TABLET, evaluate, parse_user_agent
+from ..device_help import (
+    DEVICE_REASONS,
+    InvalidResult,
+    instruction_blocks,
+    read_browser_report,
+    read_device_result,
+)
+from ..device_instructions import BLOCKS
+from ..extensions import db
+from ..models import DeviceResult
+from ..reason_labels import label
+from . import bp
+from .finish import seen
+from .journey import step_url
+from .session_check import current_check
+
+
+def device_type_label(device_type: str) -> str:
+    return {
+        PHONE: _("Cellphone"),
+        TABLET: _("Tablet"),
+        COMPUTER: _("Computer"),
+    }.get(device_type, _("Not known"))
+
+
+def instructions(environment, matrix) -> dict[str, list[tuple[str, list[str]]]]:
+    """For every reason a device check can give: the blocks of steps for this browser."""
+    support = evaluate(environment, {}, matrix)
+    values = {
+        "browser": environment.browser_name or _("your browser"),
+        "recommended": BROWSER_NAMES.get(support.recommended, support.recommended),
+        "app": environment.in_app or "",
+    }
+    found = {}
+    for kind_reasons in DEVICE_REASONS.values():
+        for reason in kind_reasons:
+            if reason in found:
+                continue
+            found[reason] = [
+                (
+                    str(BLOCKS[key].title) % values,
+                    [str(step) % values for step in BLOCKS[key].steps],
+                )
+                for key in instruction_blocks(reason, environment)
+            ]
+    return found
+
+
+def page_messages() -> dict:
+    return {
+        "status": {
+            "pass": _("Works"),
+            "fail": _("Problem found"),
+            "skipped": _("Skipped"),
+            "pending": _("Not tested yet"),
+            "testing": _("Testing…"),
+        },
+        "reasons": {reason: label(reason) for kind in DEVICE_REASONS.values() for reason in kind},
+        "camera_asking": _("Waiting for your answer to the browser's question about the camera…"),
+        "camera_checking": _("Checking the picture…"),
+        "camera_pass": _(
+            "The camera works: %(width)s × %(height)s pixels, %(rate)s images a second."
+        ),
+        "camera_skipped": _(
+            "No camera: you can still test your microphone and speakers. "
+            "Your visit can be by phone."
+        ),
+        "camera_off": _("The camera is off."),
+        "microphone_asking": _(
+            "Waiting for your answer to the browser's question about the microphone…"
+        ),
+        "microphone_listening": _("Listening. Say your name out loud."),
+        "microphone_pass": _("The microphone works: we heard you."),
+        "speakers_playing": _("Playing the test sound. Did you hear it?"),
+        "speakers_pass": _("The speakers work."),
+        "browser_pass": _("This browser can run a video visit."),
+        "device_number": _("Device %(number)s"),
+        "save_failed": _(
+            "Your result could not be saved. Check your internet connection and try again."
+        ),
+    }
+
+
+@bp.route("/check/devices")
+def devices():
+    check = current_check()
+    if check is None:
+        return redirect(url_for("patient.start"))
+    matrix = current_app.config["SUPPORT_MATRIX"]
+    environment = parse_user_agent(request.headers.get("User-Agent", ""))
+    support = evaluate(environment, {}, matrix)
+    check.step = "devices"
+    seen(check)
+    db.session.commit()
+    return render_template(
+        "patient/devices.html",
+        environment=environment,
+        device_type=device_type_label(environment.device_type),
+        recommended=BROWSER_NAMES.get(support.recommended, support.recommended),
+        latest=check_state.latest_devices(check),
+        help=instructions(environment, matrix),
+        messages=page_messages(),
+        microphone_timeout=current_app.config["MICROPHONE_TIMEOUT_SECONDS"],
+        back_url=step_url("connection"),
+        next_url=step_url("setting"),
+    )
+
+
+def bad_request(message: str):
+    return jsonify(error={"code": "invalid_result", "message": message}), 400
+
+
+@bp.route("/check/devices/result", methods=["POST"])
+def device_result():
+    """Store one device check's outcome, as the page saw it; the browser check is judged here."""
+    check = current_check()
+    if check is None:
+        return jsonify(error={"code": "no_check", "message": "start a check first"}), 403
+    payload = request.get_json(silent=True)
+    try:
+        if isinstance(payload, dict) and payload.get("kind") == "browser":
+            result = browser_result(check, *read_browser_report(payload))
+        else:
+            kind, status, reason, details = read_device_result(payload)
+            result = DeviceResult(check=check, kind=kind, status=status, reason=reason)
+            result.details = details
+    except InvalidResult as error:
+        return bad_request(str(error))
+    db.session.add(result)
+    check.step = "devices"
+    seen(check)
+    db.session.commit()
+    return jsonify(kind=result.kind, status=result.status, reason=result.reason)
+
+
+def browser_result(check, features: dict, touch_points: int) -> DeviceResult:
+    """Judge the browser against the support matrix and keep the summary on the check."""
+    environment = parse_user_agent(request.headers.get("User-Agent", ""), touch_points)
+    support = evaluate(environment, features, current_app.config["SUPPORT_MATRIX"])
+    summary = {
+        **environment.as_dict(),
+        "recommended": support.recommended,
+        "status": support.status,
+        "reason": support.reason,
+        "missing_features": support.missing_features,
+        "features": features,
+    }
+    check.device_summary = summary
+    return DeviceResult(
+        check=check, kind="browser", status=support.status, reason=support.reason, details=summary
+    )
