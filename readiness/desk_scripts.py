@@ -2,52 +2,31 @@
 
 Pure: no Flask app needed (the sentences are lazy strings, turned into words in whatever
 language is in force when they are read). A reason code and the caller's system and browser
-give a list of scripts, most specific first. The system and browser keys are those of
-Check.device_summary (readiness.browser_support on the devices branch): system ios, android,
-windows, macos, chromeos, linux; browser chrome, safari, firefox, edge, samsung, opera; device
-type phone, tablet, computer.
+give a list of scripts, most specific first. The system, browser and device type keys are those
+of readiness.browser_support, as the device step keeps them in Check.device_summary.
 """
 
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from . import reasons
-
-IOS, ANDROID, WINDOWS, MACOS, CHROMEOS, LINUX = (
-    "ios",
-    "android",
-    "windows",
-    "macos",
-    "chromeos",
-    "linux",
-)
-CHROME, SAFARI, FIREFOX, EDGE, SAMSUNG, OPERA = (
-    "chrome",
-    "safari",
-    "firefox",
-    "edge",
-    "samsung",
-    "opera",
+from . import browser_support, reasons
+from .browser_support import (
+    ANDROID,
+    CHROME,
+    EDGE,
+    FIREFOX,
+    IOS,
+    MACOS,
+    OPERA,
+    SAFARI,
+    SAMSUNG,
+    WINDOWS,
 )
 
 # What the agent can choose from when the caller's device is not known or not the one tested.
-SYSTEM_NAMES = {
-    IOS: "iOS",
-    ANDROID: "Android",
-    WINDOWS: "Windows",
-    MACOS: "macOS",
-    CHROMEOS: "ChromeOS",
-    LINUX: "Linux",
-}
-BROWSER_NAMES = {
-    CHROME: "Chrome",
-    SAFARI: "Safari",
-    FIREFOX: "Firefox",
-    EDGE: "Microsoft Edge",
-    SAMSUNG: "Samsung Internet",
-    OPERA: "Opera",
-}
+SYSTEM_NAMES = browser_support.SYSTEM_NAMES
+BROWSER_NAMES = browser_support.BROWSER_NAMES
 
 
 @dataclass(frozen=True)
@@ -385,7 +364,10 @@ SCRIPTS = {
 
 
 def is_mobile(system: str | None, device_type: str | None) -> bool:
-    return system in (IOS, ANDROID) or device_type in ("phone", "tablet")
+    return system in (IOS, ANDROID) or device_type in (
+        browser_support.PHONE,
+        browser_support.TABLET,
+    )
 
 
 def permission_keys(system: str | None, browser: str | None) -> list[str]:

@@ -8,6 +8,7 @@ from flask_babel import force_locale, format_timedelta, gettext
 from flask_babel import lazy_gettext as _l
 
 from .. import check_state, desk_scripts
+from ..browser_support import Environment
 from ..contacts import national_format
 from ..locale import FORMAT_LOCALES, current_language
 from ..models import Check, utcnow
@@ -24,6 +25,14 @@ STEP_LABELS = {
     "done": _l("Finished"),
 }
 DEVICE_TYPES = {"phone": _l("Cellphone"), "tablet": _l("Tablet"), "computer": _l("Computer")}
+ENVIRONMENT_FIELDS = (
+    "device_type",
+    "system",
+    "system_version",
+    "browser",
+    "browser_version",
+    "in_app",
+)
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 FRAGMENTS = ("summary", "results", "scripts")
 # Letters read over the phone: the international radiotelephony alphabet, known in both languages.
@@ -91,21 +100,22 @@ def caller_environment(check: Check, system: str | None, browser: str | None) ->
 
 
 def device_description(check: Check) -> list[str]:
-    """Device type, system and browser with versions, as far as they are known."""
+    """Device type, system and browser with versions, as the device step found them."""
     summary = check.device_summary or {}
-    parts = []
-    if summary.get("device_type") in DEVICE_TYPES:
-        parts.append(str(DEVICE_TYPES[summary["device_type"]]))
-    for name_key, names, version_key in (
-        ("system", desk_scripts.SYSTEM_NAMES, "system_version"),
-        ("browser", desk_scripts.BROWSER_NAMES, "browser_version"),
+    if not summary.get("system") and not summary.get("browser"):
+        return []
+    environment = Environment(
+        **{name: summary[name] for name in ENVIRONMENT_FIELDS if summary.get(name) is not None}
+    )
+    parts = [str(DEVICE_TYPES.get(environment.device_type, environment.device_type))]
+    for name, version in (
+        (environment.system_name, environment.system_version),
+        (environment.browser_name, environment.browser_version),
     ):
-        if summary.get(name_key) in names:
-            parts.append(
-                " ".join(filter(None, [names[summary[name_key]], summary.get(version_key)]))
-            )
-    if summary.get("in_app"):
-        parts.append(gettext("inside the %(app)s app", app=summary["in_app"]))
+        if name:
+            parts.append(f"{name} {version}" if version else name)
+    if environment.in_app:
+        parts.append(gettext("inside the %(app)s app", app=environment.in_app))
     return parts
 
 

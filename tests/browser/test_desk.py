@@ -6,8 +6,14 @@ import pytest
 
 from readiness.extensions import db
 from readiness.models import Check, ConsentRecord, ContactDetails, StaffUser
+from tests.browser import test_devices
 from tests.browser.test_connection import throttle
+from tests.browser.test_devices import start_check as start_check_on_the_device_step
 from tests.conftest import STAFF_PASSWORD
+
+# A Chromium that refuses the camera and microphone, as the device step's own tests use it.
+refusing_chromium = test_devices.refusing_chromium
+refused_page = test_devices.refused_page
 
 WORDS = {
     "en": {
@@ -190,4 +196,27 @@ def test_agent_finds_a_patients_own_check_by_code_and_reads_the_matching_script(
     assert french.get_attribute("lang") == "fr"
     assert "routeur Wi-Fi" in french.inner_text()
     assert "Wi-Fi router" in english.inner_text()
+    assert_accessible(agent)
+
+
+def test_agent_sees_a_refused_camera_and_reads_chromes_permission_script(
+    app, refused_page, new_browser_page, make_staff, assert_accessible
+):
+    """The device step's results reach the desk live, with the caller's browser and system."""
+    caller = refused_page(locale="fr-CA")
+    code = start_check_on_the_device_step(caller, "fr")
+    agent, _ = sign_in_agent(new_browser_page, make_staff, "fr")
+    agent.goto(f"/desk/?q={code}")
+    agent.get_by_test_id("search-results").get_by_role("link").click()
+    agent.wait_for_url("**/desk/checks/*")
+    agent.evaluate("window.sameDocument = true")
+
+    caller.get_by_test_id("test-camera").click()
+    camera = agent.locator('[data-testid="desk-device-camera"][data-status="fail"]')
+    camera.wait_for(timeout=30_000)
+    assert agent.evaluate("window.sameDocument") is True
+    assert "Chrome" in agent.get_by_test_id("desk-device").inner_text()
+    script = agent.locator('[data-testid="desk-script"][data-reason="permission_denied"]')
+    assert script.locator('[data-script="permission_chrome_desktop"]').count() == 1  # French only
+    assert "Cliquez sur l’icône juste à gauche" in script.inner_text()
     assert_accessible(agent)

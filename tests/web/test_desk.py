@@ -557,3 +557,22 @@ def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
         )
         assert desk_actions.finish_if_complete(check, agent.id) == "changed"
         assert (check.verdict, check.outcome) == ("not_ready", "consent_declined")
+
+
+def test_device_is_named_as_the_device_step_found_it(app, desk_client, make_check):
+    public_id = make_check()
+    with app.app_context():
+        check = db.session.scalar(db.select(Check))
+        check.device_summary = {
+            "device_type": "tablet",
+            "system": "ios",
+            "system_version": "17.2",
+            "browser": None,
+            "browser_version": None,
+            "in_app": "Instagram",
+            "status": "fail",
+            "reason": "in_app_browser",
+        }
+        db.session.commit()
+    page = desk_client.get(f"/desk/checks/{public_id}").text
+    assert "Tablet · iPadOS 17.2 · inside the Instagram app" in page
