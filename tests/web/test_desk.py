@@ -576,3 +576,13 @@ def test_device_is_named_as_the_device_step_found_it(app, desk_client, make_chec
         db.session.commit()
     page = desk_client.get(f"/desk/checks/{public_id}").text
     assert "Tablet · iPadOS 17.2 · inside the Instagram app" in page
+
+
+def test_the_live_address_keeps_only_the_agents_choice_of_system_and_browser(
+    desk_client, make_check
+):
+    public_id = make_check()
+    page = desk_client.get(
+        f"/desk/checks/{public_id}", query_string={"system": "ios", "public_id": "x", "q": "y"}
+    ).text
+    assert f'data-live-url="/desk/checks/{public_id}/live?system=ios"' in page
