@@ -586,3 +586,12 @@ def test_the_live_address_keeps_only_the_agents_choice_of_system_and_browser(
         f"/desk/checks/{public_id}", query_string={"system": "ios", "public_id": "x", "q": "y"}
     ).text
     assert f'data-live-url="/desk/checks/{public_id}/live?system=ios"' in page
+
+
+def test_a_caller_who_types_the_code_on_the_other_language_gets_scripts_in_it(
+    app, desk_client, client
+):
+    desk_client.post("/desk/checks/new", data={"language": "fr"})
+    check = the_check(app)
+    client.post("/en/code", data={"code": check.reference_code})
+    assert the_check(app).language == "en"
