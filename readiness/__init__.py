@@ -39,6 +39,8 @@ def create_app(config=None):
     limiter.init_app(app)
 
     from . import models  # noqa: F401  (tables known to Alembic and the app)
+    from .admin import bp as admin_bp
+    from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .clinic import bp as clinic_bp
     from .desk import bp as desk_bp
@@ -50,6 +52,8 @@ def create_app(config=None):
     app.register_blueprint(probe_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(clinic_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(admin_bp)
 
     app.jinja_env.add_extension("jinja2.ext.do")
     formatting.init_app(app)

@@ -1,7 +1,8 @@
-"""flask commands: staff accounts, the speed test (later: API keys, handoff delivery)."""
+"""flask commands: staff accounts, the speed test, API keys, handoff delivery."""
 
 import json
 import sys
+import time
 from dataclasses import asdict
 
 import click
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 
 from .audit import record
 from .extensions import db
-from .models import ROLES, StaffUser
+from .models import ROLES, ApiKey, StaffUser, utcnow
 from .passwords import MIN_LENGTH, generate_password, hash_password
 
 staff_cli = AppGroup("staff", help="Staff accounts.")
@@ -107,6 +108,87 @@ def speedtest(server, as_json, timeout):
     click.echo(f"Ping: {result.ping_ms:.1f} ms")
 
 
+apikey_cli = AppGroup("apikey", help="Keys for the scheduling module's use of the API.")
+
+
+@apikey_cli.command("create")
+@click.option("--name", required=True, help="Who or what uses the key, e.g. scheduling.")
+def create_api_key(name):
+    """Create an API key and print it once; only its hash is kept."""
+    from .api.keys import key_hash, key_prefix, new_key
+
+    key = new_key()
+    api_key = ApiKey(name=name[:100], prefix=key_prefix(key), key_hash=key_hash(key))
+    db.session.add(api_key)
+    db.session.flush()
+    record("apikey.created", api_key_id=api_key.id, details={"name": api_key.name, "by": "cli"})
+    db.session.commit()
+    click.echo(f"Created API key {api_key.prefix}… for {api_key.name}.")
+    click.echo(f"Key (shown once): {key}")
+
+
+@apikey_cli.command("list")
+def list_api_keys():
+    """List keys by prefix, with when they were last used and whether they are revoked."""
+    for api_key in db.session.scalars(select(ApiKey).order_by(ApiKey.id)):
+        used = api_key.last_used_at.isoformat() if api_key.last_used_at else "never"
+        state = f"revoked {api_key.revoked_at.isoformat()}" if api_key.revoked_at else "active"
+        click.echo(f"{api_key.prefix}  {api_key.name}  last used {used}  {state}")
+
+
+@apikey_cli.command("revoke")
+@click.option("--prefix", required=True, help="The key's first characters, as listed.")
+def revoke_api_key(prefix):
+    """Revoke a key: it stops working at once."""
+    api_key = db.session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    if api_key is None:
+        raise click.ClickException(f"No API key starts with {prefix}.")
+    if api_key.revoked_at is None:
+        api_key.revoked_at = utcnow()
+        record("apikey.revoked", api_key_id=api_key.id, details={"by": "cli"})
+        db.session.commit()
+    click.echo(f"Revoked API key {api_key.prefix}… ({api_key.name}).")
+
+
+handoff_cli = AppGroup("handoff", help="Hand results to the scheduling module.")
+
+
+@handoff_cli.command("deliver")
+@click.option("--loop", is_flag=True, help="Keep delivering until stopped (Ctrl+C, SIGTERM).")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.05),
+    default=None,
+    help="Seconds between looks at the outbox with --loop (HANDOFF_LOOP_INTERVAL_SECONDS).",
+)
+def deliver(loop, interval):
+    """Send the outbox messages that are due, once (for cron), or keep going with --loop."""
+    from flask import current_app
+
+    from .handoff.deliver import Settings, deliver_due
+
+    try:
+        settings = Settings.from_config(current_app.config)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    if interval is None:
+        interval = float(current_app.config["HANDOFF_LOOP_INTERVAL_SECONDS"])
+    while True:
+        report = deliver_due(db.session, settings)
+        handled = report.delivered + report.failed + report.gave_up
+        if handled or not loop:
+            click.echo(
+                f"Delivered {report.delivered}, failed {report.failed} (will retry), "
+                f"gave up {report.gave_up}."
+            )
+        if not loop:
+            return
+        if not handled:
+            time.sleep(interval)
+
+
 def init_app(app) -> None:
     app.cli.add_command(staff_cli)
     app.cli.add_command(probe_cli)
+    app.cli.add_command(apikey_cli)
+    app.cli.add_command(handoff_cli)

@@ -62,6 +62,23 @@ class DefaultConfig:
     # After this many checks, an invitation link is used up.
     INVITATION_MAX_CHECKS = 20
 
+    # What a clinician hosting a video visit does, shown on each patient's page. A list in each
+    # language (as JSON in the environment), or one item per line.
+    VISIT_CHECKLIST_EN = (
+        "Turn on the meeting's passcode and waiting room.",
+        "Admit the patient from the waiting room yourself.",
+        "Lock the meeting once everyone has joined.",
+        "Keep screen sharing to the host only.",
+        "At the start, confirm the phone number to call if the video stops.",
+    )
+    VISIT_CHECKLIST_FR = (
+        "Activez le code secret et la salle d’attente de la réunion.",
+        "Admettez vous-même la personne depuis la salle d’attente.",
+        "Verrouillez la réunion une fois que tout le monde est arrivé.",
+        "Réservez le partage d’écran à l’hôte.",
+        "Au début, confirmez le numéro à appeler si la vidéo s’arrête.",
+    )
+
     # The consent text: empty means the default text shipped in readiness/consent.py.
     CONSENT_VERSION = ""
     CONSENT_TEXT_EN = ""
@@ -83,6 +100,25 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+
+    # The scheduling module: where its webhooks go, the shared secret that signs them, and
+    # their body: "json" (ours) or "fhir" (an HL7 FHIR R4 transaction Bundle).
+    SCHEDULING_WEBHOOK_URL = None
+    SCHEDULING_WEBHOOK_SECRET = None
+    SCHEDULING_WEBHOOK_FORMAT = "json"
+    SCHEDULING_WEBHOOK_TIMEOUT_SECONDS = 10
+    # Failed deliveries are tried again after 30 s, 60 s, 120 s ... (at most an hour apart,
+    # with jitter) until this many hours after the change; then an admin retries them.
+    HANDOFF_RETRY_BASE_SECONDS = 30
+    HANDOFF_RETRY_MAX_SECONDS = 3600
+    HANDOFF_GIVE_UP_AFTER_HOURS = 48
+    # flask handoff deliver --loop: seconds between looks at the outbox when nothing is due.
+    HANDOFF_LOOP_INTERVAL_SECONDS = 5
+    # The base of our FHIR CodeSystem and identifier systems (canonical URLs, never fetched).
+    FHIR_BASE_URL = "https://readiness.example.org/fhir"
+    # The API for the scheduling module: requests per key (or client address), page size.
+    API_RATE_LIMIT = "300 per minute"
+    API_PAGE_SIZE = 50
 
     MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_TIME_LIMIT = 3600 * 8

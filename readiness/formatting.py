@@ -27,9 +27,29 @@ def init_app(app) -> None:
         number=number,
         datetime=format_datetime,
         appointment_time=appointment_time,
+        day=day,
+        short_time=short_time,
+        short_datetime=short_datetime,
     )
 
 
 def appointment_time(moment) -> str:
     """'Tuesday, December 1, 2026, 2:30 p.m.' / 'mardi 1 décembre 2026, 14 h 30'."""
     return f"{format_date(moment, 'full')}, {format_time(moment, 'short')}"
+
+
+def day(moment) -> str:
+    """'Tuesday, December 1, 2026' / 'mardi 1 décembre 2026'."""
+    return format_date(moment, "full")
+
+
+def short_time(moment) -> str:
+    """'2:30 p.m.' / '14 h 30'."""
+    return format_time(moment, "short")
+
+
+def short_datetime(moment) -> str:
+    """'Dec. 1, 2026, 2:30 p.m.' / '1 déc. 2026, 14 h 30'."""
+    if moment is None:
+        return "–"
+    return f"{format_date(moment, 'medium')}, {format_time(moment, 'short')}"

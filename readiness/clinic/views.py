@@ -1,8 +1,227 @@
-from flask import render_template
+"""The clinician's pages: upcoming visits, invite a patient, one patient's visit and decision."""
 
+from datetime import datetime
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import _, force_locale
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import check_state, visit_status
+from ..audit import record
+from ..chart_note import chart_note
+from ..clinic_actions import AppointmentTaken, invite_patient, record_decision
+from ..codes import display_code
+from ..contacts import national_format
+from ..extensions import db
+from ..host_checklist import visit_checklist
+from ..locale import FORMAT_LOCALES, current_language, institution_zone
+from ..models import Check, Invitation, OutboxMessage, StaffUser, utcnow
+from ..reason_labels import label
 from . import bp
+from .forms import DecisionForm, InviteForm
+from .visit_list import Filters, by_day, counts, upcoming_rows
 
 
 @bp.route("/")
 def index():
-    return render_template("clinic/index.html")
+    """Upcoming visits by day, with each patient's readiness."""
+    filters = Filters.from_args(request.args)
+    zone = institution_zone()
+    rows = upcoming_rows(filters, datetime.now(zone), current_user.id)
+    totals = counts(rows)
+    if filters.not_ready:
+        rows = [row for row in rows if row.status == visit_status.NOT_READY]
+    return render_template(
+        "clinic/index.html",
+        filters=filters,
+        totals=totals,
+        days=by_day(rows, zone, filters.sort),
+        shown=len(rows),
+    )
+
+
+def clinician_choices() -> list[tuple[int, str]]:
+    staff = db.session.scalars(
+        select(StaffUser)
+        .where(StaffUser.active.is_(True), StaffUser.role.in_(("clinician", "admin")))
+        .order_by(StaffUser.display_name, StaffUser.email)
+    )
+    return [(user.id, user.display_name or user.email) for user in staff]
+
+
+def appointment_moment(form: InviteForm) -> datetime | None:
+    """The visit's date and time in the institution's zone; None (with an error) if past."""
+    moment = datetime.combine(
+        form.appointment_date.data, form.appointment_time.data, tzinfo=institution_zone()
+    )
+    if moment <= utcnow():
+        form.appointment_date.errors.append(
+            _("This date and time has passed. Enter the date and time of the coming visit.")
+        )
+        return None
+    return moment
+
+
+def invitation_message(invitation: Invitation, link: str) -> str:
+    """The text the clinician pastes into the message to the patient, in the patient's language."""
+    with force_locale(FORMAT_LOCALES[invitation.language]):
+        return render_template(
+            "clinic/invitation_message.html",
+            invitation=invitation,
+            link=link,
+            code=display_code(invitation.code),
+            code_url=url_for("patient.code", lang=invitation.language, _external=True),
+            support_hours=current_app.config[f"SUPPORT_HOURS_{invitation.language.upper()}"],
+            institution=current_app.config[f"INSTITUTION_NAME_{invitation.language.upper()}"],
+        ).strip()
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+def invite():
+    form = InviteForm()
+    form.clinician_id.choices = clinician_choices()
+    zone_hint = _("In the institution's time zone (%(zone)s).", zone=current_app.config["TIMEZONE"])
+    form.appointment_date.description = form.appointment_time.description = zone_hint
+    if request.method == "GET":
+        form.clinician_id.data = current_user.id
+        form.language.data = current_language()
+    if form.validate_on_submit() and (moment := appointment_moment(form)):
+        try:
+            invitation, token = invite_patient(
+                appointment_ref=form.appointment_ref.data.strip(),
+                appointment_at=moment,
+                language=form.language.data,
+                first_name=(form.first_name.data or "").strip() or None,
+                clinician_id=form.clinician_id.data,
+                staff_id=current_user.id,
+                valid_hours_after=current_app.config["INVITATION_VALID_HOURS_AFTER"],
+            )
+            db.session.commit()
+        except AppointmentTaken:
+            form.appointment_ref.errors.append(
+                _("There is already an invitation for this appointment reference.")
+            )
+        else:
+            # The token is never stored: this page is the only place the link is shown.
+            link = url_for(
+                "patient.invitation", lang=invitation.language, token=token, _external=True
+            )
+            return render_template(
+                "clinic/invited.html",
+                invitation=invitation,
+                link=link,
+                code=display_code(invitation.code),
+                message=invitation_message(invitation, link),
+            )
+    status = 400 if any(field.errors for field in form) else 200
+    return render_template("clinic/invite.html", form=form), status
+
+
+def find_invitation(public_id: str) -> Invitation:
+    invitation = db.session.scalar(
+        select(Invitation)
+        .where(Invitation.public_id == public_id)
+        .options(
+            selectinload(Invitation.clinician),
+            selectinload(Invitation.decisions),
+            selectinload(Invitation.checks).options(
+                selectinload(Check.connection_results),
+                selectinload(Check.device_results),
+                selectinload(Check.setting_answers),
+                selectinload(Check.consent_records),
+                selectinload(Check.contact_details),
+                selectinload(Check.notes),
+            ),
+        )
+    )
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+def render_patient(invitation: Invitation, form: DecisionForm, status: int = 200):
+    checks = invitation.checks
+    latest = checks[-1] if checks else None
+    consents = [record_ for check in checks for record_ in check.consent_records]
+    consents.sort(key=lambda row: row.given_at)
+    contacts = [row for check in checks for row in check.contact_details]
+    contacts.sort(key=lambda row: row.created_at)
+    notes = [(check, note) for check in checks for note in check.notes]
+    notes.sort(key=lambda pair: pair[1].created_at)
+    decision = invitation.decisions[-1] if invitation.decisions else None
+    consent = consents[-1] if consents else None
+    handoff = (
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.check_id.in_([check.id for check in checks]))
+            .order_by(OutboxMessage.created_at)
+        ).all()
+        if checks
+        else []
+    )
+    record(
+        "clinic.view_patient",
+        staff_id=current_user.id,
+        invitation_id=invitation.id,
+        check_id=latest.id if latest else None,
+    )
+    db.session.commit()
+    region = current_app.config["DEFAULT_PHONE_REGION"]
+    return render_template(
+        "clinic/patient.html",
+        invitation=invitation,
+        who=invitation.first_name or _("Patient"),
+        status=visit_status.status_for(latest),
+        latest=latest,
+        attempts=list(reversed(checks)),
+        overall_for=check_state.overall_for,
+        latest_devices=check_state.latest_devices,
+        latest_setting=check_state.latest_setting,
+        reason_label=label,
+        display_code=display_code,
+        consents=consents,
+        contact=contacts[-1] if contacts else None,
+        phone=lambda number: national_format(number, region),
+        notes=notes,
+        decisions=list(reversed(invitation.decisions)),
+        decision=decision,
+        chart_note=chart_note(invitation, decision, consent),
+        checklist=visit_checklist(current_app.config, current_language()),
+        handoff=handoff,
+        form=form,
+    ), status
+
+
+@bp.route("/visits/<public_id>")
+def patient(public_id: str):
+    """One patient's visit: every attempt, consent, contact, notes, handoff; the decision."""
+    invitation = find_invitation(public_id)
+    form = DecisionForm(formdata=None)
+    return render_patient(invitation, form)
+
+
+@bp.route("/visits/<public_id>/decision", methods=["POST"])
+def decide(public_id: str):
+    invitation = find_invitation(public_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return render_patient(invitation, form, 400)
+    record_decision(
+        invitation=invitation,
+        staff_id=current_user.id,
+        choice=form.choice.data,
+        note=form.note.data,
+    )
+    db.session.commit()
+    flash(_("Decision saved."))
+    return redirect(url_for("clinic.patient", public_id=public_id, _anchor="decision"))

@@ -31,7 +31,9 @@ def test_settings() -> dict:
         "maxSeconds": float(config["CONNECTION_TEST_MAX_SECONDS"]),
         "slowMaxSeconds": float(config["CONNECTION_TEST_SLOW_MAX_SECONDS"]),
         "maxBytes": int(float(config["CONNECTION_TEST_MAX_MEGABYTES"]) * 1_000_000),
-        "maxRequestBytes": int(config["PROBE_MAX_DOWNLOAD_BYTES"]),
+        "maxDownloadBytes": int(config["PROBE_MAX_DOWNLOAD_BYTES"]),
+        # Half the upload limit: a body of exactly the limit is refused under gunicorn.
+        "maxUploadBytes": int(config["PROBE_MAX_UPLOAD_BYTES"]) // 2,
     }
 
 

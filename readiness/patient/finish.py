@@ -9,6 +9,7 @@ from ..codes import display_code
 from ..consent import consent_text
 from ..contacts import check_contact_details, national_format
 from ..extensions import db
+from ..handoff import outbox
 from ..models import ConsentRecord, ContactDetails, utcnow
 from ..reason_labels import label
 from . import bp
@@ -77,6 +78,7 @@ def consent():
             record("consent.recorded", check_id=check.id, details={"decision": form.decision.data})
             check.step = "consent"
             seen(check)
+            outbox.enqueue(db.session, outbox.CONSENT_RECORDED, check)
             db.session.commit()
             return redirect(url_for("patient.contact"))
     elif not form.is_submitted():
@@ -173,10 +175,14 @@ def contact_confirm():
         check.verdict_reasons = check_state.overall_for(check).reasons
         declined = getattr(check_state.latest_consent(check), "decision", None) == "declined"
         check.outcome = "consent_declined" if declined else None
+        # The first confirmation completes the check (its message carries the contact details);
+        # confirming again later is a change of contact details.
+        event = outbox.CHECK_COMPLETED if check.completed_at is None else outbox.CONTACT_CHANGED
         check.completed_at = utcnow()
         check.step = "done"
         seen(check)
         record("check.completed", check_id=check.id, details={"verdict": check.verdict})
+        outbox.enqueue(db.session, event, check)
         db.session.commit()
         session.pop(PENDING_CONTACT, None)
         return redirect(url_for("patient.done"))

@@ -1,0 +1,108 @@
+"""make bench (python -m bench): the connection test on shaped links, then the server.
+
+Needs root: network namespaces (ip netns) and traffic control (tc). Every namespace is named
+rbench-<pid>-..., every process is stopped and every namespace deleted on the way out,
+Ctrl+C included.
+"""
+
+import argparse
+import os
+import platform
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+from . import report
+from .server import ROOT
+from .server_load import measure_server
+from .shaped import measure_rate
+
+DEFAULT_RATES = "1,2,5,10,20,50,100"
+
+
+def arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--rates", default=DEFAULT_RATES, help="link rates in Mbit/s, e.g. 2,10")
+    parser.add_argument("--runs", type=int, default=2, help="browser runs per rate")
+    parser.add_argument("--skip-shaped", action="store_true", help="leave out table 1")
+    parser.add_argument("--skip-server", action="store_true", help="leave out table 2")
+    options = parser.parse_args(argv)
+    try:
+        options.rates = [float(rate) for rate in options.rates.split(",") if rate.strip()]
+    except ValueError:
+        parser.error("--rates takes numbers separated by commas, e.g. 2,10,50")
+    if not options.rates or any(rate <= 0 for rate in options.rates) or options.runs < 1:
+        parser.error("rates must be positive and --runs at least 1")
+    return options
+
+
+def say(text: str):
+    print(text, flush=True)
+
+
+def stop_on_sigterm(*_):
+    raise KeyboardInterrupt
+
+
+def header(argv: list[str]) -> str:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return "\n".join(
+        [
+            "Reproduce: sudo .venv/bin/python -m bench " + shlex.join(argv)
+            if argv
+            else "Reproduce: sudo make bench   (= .venv/bin/python -m bench)",
+            f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC, commit {commit}, "
+            f"{platform.node()}, Linux {platform.release()}, {os.cpu_count()} cores, "
+            f"load average {load} at start (other work shares these cores)",
+        ]
+    )
+
+
+def main(argv: list[str]) -> int:
+    options = arguments(argv)
+    if os.geteuid() != 0:
+        say("make bench needs root: it creates network namespaces and shapes them with tc.")
+        return 2
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    started = time.monotonic()
+    top = header(argv)
+    say(top)
+    sections, data = [top], {"argv": argv, "shaped": [], "server": None}
+    if not options.skip_shaped:
+        say("\nShaped links (progress):")
+        for rate in options.rates:
+            try:
+                data["shaped"].append(measure_rate(rate, options.runs, say))
+            except Exception as error:
+                say(f"  {rate:g} Mbit/s failed: {type(error).__name__}: {error}")
+                data["shaped"].append({"rate_mbit": rate, "error": f"{error}"[:500]})
+        sections.append(report.shaped_section(data["shaped"]))
+    if not options.skip_server:
+        say("\nServer (progress):")
+        try:
+            data["server"] = measure_server(say)
+        except Exception as error:
+            say(f"  failed: {type(error).__name__}: {error}")
+            data["server"] = {"error": f"{error}"[:500]}
+        sections.append(report.server_section(data["server"]))
+    sections.append(f"Bench time: {time.monotonic() - started:.0f} s.")
+    text = "\n\n".join(sections)
+    say("\n" + "\n\n".join(sections[1:]))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    text_path, json_path = report.save(stamp, text, data)
+    say(f"\nSaved: {text_path.relative_to(ROOT)}, {json_path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        print("\nStopped; every namespace and process the bench started was cleaned up.")
+        sys.exit(130)

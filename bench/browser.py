@@ -1,0 +1,97 @@
+"""The patient's connection test, in headless Chromium running inside a namespace."""
+
+import stat
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+]
+RESULT = '[data-testid="connection-result"]'
+RESULT_FIELDS = ("download-mbps", "upload-mbps", "latency-ms", "jitter-ms", "verdict", "failure",
+                 "bytes-used", "duration-ms")  # fmt: skip
+
+# The page offers no timing of its phases, so we watch its phase line change: each change is
+# stamped with performance.now(), as is the moment the result appears.
+PHASE_WATCH = """
+window.__benchPhases = [];
+new MutationObserver(() => {
+  const line = document.querySelector("[data-phase]");
+  const text = line ? line.textContent : "";
+  const last = window.__benchPhases.at(-1);
+  if (text && (!last || last.text !== text)) {
+    window.__benchPhases.push({ text, t: performance.now() });
+  }
+  if (document.querySelector('[data-testid="connection-result"]') && !window.__benchDone) {
+    window.__benchDone = performance.now();
+  }
+}).observe(document, { childList: true, subtree: true, characterData: true });
+"""
+
+
+@contextmanager
+def chromium_in(ns, workdir: Path):
+    """Chromium launched inside ns (through a wrapper Playwright can start), closed after."""
+    from playwright.sync_api import sync_playwright
+
+    wrapper = workdir / "chromium-in-namespace"
+    wrapper.write_text(f'#!/bin/sh\nexec ip netns exec {ns.name} {CHROMIUM} "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(wrapper), args=CHROMIUM_ARGS, timeout=30_000
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def run_check(browser, base_url: str, timeout_s: float = 60) -> dict:
+    """Start a check on /en/ and let the connection test run; its figures and phase times."""
+    context = browser.new_context(base_url=base_url, locale="en-CA")
+    try:
+        context.set_default_timeout(15_000)
+        context.add_init_script(PHASE_WATCH)
+        page = context.new_page()
+        page.goto("/en/")
+        page.get_by_test_id("start-check").click()
+        page.wait_for_url("**/en/check/connection")
+        result = page.locator(RESULT)
+        result.wait_for(timeout=timeout_s * 1000)
+        figures = {field: result.get_attribute(f"data-{field}") for field in RESULT_FIELDS}
+        timing = page.evaluate("({ phases: window.__benchPhases, done: window.__benchDone })")
+        return {"figures": figures, "phases": timing["phases"], "done_ms": timing["done"]}
+    finally:
+        context.close()
+
+
+def phase_seconds(phases: list[dict], done_ms: float | None) -> dict:
+    """Seconds spent on each step as the page showed it: 'Step 1 of 3' is the latency phase."""
+    starts = {}
+    for phase in phases:
+        for step, name in (("Step 1", "latency"), ("Step 2", "download"), ("Step 3", "upload")):
+            if phase["text"].startswith(step):
+                starts.setdefault(name, phase["t"])
+    order = ["latency", "download", "upload"]
+    seconds = {}
+    for i, name in enumerate(order):
+        begin = starts.get(name)
+        following = [starts.get(n) for n in order[i + 1 :] if starts.get(n) is not None]
+        end = following[0] if following else done_ms
+        if begin is not None and end is not None:
+            seconds[name] = round((end - begin) / 1000, 3)
+    return seconds
+
+
+def number(text: str | None) -> float | None:
+    return float(text) if text not in (None, "") else None

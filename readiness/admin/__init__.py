@@ -1,0 +1,15 @@
+"""The administrators' workspace: for now, the messages the scheduling module has not received."""
+
+from flask import Blueprint
+
+from ..auth import require_role
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def guard():
+    return require_role("admin")
+
+
+from . import views  # noqa: E402,F401

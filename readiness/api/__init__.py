@@ -1,0 +1,68 @@
+"""The JSON API for the scheduling module, /api/v1/..., with a Bearer key on every call.
+
+Token-authenticated, so no CSRF; rate-limited per key; every request audited.
+"""
+
+from flask import Blueprint, current_app, g, request
+from flask_limiter.util import get_remote_address
+from sqlalchemy import select
+
+from ..audit import record
+from ..extensions import csrf, db, limiter
+from ..models import ApiKey, utcnow
+from .errors import api_error
+from .keys import key_hash, key_prefix
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+def presented_key() -> str | None:
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        return None
+    return key.strip()
+
+
+def rate_limit_key() -> str:
+    """Per key (by its public prefix) when one is given, per client address otherwise."""
+    key = presented_key()
+    return f"api-key:{key_prefix(key)}" if key else f"api-addr:{get_remote_address()}"
+
+
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)(bp)
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    key = presented_key()
+    api_key = None
+    if key and len(key) <= 200:
+        api_key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash(key)))
+    if api_key is None or api_key.revoked_at is not None:
+        response = api_error(
+            401, "unauthorized", "Send a valid API key as Authorization: Bearer <key>."
+        )
+        response.headers["WWW-Authenticate"] = 'Bearer realm="readiness"'
+        return response
+    g.api_key = api_key
+    api_key.last_used_at = utcnow()
+    # Ids only: never the query's contact details or the key itself.
+    record(
+        "api.request",
+        api_key_id=api_key.id,
+        details={
+            "method": request.method,
+            "endpoint": request.endpoint,
+            "ids": {k: str(v)[:40] for k, v in (request.view_args or {}).items()},
+        },
+    )
+    db.session.commit()
+    return None
+
+
+from . import views  # noqa: E402,F401

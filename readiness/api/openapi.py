@@ -1,0 +1,319 @@
+"""The API's OpenAPI 3.1 document. tests/web/test_api_contract.py validates real responses
+against it and runs schemathesis on it, so it stays true."""
+
+DATE_TIME = {"type": "string", "format": "date-time"}
+
+
+def nullable(schema: dict) -> dict:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return {**schema, "type": [kind, "null"]}
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict, required: list[str] | None = None, **extra) -> dict:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        **extra,
+    }
+
+
+STAFF = obj({"id": {"type": "integer"}, "name": {"type": "string"}})
+APPOINTMENT = obj(
+    {
+        "invitation_id": {"type": "string", "format": "uuid"},
+        "appointment_ref": {"type": "string"},
+        "appointment_at": DATE_TIME,
+    }
+)
+VERDICT = {"type": ["string", "null"], "enum": ["ready", "limited", "not_ready", None]}
+CHECK = obj(
+    {
+        "id": {"type": "string", "format": "uuid"},
+        "reference_code": {"type": "string", "pattern": "^[2-9A-HJKMNP-Z]{6}$"},
+        "language": {"type": "string", "enum": ["en", "fr"]},
+        "step": {"type": "string"},
+        "completed": {"type": "boolean"},
+        "verdict": VERDICT,
+        "reasons": {"type": "array", "items": {"type": "string"}},
+        "outcome": {"type": ["string", "null"]},
+        "missing": {"type": "array", "items": {"type": "string"}},
+        "created_at": DATE_TIME,
+        "updated_at": DATE_TIME,
+        "completed_at": nullable(DATE_TIME),
+        "appointment": nullable(ref("Appointment")),
+        "patient": obj({"first_name": {"type": ["string", "null"]}}),
+        "connection": nullable(
+            obj(
+                {
+                    "download_mbps": {"type": ["number", "null"]},
+                    "upload_mbps": {"type": ["number", "null"]},
+                    "latency_ms": {"type": ["number", "null"]},
+                    "jitter_ms": {"type": ["number", "null"]},
+                    "verdict": VERDICT,
+                    "reasons": {"type": "array", "items": {"type": "string"}},
+                    "failure": {"type": ["string", "null"]},
+                    "measured_at": DATE_TIME,
+                },
+                description="The latest connection test; speeds in Mbit/s, times in ms.",
+            )
+        ),
+        "devices": {
+            "type": "array",
+            "items": obj(
+                {
+                    "kind": {
+                        "type": "string",
+                        "enum": ["browser", "camera", "microphone", "speakers"],
+                    },
+                    "status": {"type": "string", "enum": ["pass", "fail", "skipped"]},
+                    "reason": {"type": ["string", "null"]},
+                    "checked_at": DATE_TIME,
+                }
+            ),
+        },
+        "setting": nullable(
+            obj(
+                {
+                    "private_place": {"type": ["boolean", "null"]},
+                    "public_wifi": {"type": ["boolean", "null"]},
+                    "phone_at_hand": {"type": ["boolean", "null"]},
+                    "headset": {"type": ["boolean", "null"]},
+                    "answered_at": DATE_TIME,
+                }
+            )
+        ),
+        "consent": nullable(
+            obj(
+                {
+                    "decision": {"type": "string", "enum": ["agreed", "declined"]},
+                    "method": {"type": "string", "enum": ["online", "verbal_desk"]},
+                    "text_version": {"type": "string"},
+                    "text_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    "language": {"type": "string", "enum": ["en", "fr"]},
+                    "given_at": DATE_TIME,
+                    "recorded_by": nullable(ref("Staff")),
+                }
+            )
+        ),
+        "contact": nullable(
+            obj(
+                {
+                    "email": {"type": ["string", "null"]},
+                    "mobile": {"type": ["string", "null"], "description": "E.164"},
+                    "backup_phone": {"type": ["string", "null"], "description": "E.164"},
+                    "preferred_language": {"type": "string", "enum": ["en", "fr"]},
+                    "preferred_contact": {"type": "string", "enum": ["email", "sms", "phone"]},
+                    "entered_by_staff": {"type": "boolean"},
+                    "updated_at": DATE_TIME,
+                }
+            )
+        ),
+    }
+)
+INVITATION = obj(
+    {
+        "id": {"type": "string", "format": "uuid"},
+        "appointment_ref": {"type": "string"},
+        "appointment_at": DATE_TIME,
+        "language": {"type": "string", "enum": ["en", "fr"]},
+        "first_name": {"type": ["string", "null"]},
+        "email": {"type": ["string", "null"]},
+        "phone": {"type": ["string", "null"], "description": "E.164"},
+        "code": {"type": "string", "description": "Read aloud by the desk; shown as K7P-4QX."},
+        "url": {
+            "type": ["string", "null"],
+            "description": (
+                "The patient's link. Only in the answer that created the invitation: the link's "
+                "token is never stored, so later answers (and idempotent repeats) have null."
+            ),
+        },
+        "expires_at": DATE_TIME,
+        "created_at": DATE_TIME,
+        "revoked_at": nullable(DATE_TIME),
+        "check_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+    }
+)
+INVITATION_REQUEST = obj(
+    {
+        "appointment_ref": {"type": "string", "minLength": 1, "maxLength": 100},
+        "appointment_at": {**DATE_TIME, "description": "ISO 8601 with a UTC offset."},
+        "language": {"type": "string", "enum": ["en", "fr"]},
+        "first_name": {"type": ["string", "null"], "maxLength": 100},
+        "email": {"type": ["string", "null"], "format": "email"},
+        "phone": {"type": ["string", "null"], "description": "Without a country code: Canada."},
+    },
+    required=["appointment_ref", "appointment_at", "language"],
+)
+ERROR = obj(
+    {
+        "error": obj(
+            {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "field": {"type": "string"},
+            },
+            required=["code", "message"],
+        )
+    }
+)
+FHIR_BUNDLE = {
+    "type": "object",
+    "description": "An HL7 FHIR R4 transaction Bundle (see README.md).",
+    "properties": {
+        "resourceType": {"const": "Bundle"},
+        "type": {"const": "transaction"},
+        "entry": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["resourceType", "type", "entry"],
+}
+
+
+def error_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
+
+
+def json_response(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+COMMON_ERRORS = {
+    "401": error_response("No valid API key."),
+    "429": error_response("Too many requests for this key."),
+}
+ID_PARAMETER = {"name": "public_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Telehealth readiness API",
+            "version": "1.0.0",
+            "description": (
+                "For the scheduling module: create invitations, read checks. Every call needs "
+                "Authorization: Bearer <key> (flask apikey create --name N). Errors are JSON "
+                "with a stable code, a message and, for bad input, the field."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/invitations": {
+                "post": {
+                    "operationId": "createInvitation",
+                    "summary": "Invite a patient; idempotent by appointment_ref.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": ref("InvitationRequest")}},
+                    },
+                    "responses": {
+                        "201": json_response(
+                            "Created, with the patient's link.", ref("Invitation")
+                        ),
+                        "200": json_response(
+                            "This appointment already has an invitation (url is null).",
+                            ref("Invitation"),
+                        ),
+                        "400": error_response("The body is not a JSON object."),
+                        "422": error_response("A field is missing or wrong (error.field)."),
+                        **COMMON_ERRORS,
+                    },
+                }
+            },
+            "/invitations/{public_id}": {
+                "get": {
+                    "operationId": "getInvitation",
+                    "parameters": [ID_PARAMETER],
+                    "responses": {
+                        "200": json_response("The invitation.", ref("Invitation")),
+                        "404": error_response("No invitation has this id."),
+                        **COMMON_ERRORS,
+                    },
+                }
+            },
+            "/checks": {
+                "get": {
+                    "operationId": "listChecks",
+                    "summary": "Checks changed at or after updated_since, oldest first, paged.",
+                    "parameters": [
+                        {"name": "updated_since", "in": "query", "schema": DATE_TIME},
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                        },
+                        {
+                            "name": "cursor",
+                            "in": "query",
+                            "description": "next_cursor from the previous page.",
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": {
+                        "200": json_response(
+                            "A page of checks; follow next_cursor until it is null.",
+                            obj(
+                                {
+                                    "checks": {"type": "array", "items": ref("Check")},
+                                    "next_cursor": {"type": ["string", "null"]},
+                                }
+                            ),
+                        ),
+                        "400": error_response("A query parameter is wrong (error.field)."),
+                        **COMMON_ERRORS,
+                    },
+                }
+            },
+            "/checks/{public_id}": {
+                "get": {
+                    "operationId": "getCheck",
+                    "parameters": [
+                        ID_PARAMETER,
+                        {
+                            "name": "format",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": ["json", "fhir"]},
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The check, as JSON or as a FHIR R4 Bundle.",
+                            "content": {
+                                "application/json": {"schema": ref("Check")},
+                                "application/fhir+json": {"schema": ref("FhirBundle")},
+                            },
+                        },
+                        "400": error_response("A query parameter is wrong (error.field)."),
+                        "404": error_response("No check has this id."),
+                        **COMMON_ERRORS,
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "security": [],
+                    "responses": {"200": {"description": "This document."}},
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Appointment": APPOINTMENT,
+                "Check": CHECK,
+                "Error": ERROR,
+                "FhirBundle": FHIR_BUNDLE,
+                "Invitation": INVITATION,
+                "InvitationRequest": INVITATION_REQUEST,
+                "Staff": STAFF,
+            },
+        },
+    }

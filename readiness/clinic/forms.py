@@ -1,0 +1,108 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import TimeField as BaseTimeField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+)
+
+
+class AppointmentDateField(DateField):
+    """A date field whose error says how to write the date, in the staff member's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                _l("Enter the date as year-month-day, for example 2026-12-01.")
+            ) from error
+
+
+class AppointmentTimeField(BaseTimeField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                _l("Enter the time as hours and minutes, for example 14:30.")
+            ) from error
+
+
+class OwnChoiceMessage:
+    """An answer missing or not among the choices gets the message of the field's first
+    validator (InputRequired), in the staff member's language, rather than WTForms' own."""
+
+    def pre_validate(self, form):
+        if not any(choice.selected for choice in self._iter_choices_normalized()):
+            raise StopValidation(self.validators[0].message)
+
+
+class ChoiceField(OwnChoiceMessage, RadioField):
+    pass
+
+
+class StaffChoiceField(OwnChoiceMessage, SelectField):
+    pass
+
+
+class InviteForm(FlaskForm):
+    """One appointment's invitation; the clinician choices are set by the view."""
+
+    appointment_ref = StringField(
+        _l("Appointment reference"),
+        description=_l("The appointment's number in the scheduling system."),
+        validators=[
+            DataRequired(_l("Enter the appointment reference from the scheduling system.")),
+            Length(max=100, message=_l("Use at most 100 characters.")),
+            Regexp(
+                r"^[\w./:#-]+$",
+                message=_l("Use letters, digits, and - . / : # only, with no spaces."),
+            ),
+        ],
+    )
+    appointment_date = AppointmentDateField(
+        _l("Date of the visit"),
+        validators=[InputRequired(_l("Enter the date of the visit."))],
+    )
+    appointment_time = AppointmentTimeField(
+        _l("Time of the visit"),
+        validators=[InputRequired(_l("Enter the time of the visit."))],
+    )
+    first_name = StringField(
+        _l("Patient's first name (optional)"),
+        description=_l("Used only to greet the patient. No last name."),
+        validators=[Optional(), Length(max=100, message=_l("Use at most 100 characters."))],
+    )
+    language = ChoiceField(
+        _l("Patient's language"),
+        choices=[SelectChoice("en", "English"), SelectChoice("fr", "Français")],
+        validators=[InputRequired(_l("Choose the patient's language."))],
+    )
+    clinician_id = StaffChoiceField(
+        _l("Clinician responsible"),
+        coerce=int,
+        validators=[InputRequired(_l("Choose the clinician responsible."))],
+    )
+
+
+class DecisionForm(FlaskForm):
+    choice = ChoiceField(
+        _l("How will the visit take place?"),
+        choices=[
+            SelectChoice("video", _l("By video")),
+            SelectChoice("phone", _l("By phone")),
+            SelectChoice("in_person", _l("In person")),
+        ],
+        validators=[InputRequired(_l("Choose how the visit will take place."))],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        description=_l("For the care team. Not sent to the patient."),
+        validators=[Optional(), Length(max=2000, message=_l("Use at most 2,000 characters."))],
+    )

@@ -1,0 +1,74 @@
+"""Admins see the messages the scheduling module did not get, with their attempts, and retry."""
+
+import re
+
+from readiness.extensions import db
+from readiness.handoff.deliver import Settings, deliver_due
+from readiness.models import AuditEvent, OutboxMessage
+from tests.conftest import free_port
+from tests.support.journey import invite, run_journey
+from tests.support.receiver import Receiver
+
+
+def deliver(app):
+    with app.app_context():
+        report = deliver_due(db.session, Settings.from_config(app.config))
+        db.session.remove()
+        return report
+
+
+def messages(app):
+    with app.app_context():
+        return db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def test_a_message_that_gave_up_is_shown_and_retried_by_an_admin(make_app, sign_in):
+    receiver = Receiver(free_port(), status=503)
+    app = make_app(
+        SCHEDULING_WEBHOOK_URL=receiver.url,
+        SCHEDULING_WEBHOOK_SECRET="made-up",
+        HANDOFF_GIVE_UP_AFTER_HOURS=0,
+    )
+    receiver.start()
+    try:
+        run_journey(app, app.test_client(), invite(app))
+        report = deliver(app)
+        # The first message gave up; the second waits behind it, in order.
+        assert (report.gave_up, report.delivered) == (1, 0)
+        first, second = messages(app)
+        assert first.gave_up_at is not None and first.last_error == "HTTP 503"
+        assert second.attempts == 0
+
+        admin = sign_in.client_for("admin")
+        page = admin.get("/admin/handoff").text
+        assert "consent.recorded" in page and first.delivery_id in page
+        assert "HTTP 503" in page and "Retry now" in page
+        french = admin.get("/admin/handoff", headers={"Accept-Language": "fr"})
+        assert french.status_code == 200
+
+        receiver.status = 200
+        response = admin.post(f"/admin/handoff/{first.id}/retry")
+        assert response.status_code == 302
+        assert deliver(app).delivered == 2
+        assert [m.delivered_at is not None for m in messages(app)] == [True, True]
+        with app.app_context():
+            assert db.session.scalars(
+                db.select(AuditEvent).where(AuditEvent.action == "handoff.retry")
+            ).one()
+        assert "No message has failed" in admin.get("/admin/handoff").text
+    finally:
+        receiver.stop()
+
+
+def test_retry_needs_the_form_token(make_app, make_staff):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    user = make_staff("admin")
+    client = app.test_client()
+    page = client.get("/auth/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post(
+        "/auth/login",
+        data={"email": user.email, "password": "correct horse battery staple", "csrf_token": token},
+    )
+    assert client.get("/admin/handoff").status_code == 200
+    assert client.post("/admin/handoff/1/retry").status_code == 400
