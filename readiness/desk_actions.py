@@ -1,23 +1,23 @@
 """Every change the support desk makes to a caller's check, in one place.
 
-Each action adds its change and its audit event to the session and commits them together. They
-are the support desk's counterpart of the patient's own steps, and must be handed on to the
-scheduling module like them. When the outbox (readiness.handoff) is merged, each action enqueues
-its message just before its commit, and nothing else in the desk needs to change:
+Each action adds its change, its audit event and its message for the scheduling module (the
+outbox) to the session and commits them together, as the patient's own steps do:
 
 - record_verbal_consent: consent.recorded, and check.completed when it completes the check;
-- correct_contact: check.completed when it completes the check, contact.changed otherwise;
-- record_phone_outcome: check.completed when it completes the check or changes its verdict;
+- correct_contact: check.completed when it completes the check, contact.changed when the check
+  was already finished (before that, the details go with check.completed);
+- record_phone_outcome: check.completed when it completes the check or changes its outcome or
+  verdict;
 - add_note: nothing (notes are the desk's own).
 
-finish_if_complete says which of "completed" and "changed" happened. Nothing here deletes: a
-correction adds a row, and the audit trail keeps what came before.
+Nothing here deletes: a correction adds a row, and the audit trail keeps what came before.
 """
 
 from . import check_state, overall
 from .audit import record
 from .consent import ConsentText
 from .extensions import db
+from .handoff import outbox
 from .models import Check, ConsentRecord, ContactDetails, DeskNote, utcnow
 from .patient.session_check import start_check
 
@@ -68,7 +68,10 @@ def record_verbal_consent(
         check_id=check.id,
         details={"decision": decision, "method": VERBAL_DESK, "text_version": text.version},
     )
-    finish_if_complete(check, staff_id)
+    finished = finish_if_complete(check, staff_id)
+    outbox.enqueue(db.session, outbox.CONSENT_RECORDED, check)
+    if finished == "completed":
+        outbox.enqueue(db.session, outbox.CHECK_COMPLETED, check)
     db.session.commit()
     return consent
 
@@ -79,6 +82,7 @@ def correct_contact(check: Check, staff_id: int, values: dict) -> ContactDetails
     values: as readiness.contacts.check_contact_details returns them.
     """
     previous = check_state.latest_contact(check)
+    was_finished = check.completed_at is not None
     details = ContactDetails(
         check=check,
         email=values["email"],
@@ -103,7 +107,11 @@ def correct_contact(check: Check, staff_id: int, values: dict) -> ContactDetails
             check_id=check.id,
             details={"previous_id": previous.id, "changed": changed},
         )
-    finish_if_complete(check, staff_id)
+    finished = finish_if_complete(check, staff_id)
+    if finished == "completed":
+        outbox.enqueue(db.session, outbox.CHECK_COMPLETED, check)
+    elif was_finished:
+        outbox.enqueue(db.session, outbox.CONTACT_CHANGED, check)
     db.session.commit()
     return details
 
@@ -118,7 +126,8 @@ def record_phone_outcome(check: Check, staff_id: int) -> None:
         check_id=check.id,
         details={"outcome": NO_DEVICE_PHONE_VISIT, "previous": previous},
     )
-    finish_if_complete(check, staff_id)
+    if finish_if_complete(check, staff_id) or previous != NO_DEVICE_PHONE_VISIT:
+        outbox.enqueue(db.session, outbox.CHECK_COMPLETED, check)
     db.session.commit()
 
 

@@ -14,6 +14,7 @@ from readiness.models import (
     ContactDetails,
     DeskNote,
     DeviceResult,
+    OutboxMessage,
     StaffUser,
     utcnow,
 )
@@ -595,3 +596,73 @@ def test_a_caller_who_types_the_code_on_the_other_language_gets_scripts_in_it(
     check = the_check(app)
     client.post("/en/code", data={"code": check.reference_code})
     assert the_check(app).language == "en"
+
+
+# Handed on to the scheduling module, like a patient's own result.
+
+
+def messages(app):
+    with app.app_context():
+        rows = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        return [(row.event_type, row.payload) for row in rows]
+
+
+def verbal_consent(client, public_id, decision="agreed"):
+    client.post(
+        f"/desk/checks/{public_id}/consent",
+        data={
+            "decision": decision,
+            "read_aloud": "y",
+            "text_sha256": consent_text({}, "en").sha256,
+            "text_language": "en",
+        },
+    )
+
+
+def test_verbal_consent_then_contact_details_are_handed_on_as_a_patients_would_be(
+    app, desk_client, make_check
+):
+    public_id = make_check(results={"connection": "ready"})
+    verbal_consent(desk_client, public_id)
+    [(event, payload)] = messages(app)
+    assert event == "consent.recorded"
+    consent = payload["check"]["consent"]
+    assert consent["method"] == "verbal_desk"
+    assert consent["recorded_by"]["id"] == desk_agent(app).id
+
+    desk_client.post(f"/desk/checks/{public_id}/contact", data=CONTACT)
+    event, payload = messages(app)[-1]
+    assert event == "check.completed"
+    assert payload["check"]["verdict"] == "ready"
+    assert payload["check"]["contact"]["backup_phone"] == "+16135550142"
+    assert payload["check"]["contact"]["entered_by_staff"] is True
+
+    desk_client.post(f"/desk/checks/{public_id}/contact", data=dict(CONTACT, backup="514 555-0177"))
+    event, payload = messages(app)[-1]
+    assert event == "contact.changed"
+    assert payload["check"]["contact"]["backup_phone"] == "+15145550177"
+    assert len(messages(app)) == 3
+
+
+def test_contact_details_before_consent_wait_for_the_finished_check(app, desk_client, make_check):
+    public_id = make_check(results=True)
+    desk_client.post(f"/desk/checks/{public_id}/contact", data=CONTACT)
+    assert messages(app) == []
+
+
+def test_phone_visit_outcome_is_handed_on_once(app, desk_client, make_check):
+    public_id = make_check()
+    desk_client.post(f"/desk/checks/{public_id}/outcome")
+    desk_client.post(f"/desk/checks/{public_id}/outcome")
+    [(event, payload)] = messages(app)
+    assert event == "check.completed"
+    assert (payload["check"]["outcome"], payload["check"]["verdict"]) == (
+        "no_device_phone_visit",
+        "not_ready",
+    )
+
+
+def test_notes_stay_with_the_desk(app, desk_client, make_check):
+    public_id = make_check()
+    desk_client.post(f"/desk/checks/{public_id}/notes", data={"text": "Called back."})
+    assert messages(app) == []
