@@ -10,6 +10,7 @@ from tests.browser import test_devices
 from tests.browser.test_connection import throttle
 from tests.browser.test_devices import start_check as start_check_on_the_device_step
 from tests.conftest import STAFF_PASSWORD
+from tests.support.records import add_invitation
 
 # A Chromium that refuses the camera and microphone, as the device step's own tests use it.
 refusing_chromium = test_devices.refusing_chromium
@@ -220,3 +221,47 @@ def test_agent_sees_a_refused_camera_and_reads_chromes_permission_script(
     assert script.locator('[data-script="permission_chrome_desktop"]').count() == 1  # French only
     assert "Cliquez sur l’icône juste à gauche" in script.inner_text()
     assert_accessible(agent)
+
+
+def test_what_the_desk_records_for_an_invited_patient_is_what_the_clinician_sees(
+    app, new_browser_page, make_staff
+):
+    with app.app_context():
+        invitation, token = add_invitation(first_name="Amélie", language="en")
+        db.session.commit()
+        invitation_id, invitation_code = invitation.public_id, invitation.code
+    caller = new_browser_page()
+    caller.goto(f"/en/i/{token}")
+    caller.get_by_test_id("start-check").click()
+    caller.wait_for_url("**/en/check/connection")
+
+    # The caller reads the code of their invitation; the agent finds their check with it.
+    agent, _ = sign_in_agent(new_browser_page, make_staff, "en")
+    agent.goto(f"/desk/?q={invitation_code.lower()}")
+    agent.get_by_test_id("search-results").get_by_role("link").click()
+    agent.wait_for_url("**/desk/checks/*")
+    agent.get_by_role("link", name="Record verbal consent").click()
+    agent.locator("#read_aloud").check()
+    agent.locator("input[name=decision][value=agreed]").check()
+    agent.get_by_role("button", name="Record the caller's answer").click()
+    agent.get_by_role("link", name="Enter or correct contact details").click()
+    agent.locator("#backup").fill("613 555 0142")
+    agent.locator("input[name=preferred_language][value=en]").check()
+    agent.locator("input[name=preferred_contact][value=phone]").check()
+    agent.get_by_role("button", name="Save the contact details").click()
+    agent.get_by_role("link", name="Add a note").click()
+    agent.locator("#text").fill("Consent read aloud by phone; the caller uses a tablet.")
+    agent.get_by_role("button", name="Add the note").click()
+    agent.wait_for_url("**/desk/checks/*")
+
+    clinician = make_staff("clinician", email="clinician@example.org")
+    page = new_browser_page()
+    page.goto("/auth/login")
+    page.get_by_label("Email").fill(clinician.email)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/clinic/")
+    page.goto(f"/clinic/visits/{invitation_id}")
+    assert "Agent Tremblay" in page.get_by_test_id("consent-records").inner_text()
+    assert "(613) 555-0142" in page.get_by_test_id("backup-phone").inner_text()
+    assert "the caller uses a tablet" in page.get_by_test_id("desk-notes").inner_text()
