@@ -1,6 +1,7 @@
 """Reference codes read aloud over the phone, and the long random tokens in invitation links."""
 
 import hashlib
+import itertools
 import re
 import secrets
 
@@ -24,6 +25,41 @@ def normalize_code(text: str) -> str | None:
     if len(cleaned) != LENGTH or any(ch not in ALPHABET for ch in cleaned):
         return None
     return cleaned
+
+
+# What a caller may read or type for a character that codes never hold, and the characters of the
+# alphabet it most likely stands for: a round O or zero is the Q (or D) of the code; a 1, I or L
+# is the 7, J or T. Every other character of the alphabet is taken as written.
+LOOK_ALIKES = {
+    "0": "QD",
+    "O": "QD",
+    "1": "7JT",
+    "I": "7JT",
+    "L": "7JT",
+}
+MAX_LOOK_ALIKES = 3  # at most 3 x 3 x 3 = 27 codes to look up
+
+
+def code_candidates(text: str) -> list[str]:
+    """Every stored code the person may mean, for the support desk's search.
+
+    Forgiving of case, spaces and dashes (as normalize_code) and of look-alike characters that
+    codes never hold (LOOK_ALIKES); empty when the text cannot be a code.
+    """
+    cleaned = re.sub(r"[\s\-_.]", "", text or "").upper()
+    if len(cleaned) != LENGTH:
+        return []
+    choices = []
+    for ch in cleaned:
+        if ch in ALPHABET:
+            choices.append(ch)
+        elif ch in LOOK_ALIKES:
+            choices.append(LOOK_ALIKES[ch])
+        else:
+            return []
+    if sum(len(options) > 1 for options in choices) > MAX_LOOK_ALIKES:
+        return []
+    return ["".join(combination) for combination in itertools.product(*choices)]
 
 
 def new_token() -> str:

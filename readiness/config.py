@@ -84,6 +84,11 @@ class DefaultConfig:
     CONSENT_TEXT_EN = ""
     CONSENT_TEXT_FR = ""
 
+    # The support desk: how far back its list of recent checks goes, and how long after a caller
+    # was last seen a check's page keeps refreshing by itself.
+    DESK_RECENT_HOURS = 4
+    DESK_LIVE_MINUTES = 30
+
     # How many proxies (load balancers) stand in front of the app and set X-Forwarded-For and
     # X-Forwarded-Proto. 0 trusts none. Rate limits count per client address, so set it.
     PROXY_COUNT = 0

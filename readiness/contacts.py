@@ -39,3 +39,28 @@ def national_format(e164: str | None, region: str) -> str:
     if phonenumbers.region_code_for_number(number) == region.upper():
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def check_contact_details(typed: dict, region: str) -> tuple[dict, dict[str, str]]:
+    """The contact form's rules, for the patient's form and the support desk's alike.
+
+    typed: email, mobile, backup, preferred_language, preferred_contact as entered.
+    Returns (values, errors): values normalised (email, E.164 numbers), errors by field name as
+    codes (email_invalid, phone_unreadable, phone_invalid, email_needed, mobile_needed).
+    """
+    values, errors = {}, {}
+    values["email"], error = parse_email(typed.get("email"))
+    if error:
+        errors["email"] = error
+    for name in ("mobile", "backup"):
+        values[name], error = parse_phone(typed.get(name), region)
+        if error:
+            errors[name] = error
+    method = typed.get("preferred_contact")
+    if method == "email" and not values["email"] and "email" not in errors:
+        errors["email"] = "email_needed"
+    if method == "sms" and not values["mobile"] and "mobile" not in errors:
+        errors["mobile"] = "mobile_needed"
+    values["preferred_language"] = typed.get("preferred_language")
+    values["preferred_contact"] = method
+    return values, errors

@@ -8,6 +8,8 @@ from flask_babel import _
 from flask_login import current_user, logout_user
 
 STAFF_BLUEPRINTS = {"desk", "clinic", "auth", "api", "admin"}
+# Requests a page makes by itself (polling): they do not count as the staff member being active.
+PASSIVE_ENDPOINTS = {"desk.live"}
 
 PERMISSIONS = (
     "camera=(self), microphone=(self), speaker-selection=(self), display-capture=(), "
@@ -74,7 +76,8 @@ def end_idle_staff_session():
         session.clear()
         flash(_("You were signed out after a period of inactivity. Please sign in again."))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    session["seen_at"] = now
+    if request.endpoint not in PASSIVE_ENDPOINTS or last_seen is None:
+        session["seen_at"] = now
     return None
 
 

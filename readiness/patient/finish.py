@@ -7,7 +7,7 @@ from .. import check_state
 from ..audit import record
 from ..codes import display_code
 from ..consent import consent_text
-from ..contacts import national_format, parse_email, parse_phone
+from ..contacts import check_contact_details, national_format
 from ..extensions import db
 from ..handoff import outbox
 from ..models import ConsentRecord, ContactDetails, utcnow
@@ -18,6 +18,7 @@ from .journey import step_url
 from .session_check import current_check
 
 PENDING_CONTACT = "pending_contact"
+CONTACT_FIELDS = ("email", "mobile", "backup", "preferred_language", "preferred_contact")
 
 
 def phone_error(code: str) -> str:
@@ -109,29 +110,21 @@ def contact_form_values(check) -> dict:
 
 def check_contact(form: ContactForm, region: str) -> dict | None:
     """Validate what needs the region; returns the normalised values, or None with errors set."""
-    values = {}
-    email, error = parse_email(form.email.data)
-    if error:
-        form.email.errors.append(_("Enter an email address like name@example.com."))
-    values["email"] = email
-    for name in ("mobile", "backup"):
-        field = getattr(form, name)
-        number, error = parse_phone(field.data, region)
-        if error:
-            field.errors.append(phone_error(error))
-        values[name] = number
-    method = form.preferred_contact.data
-    if method == "email" and not email and not form.email.errors:
-        form.email.errors.append(_("Enter your email, or choose another way to contact you."))
-    if method == "sms" and not values["mobile"] and not form.mobile.errors:
-        form.mobile.errors.append(
-            _("Enter your mobile number, or choose another way to contact you.")
-        )
-    if form.errors:
-        return None
-    values["preferred_language"] = form.preferred_language.data
-    values["preferred_contact"] = method
-    return values
+    typed = {name: form[name].data for name in CONTACT_FIELDS}
+    values, errors = check_contact_details(typed, region)
+    for name, code in errors.items():
+        form[name].errors.append(contact_error(code))
+    return None if form.errors else values
+
+
+def contact_error(code: str) -> str:
+    if code == "email_invalid":
+        return _("Enter an email address like name@example.com.")
+    if code == "email_needed":
+        return _("Enter your email, or choose another way to contact you.")
+    if code == "mobile_needed":
+        return _("Enter your mobile number, or choose another way to contact you.")
+    return phone_error(code)
 
 
 @bp.route("/check/contact", methods=["GET", "POST"])
@@ -148,10 +141,7 @@ def contact():
     if form.validate_on_submit():
         values = check_contact(form, current_app.config["DEFAULT_PHONE_REGION"])
         if values is not None:
-            typed = {
-                name: form[name].data
-                for name in ("email", "mobile", "backup", "preferred_language", "preferred_contact")
-            }
+            typed = {name: form[name].data for name in CONTACT_FIELDS}
             session[PENDING_CONTACT] = {"typed": typed, "values": values}
             return redirect(url_for("patient.contact_confirm"))
     status = 400 if form.errors else 200

@@ -46,6 +46,11 @@ def code():
             found = db.session.scalar(select(Check).where(Check.reference_code == reference))
             joined = found or check_for_invitation_code(reference)
         if joined:
+            if joined.started_by_staff_id and joined.step == "start" and joined.language != g.lang:
+                # The desk chose the language on the caller's word; the page they typed the
+                # code on is their own choice, and the desk's scripts follow it.
+                joined.language = g.lang
+                db.session.commit()
             remember_check(joined)
             return redirect(url_for("patient.check"))
         form.code.errors.append(

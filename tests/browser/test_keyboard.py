@@ -29,3 +29,46 @@ def test_start_page_fits_a_320_pixel_phone(new_browser_page):
     page.goto("/fr/")
     overflow = page.evaluate("document.documentElement.scrollWidth")
     assert overflow <= 320
+
+
+def tab_to(page, condition: str, most: int = 60) -> None:
+    """Press Tab until the focused element meets the condition (JavaScript, on `el`)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => {condition})(document.activeElement)"):
+            return
+    raise AssertionError(f"nothing matching {condition} can be reached with Tab")
+
+
+def test_desk_agent_finds_a_check_and_records_consent_with_the_keyboard_alone(
+    app, new_browser_page, make_staff
+):
+    from readiness.extensions import db
+    from readiness.models import Check, ConsentRecord
+    from tests.browser.test_desk import sign_in_agent
+
+    with app.app_context():
+        db.session.add(Check(reference_code="K7P4QX", language="fr"))
+        db.session.commit()
+    page, _ = sign_in_agent(new_browser_page, make_staff, "en")
+    tab_to(page, "el.id === 'q'")
+    page.keyboard.type("k7p 4qx")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=search-results]")
+    tab_to(page, "el.dataset.testid === 'check-link'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/desk/checks/*")
+    tab_to(page, "el.textContent.trim() === 'Record verbal consent'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/consent")
+    tab_to(page, "el.id === 'read_aloud'")
+    page.keyboard.press("Space")
+    tab_to(page, "el.name === 'decision'")
+    page.keyboard.press("Space")
+    tab_to(page, "el.type === 'submit' && el.closest('main')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/desk/checks/*")
+    assert page.get_by_test_id("desk-consent").get_attribute("data-method") == "verbal_desk"
+    with app.app_context():
+        [consent] = db.session.scalars(db.select(ConsentRecord)).all()
+        assert (consent.decision, consent.language) == ("agreed", "fr")

@@ -1,5 +1,5 @@
 from readiness.consent import DEFAULT_TEXTS, consent_text
-from readiness.contacts import national_format, parse_email, parse_phone
+from readiness.contacts import check_contact_details, national_format, parse_email, parse_phone
 
 
 def test_default_consent_text_covers_what_a_virtual_encounter_involves_in_both_languages():
@@ -46,3 +46,33 @@ def test_emails_are_checked_without_the_network():
     assert parse_email("Marie.Tremblay@Example.org") == ("Marie.Tremblay@example.org", None)
     assert parse_email("marie@") == (None, "email_invalid")
     assert parse_email("  ") == (None, None)
+
+
+def test_contact_rules_normalise_what_was_typed():
+    values, errors = check_contact_details(
+        {
+            "email": "Camille@Example.org",
+            "mobile": "514 555-0123",
+            "backup": "(604) 555-0142",
+            "preferred_language": "fr",
+            "preferred_contact": "sms",
+        },
+        "CA",
+    )
+    assert errors == {}
+    assert values["mobile"] == "+15145550123"
+    assert values["backup"] == "+16045550142"
+    assert values["email"] == "Camille@example.org"
+
+
+def test_contact_rules_name_each_problem_by_field():
+    _, errors = check_contact_details(
+        {"email": "not an email", "mobile": "", "backup": "555", "preferred_contact": "sms"}, "CA"
+    )
+    assert errors == {
+        "email": "email_invalid",
+        "backup": "phone_invalid",
+        "mobile": "mobile_needed",
+    }
+    _, errors = check_contact_details({"backup": "abc", "preferred_contact": "email"}, "CA")
+    assert errors == {"backup": "phone_unreadable", "email": "email_needed"}
