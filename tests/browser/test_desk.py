@@ -35,11 +35,11 @@ WORDS = {
         "contact": "Entrer ou corriger les coordonnées",
         "note": "Ajouter une note",
         "outcome": "Pas d’appareil adéquat : visite par téléphone",
-        "record_answer": "Inscrire la réponse de l’appelant",
+        "record_answer": "Inscrire la réponse de la personne qui appelle",
         "save_contact": "Enregistrer les coordonnées",
         "add_note": "Ajouter la note",
         "record_phone": "Inscrire : pas d’appareil adéquat, visite par téléphone",
-        "updated": "La vérification de l’appelant a été mise à jour",
+        "updated": "La vérification de la personne qui appelle a été mise à jour",
     },
 }
 

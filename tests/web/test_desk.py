@@ -261,7 +261,7 @@ def test_agent_reading_in_french_gets_the_page_in_french(app, desk_client, make_
     desk_client.get("/auth/language/fr", query_string={"next": "/desk/"})
     page = desk_client.get(f"/desk/checks/{public_id}").text
     assert '<html lang="fr">' in page
-    assert "Ce qu’il faut lire à l’appelant" in page
+    assert "Ce qu’il faut lire à la personne qui appelle" in page
     assert "move closer to your Wi-Fi router" in page  # the caller's language, English
 
 
