@@ -64,3 +64,14 @@ def check_contact_details(typed: dict, region: str) -> tuple[dict, dict[str, str
     values["preferred_language"] = typed.get("preferred_language")
     values["preferred_contact"] = method
     return values, errors
+
+
+def form_values(saved, region: str) -> dict:
+    """Saved contact details (a ContactDetails row) as the contact forms show them."""
+    return {
+        "email": saved.email or "",
+        "mobile": national_format(saved.mobile_e164, region),
+        "backup": national_format(saved.backup_e164, region),
+        "preferred_language": saved.preferred_language,
+        "preferred_contact": saved.preferred_contact,
+    }

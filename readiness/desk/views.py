@@ -8,7 +8,7 @@ from sqlalchemy import select
 from .. import check_state, desk_actions, desk_scripts
 from ..codes import display_code
 from ..consent import consent_text
-from ..contacts import check_contact_details, national_format
+from ..contacts import check_contact_details, form_values
 from ..extensions import db
 from ..models import LANGUAGES, Check
 from . import bp
@@ -166,14 +166,7 @@ def saved_contact_values(check: Check) -> dict:
     saved = check_state.latest_contact(check)
     if saved is None:
         return {"preferred_language": check.language}
-    region = current_app.config["DEFAULT_PHONE_REGION"]
-    return {
-        "email": saved.email or "",
-        "mobile": national_format(saved.mobile_e164, region),
-        "backup": national_format(saved.backup_e164, region),
-        "preferred_language": saved.preferred_language,
-        "preferred_contact": saved.preferred_contact,
-    }
+    return form_values(saved, current_app.config["DEFAULT_PHONE_REGION"])
 
 
 def contact_error(code: str) -> str:

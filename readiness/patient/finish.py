@@ -7,7 +7,7 @@ from .. import check_state
 from ..audit import record
 from ..codes import display_code
 from ..consent import consent_text
-from ..contacts import check_contact_details, national_format
+from ..contacts import check_contact_details, form_values, national_format
 from ..extensions import db
 from ..handoff import outbox
 from ..models import ConsentRecord, ContactDetails, utcnow
@@ -98,14 +98,7 @@ def contact_form_values(check) -> dict:
     saved = check_state.latest_contact(check)
     if saved is None:
         return {"preferred_language": g.lang}
-    region = current_app.config["DEFAULT_PHONE_REGION"]
-    return {
-        "email": saved.email or "",
-        "mobile": national_format(saved.mobile_e164, region),
-        "backup": national_format(saved.backup_e164, region),
-        "preferred_language": saved.preferred_language,
-        "preferred_contact": saved.preferred_contact,
-    }
+    return form_values(saved, current_app.config["DEFAULT_PHONE_REGION"])
 
 
 def check_contact(form: ContactForm, region: str) -> dict | None:
