@@ -4,7 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .browser_support import DEFAULT_SUPPORT_MATRIX
+from .devices.browser_support import DEFAULT_SUPPORT_MATRIX
 
 DEVELOPMENT_SECRET_FILE = "secret_key"
 

@@ -5,7 +5,7 @@ import base64
 import binascii
 from datetime import UTC, datetime
 
-from ..contacts import parse_email, parse_phone
+from ..checks.contacts import parse_email, parse_phone
 from ..models import LANGUAGES
 from .errors import InvalidInput
 

@@ -8,9 +8,9 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
+from ..checks.invitations import create_invitation
 from ..extensions import db
 from ..handoff import fhir, payloads
-from ..invitations import create_invitation
 from ..models import Check, Invitation, utcnow
 from . import bp, inputs
 from .errors import InvalidInput, api_error

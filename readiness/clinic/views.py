@@ -16,19 +16,19 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import check_state, visit_status
 from ..audit import record
-from ..chart_note import chart_note
-from ..clinic_actions import AppointmentTaken, invite_patient, record_decision
-from ..codes import display_code
-from ..contacts import national_format
+from ..checks import state
+from ..checks.codes import display_code
+from ..checks.contacts import national_format
+from ..checks.reason_labels import label
 from ..extensions import db
-from ..host_checklist import visit_checklist
 from ..locale import FORMAT_LOCALES, current_language, institution_zone
 from ..models import Check, Invitation, OutboxMessage, StaffUser, utcnow
-from ..reason_labels import label
-from . import bp
+from . import bp, visit_status
+from .actions import AppointmentTaken, invite_patient, record_decision
+from .chart_note import chart_note
 from .forms import DecisionForm, InviteForm
+from .host_checklist import visit_checklist
 from .visit_list import Filters, by_day, counts, upcoming_rows
 
 
@@ -184,9 +184,9 @@ def render_patient(invitation: Invitation, form: DecisionForm, status: int = 200
         status=visit_status.status_for(latest),
         latest=latest,
         attempts=list(reversed(checks)),
-        overall_for=check_state.overall_for,
-        latest_devices=check_state.latest_devices,
-        latest_setting=check_state.latest_setting,
+        overall_for=state.overall_for,
+        latest_devices=state.latest_devices,
+        latest_setting=state.latest_setting,
         reason_label=label,
         display_code=display_code,
         consents=consents,

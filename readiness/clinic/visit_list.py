@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import visit_status
 from ..extensions import db
 from ..models import Check, Invitation, VisitDecision
+from . import visit_status
 
 WHEN_CHOICES = ("all", "today", "week")
 SORT_CHOICES = ("time", "status")

@@ -7,12 +7,13 @@ from flask import current_app, render_template
 from flask_babel import force_locale, format_timedelta, gettext
 from flask_babel import lazy_gettext as _l
 
-from .. import check_state, desk_scripts
-from ..browser_support import Environment
-from ..contacts import national_format
+from ..checks import state
+from ..checks.contacts import national_format
+from ..checks.reason_labels import label
+from ..devices.browser_support import Environment
 from ..locale import FORMAT_LOCALES, current_language
 from ..models import Check, utcnow
-from ..reason_labels import label
+from . import scripts
 
 STEP_LABELS = {
     "start": _l("Not started yet"),
@@ -91,10 +92,10 @@ def last_seen_text(check: Check) -> str:
 
 def caller_environment(check: Check, system: str | None, browser: str | None) -> dict:
     """The caller's system and browser: as detected, unless the agent chose others."""
-    found = desk_scripts.caller_environment(check.device_summary)
-    if system in desk_scripts.SYSTEM_NAMES:
+    found = scripts.caller_environment(check.device_summary)
+    if system in scripts.SYSTEM_NAMES:
         found["system"] = system
-    if browser in desk_scripts.BROWSER_NAMES:
+    if browser in scripts.BROWSER_NAMES:
         found["browser"] = browser
     return found
 
@@ -127,7 +128,7 @@ def rendered_scripts(reason: str, environment: dict, language: str) -> dict:
             "label": label(reason),
             "scripts": [
                 {"key": s.key, "title": str(s.title), "lines": [str(line) for line in s.lines]}
-                for s in desk_scripts.scripts_for(reason, **environment)
+                for s in scripts.scripts_for(reason, **environment)
             ],
         }
 
@@ -137,7 +138,7 @@ def scripts_context(check: Check, environment: dict) -> list[dict]:
     agent's own language when it differs."""
     agent = current_language()
     found = []
-    for reason in check_state.overall_for(check).reasons:
+    for reason in state.overall_for(check).reasons:
         caller = rendered_scripts(reason, environment, check.language)
         own = rendered_scripts(reason, environment, agent) if agent != check.language else None
         if caller["scripts"]:
@@ -147,17 +148,17 @@ def scripts_context(check: Check, environment: dict) -> list[dict]:
 
 def live_context(check: Check, environment: dict) -> dict:
     region = current_app.config["DEFAULT_PHONE_REGION"]
-    contact = check_state.latest_contact(check)
+    contact = state.latest_contact(check)
     return {
         "check": check,
         "step_label": step_label(check),
         "language_name": LANGUAGE_NAMES.get(check.language, check.language),
         "device": device_description(check),
-        "overall": check_state.overall_for(check),
-        "connection": check_state.latest_connection(check),
-        "devices": check_state.latest_devices(check),
-        "setting": check_state.latest_setting(check),
-        "consent": check_state.latest_consent(check),
+        "overall": state.overall_for(check),
+        "connection": state.latest_connection(check),
+        "devices": state.latest_devices(check),
+        "setting": state.latest_setting(check),
+        "consent": state.latest_consent(check),
         "contact": contact,
         "mobile": national_format(contact.mobile_e164, region) if contact else "",
         "backup": national_format(contact.backup_e164, region) if contact else "",

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, or_, select
 
-from ..codes import code_candidates
-from ..contacts import parse_phone
+from ..checks.codes import code_candidates
+from ..checks.contacts import parse_phone
 from ..extensions import db
 from ..models import Check, ContactDetails, Invitation, utcnow
 

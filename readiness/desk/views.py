@@ -5,13 +5,13 @@ from flask_babel import _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import check_state, desk_actions, desk_scripts
-from ..codes import display_code
-from ..consent import consent_text
-from ..contacts import check_contact_details, form_values
+from ..checks import state
+from ..checks.codes import display_code
+from ..checks.consent import consent_text
+from ..checks.contacts import check_contact_details, form_values
 from ..extensions import db
 from ..models import LANGUAGES, Check
-from . import bp
+from . import actions, bp, scripts
 from .check_page import (
     caller_environment,
     fragments,
@@ -50,7 +50,7 @@ def index():
     searched, by, results = "q" in request.args, None, []
     if searched and form.validate():
         by, results = find_checks(form.q.data, current_app.config["DEFAULT_PHONE_REGION"])
-        desk_actions.record_lookup(current_user.id, results, by)
+        actions.record_lookup(current_user.id, results, by)
     return render_index(
         form, StartCheckForm(formdata=None), searched=searched, by=by, results=results
     )
@@ -62,7 +62,7 @@ def start():
     form = StartCheckForm()
     if not form.validate_on_submit():
         return render_index(SearchForm(formdata=None), form)
-    check = desk_actions.start_for_caller(form.language.data, current_user.id)
+    check = actions.start_for_caller(form.language.data, current_user.id)
     return redirect(url_for("desk.check", public_id=check.public_id))
 
 
@@ -85,7 +85,7 @@ def render_index(form, start_form, searched=False, by=None, results=()):
 @bp.route("/checks/<public_id>")
 def check(public_id):
     check = find_check(public_id)
-    desk_actions.record_lookup(current_user.id, [check], "open")
+    actions.record_lookup(current_user.id, [check], "open")
     environment = environment_from_request(check)
     return render_template(
         "desk/check.html",
@@ -98,8 +98,8 @@ def check(public_id):
         last_seen=last_seen_text(check),
         notes=check.notes,
         check=check,
-        system_names=desk_scripts.SYSTEM_NAMES,
-        browser_names=desk_scripts.BROWSER_NAMES,
+        system_names=scripts.SYSTEM_NAMES,
+        browser_names=scripts.BROWSER_NAMES,
         messages=live_messages(),
     )
 
@@ -144,7 +144,7 @@ def consent(public_id):
         if form.text_sha256.data != text.sha256:
             changed = True  # the institution changed the text while the page was open
         else:
-            desk_actions.record_verbal_consent(check, current_user.id, form.decision.data, text)
+            actions.record_verbal_consent(check, current_user.id, form.decision.data, text)
             flash(_("The caller's answer to the consent was recorded."))
             return redirect(url_for("desk.check", public_id=check.public_id))
     form.text_sha256.data = text.sha256
@@ -158,12 +158,12 @@ def consent(public_id):
         text=text,
         switch_to=next(lang for lang in LANGUAGES if lang != language),
         changed=changed,
-        previous=check_state.latest_consent(check),
+        previous=state.latest_consent(check),
     ), status
 
 
 def saved_contact_values(check: Check) -> dict:
-    saved = check_state.latest_contact(check)
+    saved = state.latest_contact(check)
     if saved is None:
         return {"preferred_language": check.language}
     return form_values(saved, current_app.config["DEFAULT_PHONE_REGION"])
@@ -192,7 +192,7 @@ def contact(public_id):
         for name, code in errors.items():
             form[name].errors.append(contact_error(code))
         if not errors:
-            desk_actions.correct_contact(check, current_user.id, values)
+            actions.correct_contact(check, current_user.id, values)
             flash(_("The caller's contact details were saved."))
             return redirect(url_for("desk.check", public_id=check.public_id))
     return render_template(
@@ -209,7 +209,7 @@ def outcome(public_id):
     check = find_check(public_id)
     form = PhoneOutcomeForm()
     if form.validate_on_submit():
-        desk_actions.record_phone_outcome(check, current_user.id)
+        actions.record_phone_outcome(check, current_user.id)
         flash(_("Recorded: no suitable device, the visit will be by phone."))
         return redirect(url_for("desk.check", public_id=check.public_id))
     return render_template(
@@ -222,7 +222,7 @@ def note(public_id):
     check = find_check(public_id)
     form = NoteForm()
     if form.validate_on_submit():
-        desk_actions.add_note(check, current_user.id, form.text.data)
+        actions.add_note(check, current_user.id, form.text.data)
         flash(_("The note was added."))
         return redirect(url_for("desk.check", public_id=check.public_id))
     return render_template(

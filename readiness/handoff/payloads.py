@@ -6,7 +6,7 @@ model objects and return dicts; they do not import Flask. Every date is ISO 8601
 
 from datetime import datetime
 
-from .. import check_state
+from ..checks import state
 from ..models import Check, Invitation, StaffUser, VisitDecision
 
 
@@ -32,7 +32,7 @@ def appointment_document(invitation: Invitation | None) -> dict | None:
 
 
 def connection_document(check: Check) -> dict | None:
-    result = check_state.latest_connection(check)
+    result = state.latest_connection(check)
     if result is None:
         return None
     return {
@@ -55,12 +55,12 @@ def devices_document(check: Check) -> list[dict]:
             "reason": result.reason,
             "checked_at": iso(result.created_at),
         }
-        for kind, result in sorted(check_state.latest_devices(check).items())
+        for kind, result in sorted(state.latest_devices(check).items())
     ]
 
 
 def setting_document(check: Check) -> dict | None:
-    answers = check_state.latest_setting(check)
+    answers = state.latest_setting(check)
     if answers is None:
         return None
     return {
@@ -73,7 +73,7 @@ def setting_document(check: Check) -> dict | None:
 
 
 def consent_document(check: Check) -> dict | None:
-    consent = check_state.latest_consent(check)
+    consent = state.latest_consent(check)
     if consent is None:
         return None
     return {
@@ -88,7 +88,7 @@ def consent_document(check: Check) -> dict | None:
 
 
 def contact_document(check: Check) -> dict | None:
-    contact = check_state.latest_contact(check)
+    contact = state.latest_contact(check)
     if contact is None:
         return None
     return {
@@ -104,7 +104,7 @@ def contact_document(check: Check) -> dict | None:
 
 def check_document(check: Check) -> dict:
     """Everything the scheduling module may know about a check, as it stands now."""
-    overall = check_state.overall_for(check)
+    overall = state.overall_for(check)
     invitation = check.invitation
     return {
         "id": check.public_id,
@@ -112,7 +112,7 @@ def check_document(check: Check) -> dict:
         "language": check.language,
         "step": check.step,
         "completed": check.completed_at is not None,
-        "verdict": check.verdict if check.completed_at else check_state.final_verdict(check),
+        "verdict": check.verdict if check.completed_at else state.final_verdict(check),
         "reasons": list(check.verdict_reasons or []) if check.completed_at else overall.reasons,
         "outcome": check.outcome,
         "missing": overall.missing,

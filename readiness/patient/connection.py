@@ -3,16 +3,16 @@
 from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import _
 
-from .. import check_state
 from ..audit import record
-from ..codes import display_code
-from ..connection_advice import advice
-from ..connection_report import ReportError, parse_report
+from ..checks import state
+from ..checks.codes import display_code
+from ..checks.reason_labels import label
+from ..connection.advice import advice
+from ..connection.report import ReportError, parse_report
+from ..connection.verdict import Thresholds, connection_verdict
 from ..errors import json_error
 from ..extensions import db
 from ..models import ConnectionResult
-from ..reason_labels import label
-from ..verdict import Thresholds, connection_verdict
 from . import bp
 from .finish import seen
 from .journey import step_url
@@ -92,7 +92,7 @@ def connection():
     check.step = "connection"
     seen(check)
     db.session.commit()
-    latest = check_state.latest_connection(check)
+    latest = state.latest_connection(check)
     return render_template(
         "patient/connection.html",
         code=display_code(check.reference_code),

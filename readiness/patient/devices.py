@@ -7,19 +7,26 @@ Nothing the camera or microphone captures reaches the server: the page sends onl
 from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import _
 
-from .. import check_state
-from ..browser_support import BROWSER_NAMES, COMPUTER, PHONE, TABLET, evaluate, parse_user_agent
-from ..device_help import (
+from ..checks import state
+from ..checks.reason_labels import label
+from ..devices.browser_support import (
+    BROWSER_NAMES,
+    COMPUTER,
+    PHONE,
+    TABLET,
+    evaluate,
+    parse_user_agent,
+)
+from ..devices.help import (
     DEVICE_REASONS,
     InvalidResult,
     instruction_blocks,
     read_browser_report,
     read_device_result,
 )
-from ..device_instructions import BLOCKS
+from ..devices.instructions import BLOCKS
 from ..extensions import db
 from ..models import DeviceResult
-from ..reason_labels import label
 from . import bp
 from .finish import seen
 from .journey import step_url
@@ -108,7 +115,7 @@ def devices():
         environment=environment,
         device_type=device_type_label(environment.device_type),
         recommended=BROWSER_NAMES.get(support.recommended, support.recommended),
-        latest=check_state.latest_devices(check),
+        latest=state.latest_devices(check),
         help=instructions(environment, matrix),
         messages=page_messages(),
         microphone_timeout=current_app.config["MICROPHONE_TIMEOUT_SECONDS"],

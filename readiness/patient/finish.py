@@ -3,15 +3,15 @@
 from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import _
 
-from .. import check_state
 from ..audit import record
-from ..codes import display_code
-from ..consent import consent_text
-from ..contacts import check_contact_details, form_values, national_format
+from ..checks import state
+from ..checks.codes import display_code
+from ..checks.consent import consent_text
+from ..checks.contacts import check_contact_details, form_values, national_format
+from ..checks.reason_labels import label
 from ..extensions import db
 from ..handoff import outbox
 from ..models import ConsentRecord, ContactDetails, utcnow
-from ..reason_labels import label
 from . import bp
 from .forms import ConfirmForm, ConsentForm, ContactForm
 from .journey import step_url
@@ -37,7 +37,7 @@ def summary():
     check = current_check()
     if check is None:
         return redirect(url_for("patient.start"))
-    result = check_state.overall_for(check)
+    result = state.overall_for(check)
     check.step = "summary"
     seen(check)
     db.session.commit()
@@ -55,7 +55,7 @@ def consent():
     check = current_check()
     if check is None:
         return redirect(url_for("patient.start"))
-    if check_state.overall_for(check).missing:
+    if state.overall_for(check).missing:
         return redirect(url_for("patient.summary"))
     text = consent_text(current_app.config, g.lang)
     form = ConsentForm()
@@ -82,7 +82,7 @@ def consent():
             db.session.commit()
             return redirect(url_for("patient.contact"))
     elif not form.is_submitted():
-        previous = check_state.latest_consent(check)
+        previous = state.latest_consent(check)
         if previous:
             form.decision.data = previous.decision
     form.text_sha256.data = text.sha256
@@ -95,7 +95,7 @@ def contact_form_values(check) -> dict:
     pending = session.get(PENDING_CONTACT)
     if pending:
         return pending["typed"]
-    saved = check_state.latest_contact(check)
+    saved = state.latest_contact(check)
     if saved is None:
         return {"preferred_language": g.lang}
     return form_values(saved, current_app.config["DEFAULT_PHONE_REGION"])
@@ -125,7 +125,7 @@ def contact():
     check = current_check()
     if check is None:
         return redirect(url_for("patient.start"))
-    if check_state.latest_consent(check) is None:
+    if state.latest_consent(check) is None:
         return redirect(url_for("patient.consent"))
     if request.method == "POST":
         form = ContactForm()
@@ -147,7 +147,7 @@ def contact_confirm():
     if check is None:
         return redirect(url_for("patient.start"))
     pending = session.get(PENDING_CONTACT)
-    if not pending or check_state.latest_consent(check) is None:
+    if not pending or state.latest_consent(check) is None:
         return redirect(url_for("patient.contact"))
     values = pending["values"]
     form = ConfirmForm()
@@ -164,9 +164,9 @@ def contact_confirm():
         )
         record("contact.saved", check_id=check.id)
         db.session.flush()
-        check.verdict = check_state.final_verdict(check)
-        check.verdict_reasons = check_state.overall_for(check).reasons
-        declined = getattr(check_state.latest_consent(check), "decision", None) == "declined"
+        check.verdict = state.final_verdict(check)
+        check.verdict_reasons = state.overall_for(check).reasons
+        declined = getattr(state.latest_consent(check), "decision", None) == "declined"
         check.outcome = "consent_declined" if declined else None
         # The first confirmation completes the check (its message carries the contact details);
         # confirming again later is a change of contact details.
@@ -196,7 +196,7 @@ def done():
         return redirect(url_for("patient.start"))
     if check.completed_at is None:
         return redirect(url_for("patient.summary"))
-    consent = check_state.latest_consent(check)
+    consent = state.latest_consent(check)
     return render_template(
         "patient/done.html",
         check=check,

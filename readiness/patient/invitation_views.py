@@ -2,9 +2,9 @@
 
 from flask import current_app, g, redirect, render_template, url_for
 
-from ..codes import display_code
+from ..checks.codes import display_code
+from ..checks.invitations import find_by_token, is_open
 from ..extensions import db
-from ..invitations import find_by_token, is_open
 from ..locale import institution_zone
 from . import bp
 from .forms import StartForm

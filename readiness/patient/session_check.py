@@ -3,7 +3,7 @@
 from flask import session
 from sqlalchemy import select
 
-from ..codes import new_code
+from ..checks.codes import new_code
 from ..extensions import db
 from ..models import Check
 

@@ -2,9 +2,9 @@
 
 from flask import redirect, render_template, url_for
 
-from .. import check_state
-from ..device_help import SETTING_ADVICE_FOR, setting_advice
-from ..device_instructions import SETTING_ADVICE
+from ..checks import state
+from ..devices.help import SETTING_ADVICE_FOR, setting_advice
+from ..devices.instructions import SETTING_ADVICE
 from ..extensions import db
 from ..models import SettingAnswers
 from . import bp
@@ -35,7 +35,7 @@ def setting():
         if not setting_advice(answers):
             return redirect(url_for("patient.summary"))
         return redirect(url_for("patient.setting", _anchor="advice"))
-    saved = as_answers(check_state.latest_setting(check))
+    saved = as_answers(state.latest_setting(check))
     if not form.is_submitted():
         for name, value in saved.items():
             if value is not None:

@@ -2,9 +2,9 @@ from flask import current_app, g, redirect, render_template, url_for
 from flask_babel import _
 from sqlalchemy import select
 
-from ..codes import display_code, normalize_code
+from ..checks.codes import display_code, normalize_code
+from ..checks.invitations import is_open
 from ..extensions import db, limiter
-from ..invitations import is_open
 from ..models import Check, Invitation
 from . import bp
 from .forms import CodeForm, StartForm

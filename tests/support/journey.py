@@ -1,6 +1,6 @@
 """A patient's whole journey through the real pages, from the invitation link to the end."""
 
-from readiness.consent import consent_text
+from readiness.checks.consent import consent_text
 from readiness.extensions import db
 from readiness.models import Check
 from tests.support.records import add_invitation, add_results

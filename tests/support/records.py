@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
+from readiness.checks.invitations import create_invitation
 from readiness.extensions import db
-from readiness.invitations import create_invitation
 from readiness.models import Check, ConnectionResult, DeviceResult, SettingAnswers
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from readiness import reasons
-from readiness.browser_support import DEFAULT_SUPPORT_MATRIX, evaluate, parse_user_agent
+from readiness.checks import reasons
+from readiness.devices.browser_support import DEFAULT_SUPPORT_MATRIX, evaluate, parse_user_agent
 
 ALL_FEATURES = {"media_devices": True, "peer_connection": True, "secure_context": True}
 

@@ -1,4 +1,4 @@
-from readiness.codes import (
+from readiness.checks.codes import (
     ALPHABET,
     code_candidates,
     display_code,

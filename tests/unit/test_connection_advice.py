@@ -1,4 +1,4 @@
-from readiness.connection_advice import PHONE_AT_HAND, advice_keys
+from readiness.connection.advice import PHONE_AT_HAND, advice_keys
 
 
 def test_each_piece_of_advice_comes_once_and_the_phone_comes_last():

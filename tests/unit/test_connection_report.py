@@ -1,6 +1,6 @@
 import pytest
 
-from readiness.connection_report import ReportError, parse_report
+from readiness.connection.report import ReportError, parse_report
 
 GOOD = {
     "download_mbps": 9.4,

@@ -1,5 +1,10 @@
-from readiness.consent import DEFAULT_TEXTS, consent_text
-from readiness.contacts import check_contact_details, national_format, parse_email, parse_phone
+from readiness.checks.consent import DEFAULT_TEXTS, consent_text
+from readiness.checks.contacts import (
+    check_contact_details,
+    national_format,
+    parse_email,
+    parse_phone,
+)
 
 
 def test_default_consent_text_covers_what_a_virtual_encounter_involves_in_both_languages():

@@ -3,11 +3,13 @@ import itertools
 import pytest
 from flask_babel import force_locale
 
-from readiness import create_app, desk_scripts, reasons
-from readiness.desk_scripts import SCRIPTS, caller_environment, script_keys
+from readiness import create_app
+from readiness.checks import reasons
+from readiness.desk import scripts
+from readiness.desk.scripts import SCRIPTS, caller_environment, script_keys
 
-SYSTEMS = [None, *desk_scripts.SYSTEM_NAMES]
-BROWSERS = [None, *desk_scripts.BROWSER_NAMES]
+SYSTEMS = [None, *scripts.SYSTEM_NAMES]
+BROWSERS = [None, *scripts.BROWSER_NAMES]
 
 
 @pytest.mark.parametrize("reason", reasons.ALL)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from readiness import reasons
-from readiness.browser_support import Environment
-from readiness.device_help import (
+from readiness.checks import reasons
+from readiness.devices.browser_support import Environment
+from readiness.devices.help import (
     DEVICE_REASONS,
     InvalidResult,
     instruction_blocks,
@@ -12,7 +12,7 @@ from readiness.device_help import (
     read_device_result,
     setting_advice,
 )
-from readiness.device_instructions import BLOCKS
+from readiness.devices.instructions import BLOCKS
 
 
 def env(browser, system, device="computer"):
@@ -110,7 +110,7 @@ def test_a_headset_changes_the_advice_for_a_place_that_is_not_private():
 
 
 def test_every_setting_advice_has_words():
-    from readiness.device_instructions import SETTING_ADVICE
+    from readiness.devices.instructions import SETTING_ADVICE
 
     for answers in (
         {"private_place": False, "public_wifi": True, "phone_at_hand": False, "headset": False},

@@ -1,5 +1,5 @@
-from readiness import reasons
-from readiness.overall import overall_verdict, setting_reasons
+from readiness.checks import reasons
+from readiness.checks.overall import overall_verdict, setting_reasons
 
 ALL_PASS = {kind: ("pass", None) for kind in ("camera", "microphone", "speakers", "browser")}
 

@@ -1,4 +1,4 @@
-from readiness.verdict import Thresholds, connection_verdict
+from readiness.connection.verdict import Thresholds, connection_verdict
 
 DEFAULT = Thresholds()
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from readiness.host_checklist import visit_checklist
+from readiness.clinic.host_checklist import visit_checklist
+from readiness.clinic.visit_status import status_for, visit_status
 from readiness.models import Check, ConnectionResult, ConsentRecord, DeviceResult, SettingAnswers
-from readiness.visit_status import status_for, visit_status
 
 
 @pytest.mark.parametrize(

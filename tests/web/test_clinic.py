@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, select
 
+from readiness.clinic.host_checklist import visit_checklist
 from readiness.extensions import db
-from readiness.host_checklist import visit_checklist
 from readiness.models import (
     AuditEvent,
     Check,

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from readiness.consent import consent_text
+from readiness.checks.consent import consent_text
 from readiness.extensions import db
 from readiness.models import (
     AuditEvent,
@@ -525,15 +525,15 @@ def test_starting_a_check_needs_the_callers_language(app, desk_client):
 def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
     app, make_check, make_staff
 ):
-    from readiness import desk_actions
+    from readiness.desk import actions
 
     agent = make_staff("desk")
     make_check(results={"connection": "ready"})
     text = consent_text({}, "en")
     with app.app_context():
         check = db.session.scalar(db.select(Check))
-        assert desk_actions.finish_if_complete(check, agent.id) is None
-        desk_actions.record_verbal_consent(check, agent.id, "agreed", text)
+        assert actions.finish_if_complete(check, agent.id) is None
+        actions.record_verbal_consent(check, agent.id, "agreed", text)
         values = {
             "email": None,
             "mobile": None,
@@ -541,9 +541,9 @@ def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
             "preferred_language": "en",
             "preferred_contact": "phone",
         }
-        desk_actions.correct_contact(check, agent.id, values)
+        actions.correct_contact(check, agent.id, values)
         assert (check.verdict, check.outcome) == ("ready", None)
-        assert desk_actions.finish_if_complete(check, agent.id) is None
+        assert actions.finish_if_complete(check, agent.id) is None
         db.session.add(
             ConsentRecord(
                 check=check,
@@ -556,7 +556,7 @@ def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
                 given_at=utcnow(),
             )
         )
-        assert desk_actions.finish_if_complete(check, agent.id) == "changed"
+        assert actions.finish_if_complete(check, agent.id) == "changed"
         assert (check.verdict, check.outcome) == ("not_ready", "consent_declined")
 
 

@@ -70,7 +70,7 @@ def test_every_attempt_is_kept_and_the_latest_counts(app, patient):
         )
     assert [row[1] for row in device_rows(app)] == ["fail", "pass"]
     with app.app_context():
-        from readiness.check_state import latest_devices
+        from readiness.checks.state import latest_devices
 
         assert latest_devices(the_check(app))["microphone"].status == "pass"
 
@@ -197,7 +197,7 @@ def test_setting_that_needs_advice_shows_it_for_each_worrying_answer(app, patien
     assert "Find a room where you can close the door" not in html
     assert 'href="/en/check/summary"' in html
     with app.app_context():
-        from readiness.check_state import overall_for
+        from readiness.checks.state import overall_for
 
         assert "public_wifi" in overall_for(the_check(app)).reasons
 

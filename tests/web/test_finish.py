@@ -2,7 +2,7 @@
 
 import pytest
 
-from readiness.consent import consent_text
+from readiness.checks.consent import consent_text
 from readiness.extensions import db
 from readiness.models import Check, ConsentRecord, ContactDetails
 from tests.support.records import add_results

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from . import reasons
+from ..checks import reasons
 
 NEARER_ROUTER = "nearer_router"
 PAUSE_DOWNLOADS = "pause_downloads"

@@ -3,8 +3,7 @@
 Every attempt at each part is kept; the latest one counts.
 """
 
-from . import overall
-from .models import (
+from ..models import (
     Check,
     ConnectionResult,
     ConsentRecord,
@@ -12,6 +11,7 @@ from .models import (
     DeviceResult,
     SettingAnswers,
 )
+from . import overall
 
 
 def latest(rows):

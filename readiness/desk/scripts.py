@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from . import browser_support, reasons
-from .browser_support import (
+from ..checks import reasons
+from ..devices import browser_support
+from ..devices.browser_support import (
     ANDROID,
     CHROME,
     EDGE,

@@ -9,7 +9,7 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .models import ConsentRecord, Invitation, StaffUser, VisitDecision
+from ..models import ConsentRecord, Invitation, StaffUser, VisitDecision
 
 IN_LANGUAGE = {"en": _l("in English"), "fr": _l("in French")}
 

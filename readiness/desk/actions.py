@@ -13,13 +13,13 @@ outbox) to the session and commits them together, as the patient's own steps do:
 Nothing here deletes: a correction adds a row, and the audit trail keeps what came before.
 """
 
-from . import check_state, overall
-from .audit import record
-from .consent import ConsentText
-from .extensions import db
-from .handoff import outbox
-from .models import Check, ConsentRecord, ContactDetails, DeskNote, utcnow
-from .patient.session_check import start_check
+from ..audit import record
+from ..checks import overall, state
+from ..checks.consent import ConsentText
+from ..extensions import db
+from ..handoff import outbox
+from ..models import Check, ConsentRecord, ContactDetails, DeskNote, utcnow
+from ..patient.session_check import start_check
 
 VERBAL_DESK = "verbal_desk"
 NO_DEVICE_PHONE_VISIT = "no_device_phone_visit"
@@ -81,7 +81,7 @@ def correct_contact(check: Check, staff_id: int, values: dict) -> ContactDetails
 
     values: as readiness.contacts.check_contact_details returns them.
     """
-    previous = check_state.latest_contact(check)
+    previous = state.latest_contact(check)
     was_finished = check.completed_at is not None
     details = ContactDetails(
         check=check,
@@ -151,11 +151,11 @@ def finish_if_complete(check: Check, staff_id: int) -> str | None:
     """
     db.session.flush()
     phone = check.outcome == NO_DEVICE_PHONE_VISIT
-    consent = check_state.latest_consent(check)
+    consent = state.latest_consent(check)
     if phone:
         verdict = overall.NOT_READY
-    elif consent is not None and check_state.latest_contact(check) is not None:
-        verdict = check_state.final_verdict(check)
+    elif consent is not None and state.latest_contact(check) is not None:
+        verdict = state.final_verdict(check)
         if consent.decision == "declined":
             check.outcome = CONSENT_DECLINED
         elif check.outcome == CONSENT_DECLINED:
@@ -168,7 +168,7 @@ def finish_if_complete(check: Check, staff_id: int) -> str | None:
     newly = check.completed_at is None
     changed = verdict != check.verdict
     check.verdict = verdict
-    check.verdict_reasons = check_state.overall_for(check).reasons
+    check.verdict_reasons = state.overall_for(check).reasons
     if newly:
         check.completed_at = utcnow()
     if newly or changed:

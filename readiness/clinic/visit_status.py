@@ -9,8 +9,8 @@ One word per appointment, from its latest check:
 - ``ready`` and ``limited``: the check's verdict, consent given.
 """
 
-from . import check_state, overall
-from .models import Check
+from ..checks import overall, state
+from ..models import Check
 
 READY, LIMITED, NOT_READY = overall.READY, overall.LIMITED, overall.NOT_READY
 NOT_TESTED, CONSENT_MISSING = "not_tested", "consent_missing"
@@ -34,6 +34,6 @@ def status_for(check: Check | None) -> str:
     """The status of an appointment from its latest check (None when the patient has none)."""
     if check is None:
         return NOT_TESTED
-    result = check_state.overall_for(check)
-    consent = check_state.latest_consent(check)
+    result = state.overall_for(check)
+    consent = state.latest_consent(check)
     return visit_status(result.verdict, result.missing, consent.decision if consent else None)

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from ..extensions import db
+from ..models import Check, Invitation, utcnow
 from .codes import new_code, new_token, token_hash
-from .extensions import db
-from .models import Check, Invitation, utcnow
 
 
 def unused_code() -> str:

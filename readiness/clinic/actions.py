@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .audit import record
-from .extensions import db
-from .handoff.outbox import enqueue_decision
-from .invitations import create_invitation
-from .models import Invitation, VisitDecision
+from ..audit import record
+from ..checks.invitations import create_invitation
+from ..extensions import db
+from ..handoff.outbox import enqueue_decision
+from ..models import Invitation, VisitDecision
 
 DECISION_CHOICES = ("video", "phone", "in_person")
 

@@ -8,7 +8,7 @@ configuration (SUPPORT_MATRIX) and is passed in.
 import re
 from dataclasses import asdict, dataclass, field
 
-from . import reasons
+from ..checks import reasons
 
 PHONE, TABLET, COMPUTER = "phone", "tablet", "computer"
 ANDROID, IOS, WINDOWS, MACOS, CHROMEOS, LINUX = (

@@ -7,8 +7,8 @@ desk into a script.
 
 from dataclasses import dataclass
 
-from . import reasons
-from .overall import LIMITED, NOT_READY, READY, worst
+from ..checks import reasons
+from ..checks.overall import LIMITED, NOT_READY, READY, worst
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Pure: no Flask. A reason code and the patient's environment give a list of instr
 then the system's settings. The support desk's scripts can use the same keys.
 """
 
-from . import reasons
+from ..checks import reasons
 from .browser_support import (
     ANDROID,
     CHROME,

@@ -6,7 +6,7 @@ here, and the samples are kept small.
 
 import json
 
-from . import reasons
+from ..checks import reasons
 
 BROWSER_FAILURES = (
     reasons.SERVER_UNREACHABLE,
