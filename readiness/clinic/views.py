@@ -20,8 +20,9 @@ from ..audit import record
 from ..checks import state
 from ..checks.codes import display_code
 from ..checks.contacts import national_format
-from ..checks.reason_labels import label
+from ..checks.reason_labels import device_label, label
 from ..extensions import db
+from ..handoff import event_labels
 from ..locale import FORMAT_LOCALES, current_language, institution_zone
 from ..models import Check, Invitation, OutboxMessage, StaffUser, utcnow
 from . import bp, visit_status
@@ -188,16 +189,18 @@ def render_patient(invitation: Invitation, form: DecisionForm, status: int = 200
         latest_devices=state.latest_devices,
         latest_setting=state.latest_setting,
         reason_label=label,
+        device_label=device_label,
         display_code=display_code,
         consents=consents,
         contact=contacts[-1] if contacts else None,
-        phone=lambda number: national_format(number, region),
+        phone=lambda number: national_format(number, region, current_language()),
         notes=notes,
         decisions=list(reversed(invitation.decisions)),
         decision=decision,
         chart_note=chart_note(invitation, decision, consent),
         checklist=visit_checklist(current_app.config, current_language()),
         handoff=handoff,
+        event_label=event_labels.label,
         form=form,
     ), status
 

@@ -41,11 +41,11 @@ CLINIC_WORDS = {
         "invite": "Inviter un patient",
         "create": "Créer l’invitation",
         "ref": "Numéro du rendez-vous",
-        "date": "Date de la visite",
-        "time": "Heure de la visite",
+        "date": "Date de la consultation",
+        "time": "Heure de la consultation",
         "first_name": "Prénom du patient (facultatif)",
         "language": "Français",
-        "copied": "Copié.",
+        "copied": "Texte copié.",
         "video": "Par vidéo",
         "note": "Note (facultative)",
         "save": "Enregistrer la décision",
@@ -57,7 +57,7 @@ CLINIC_WORDS = {
 
 SIGN_IN = {
     "en": ("Email", "Password", "Sign in"),
-    "fr": ("Courriel", "Mot de passe", "Se connecter"),
+    "fr": ("Courriel", "Mot de passe", "Ouvrir une session"),
 }
 
 
@@ -137,7 +137,8 @@ def test_clinician_invites_a_patient_follows_the_check_and_records_the_decision(
     clinician.get_by_test_id("copy-message").click()
     clinician.get_by_text(words["copied"]).wait_for()
     copied = clinician.evaluate("navigator.clipboard.readText()")
-    assert link in copied and "1-800-555-0199" in copied
+    support_phone = {"en": "1-800-555-0199", "fr": "1\u00a0800\u00a0555-0199"}[lang]
+    assert link in copied and support_phone in copied
 
     clinician.goto("/clinic/")
     assert status_of(clinician, ref) == "not_tested"

@@ -22,10 +22,10 @@ WORDS = {
     "fr": {
         "to_devices": "Continuer vers la caméra et le micro",
         "continue": "Continuer",
-        "agree": "Oui, j’accepte que ma visite se fasse par vidéo",
+        "agree": "Oui, j’accepte que ma consultation se fasse par vidéo",
         "save_answer": "Enregistrer ma réponse",
         "email": "Courriel (facultatif)",
-        "backup": "Numéro où vous appeler si la vidéo s’arrête",
+        "backup": "Numéro à appeler si la vidéo s’arrête",
         "english": "English",
         "phone_call": "Par appel téléphonique",
         "save": "Oui, les enregistrer",
