@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 CATALOG := translations/fr/LC_MESSAGES/messages.po
 COMPILED := translations/fr/LC_MESSAGES/messages.mo
 
-.PHONY: run test lint pytest bench translations compile-translations migrate chromium clean
+.PHONY: run test lint jstest pytest bench translations compile-translations migrate chromium nodejs clean
 
 run: $(VENV)/.runtime $(COMPILED) migrate
 	@echo
@@ -22,11 +22,15 @@ run: $(VENV)/.runtime $(COMPILED) migrate
 	$(BIN)/gunicorn --worker-class gthread --workers 2 --threads 32 \
 		--bind $(HOST):$(PORT) wsgi:app
 
-test: $(VENV)/.dev $(COMPILED) chromium lint pytest
+test: $(VENV)/.dev $(COMPILED) chromium nodejs lint jstest pytest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The browser code's arithmetic (median, jitter, steady rate), with Node's own test runner.
+jstest: nodejs
+	node --test tests/js/*.test.mjs
 
 pytest: $(VENV)/.dev $(COMPILED)
 	$(BIN)/pytest
@@ -67,6 +71,15 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
 	else \
 		echo "The browser tests need Debian's chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; \
+	fi
+
+# Node runs the browser code's unit tests; Debian's package is enough (node --test).
+nodejs:
+	@if command -v node >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs; \
+	else \
+		echo "The JavaScript tests need Node.js: sudo apt-get install nodejs"; exit 1; \
 	fi
 
 clean:
