@@ -7,11 +7,12 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TLS ?=
 CHROMIUM := /usr/bin/chromium
 CATALOG := translations/fr/LC_MESSAGES/messages.po
 COMPILED := translations/fr/LC_MESSAGES/messages.mo
 
-.PHONY: run test lint jstest pytest bench translations compile-translations migrate chromium nodejs clean
+.PHONY: run run-lan test lint jstest pytest bench translations compile-translations migrate chromium nodejs clean
 
 run: $(VENV)/.runtime $(COMPILED) migrate
 	@echo
@@ -20,7 +21,24 @@ run: $(VENV)/.runtime $(COMPILED) migrate
 	@echo "  $(FLASK) staff create --email you@example.org --role admin"
 	@echo
 	$(BIN)/gunicorn --worker-class gthread --workers 2 --threads 32 \
-		--bind $(HOST):$(PORT) wsgi:app
+		--bind $(HOST):$(PORT) $(TLS) wsgi:app
+
+# make run-lan: the same over HTTPS on every address of this machine, so a phone on the same
+# network can try the check (browsers give the camera only to HTTPS pages or localhost).
+LAN_CERT := instance/lan-cert.pem
+LAN_KEY := instance/lan-key.pem
+
+run-lan: $(LAN_CERT)
+	$(MAKE) run HOST=0.0.0.0 PORT=$(if $(filter 8000,$(PORT)),8443,$(PORT)) \
+		TLS="--certfile $(LAN_CERT) --keyfile $(LAN_KEY)"
+
+$(LAN_CERT):
+	@command -v openssl >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl; } || \
+		{ echo "make run-lan needs openssl: sudo apt-get install openssl"; exit 1; }
+	mkdir -p instance
+	umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=readiness-lan" \
+		-keyout $(LAN_KEY) -out $(LAN_CERT) 2>/dev/null
 
 test: $(VENV)/.dev $(COMPILED) chromium nodejs lint jstest pytest
 
