@@ -226,7 +226,7 @@ def visible_problems(client, path: str, language: str, seen: dict) -> None:
     if response.is_json:
         fragments = response.get_json().get("fragments") or {}
         body = " ".join(strings_in(fragments))
-    elif not response.mimetype == "text/html":
+    elif response.mimetype != "text/html":
         return
     for problem in problems_on(body, language):
         seen.setdefault("problems", []).append(f"{path} [{language}]: {problem}")
