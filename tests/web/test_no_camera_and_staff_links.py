@@ -1,4 +1,4 @@
-"""A patient without a camera is not said to lack a microphone; an admin moves between workspaces."""
+"""No camera is not no microphone; an admin moves between the staff workspaces."""
 
 import pytest
 
