@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
+from babel.dates import get_timezone_name
 from flask_babel import format_decimal, gettext
 
 from .checks.contacts import national_format
@@ -61,6 +62,17 @@ def date_and_time(moment: datetime, language: str, zone: ZoneInfo, weekday=True)
 def phone_number(number: str | None, language: str, region: str = "CA") -> str:
     """« 514 555-0123 », « 1 800 555-0199 » / '(514) 555-0123', '1-800-555-0199'."""
     return national_format(number, region, language)
+
+
+def zone_name(zone_id: str, language: str) -> str:
+    """« heure de l’Est, America/Toronto » / 'Eastern Time, America/Toronto': a name people use
+    first, then the identifier; UTC and zones with no common name are given as they are."""
+    if zone_id.upper() in ("UTC", "ETC/UTC"):
+        return "UTC"
+    name = get_timezone_name(ZoneInfo(zone_id), locale=LOCALES[language])
+    if "UTC" in name or "GMT" in name:
+        return zone_id
+    return f"{name}, {zone_id}"
 
 
 # The page's language and zone, for templates.

@@ -22,6 +22,7 @@ from ..checks.codes import display_code
 from ..checks.contacts import national_format
 from ..checks.reason_labels import device_label, label
 from ..extensions import db
+from ..formatting import zone_name
 from ..handoff import event_labels
 from ..locale import FORMAT_LOCALES, current_language, institution_zone
 from ..models import Check, Invitation, OutboxMessage, StaffUser, utcnow
@@ -91,7 +92,8 @@ def invitation_message(invitation: Invitation, link: str) -> str:
 def invite():
     form = InviteForm()
     form.clinician_id.choices = clinician_choices()
-    zone_hint = _("In the institution's time zone (%(zone)s).", zone=current_app.config["TIMEZONE"])
+    zone = zone_name(current_app.config["TIMEZONE"], current_language())
+    zone_hint = _("In the institution's time zone (%(zone)s).", zone=zone)
     form.appointment_date.description = form.appointment_time.description = zone_hint
     if request.method == "GET":
         form.clinician_id.data = current_user.id

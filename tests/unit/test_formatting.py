@@ -8,7 +8,7 @@ French follows the OQLF's Banque de dépannage linguistique: « 9 h 05 » (no le
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from readiness.formatting import date_and_time, long_date, phone_number, time_of_day
+from readiness.formatting import date_and_time, long_date, phone_number, time_of_day, zone_name
 
 MONTREAL = ZoneInfo("America/Toronto")
 NBSP = "\u00a0"
@@ -83,3 +83,9 @@ def test_english_phone_numbers_keep_north_american_style():
 def test_numbers_from_elsewhere_are_shown_in_full_international_form():
     assert phone_number("+33142685300", "fr").startswith("+33 1")
     assert phone_number("", "fr") == ""
+
+
+def test_the_time_zone_is_named_in_words_before_its_identifier():
+    assert zone_name("America/Toronto", "fr") == "heure de l’Est, America/Toronto"
+    assert zone_name("America/Toronto", "en") == "Eastern Time, America/Toronto"
+    assert zone_name("UTC", "fr") == "UTC"
