@@ -30,7 +30,7 @@ WORDS = {
         "text": "Par texto",
         "save_answer": "Enregistrer ma réponse",
         "save": "Oui, les enregistrer",
-        "english": "English",
+        "english": "Anglais",
     },
 }
 

@@ -26,7 +26,7 @@ WORDS = {
         "save_answer": "Enregistrer ma réponse",
         "email": "Courriel (facultatif)",
         "backup": "Numéro à appeler si la vidéo s’arrête",
-        "english": "English",
+        "english": "Anglais",
         "phone_call": "Par appel téléphonique",
         "save": "Oui, les enregistrer",
     },
