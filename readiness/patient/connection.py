@@ -8,8 +8,8 @@ from ..checks import state
 from ..checks.codes import display_code
 from ..checks.reason_labels import label
 from ..connection.advice import advice
-from ..connection.report import ReportError, parse_report
 from ..connection.media_verdict import MediaThresholds, media_verdict, with_media
+from ..connection.report import ReportError, parse_report
 from ..connection.verdict import Thresholds, connection_verdict
 from ..errors import json_error
 from ..extensions import db
@@ -53,8 +53,7 @@ def browser_messages() -> dict:
         "phaseDownload": _("Step 2 of 3: measuring the download speed…"),
         "phaseUpload": _("Step 3 of 3: measuring the upload speed…"),
         "phaseMedia": _(
-            "Last step: checking the route that sound and picture take, with test packets "
-            "only…"
+            "Last step: checking the route that sound and picture take, with test packets only…"
         ),
         "saving": _("Saving your result…"),
         "finished": _("The test is finished."),
