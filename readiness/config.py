@@ -57,6 +57,7 @@ class DefaultConfig:
     MEDIA_MAX_PEERS = 20  # per gunicorn worker, at once
     MEDIA_PEER_SECONDS = 30.0  # a peer is closed after this long, finished or not
     MEDIA_PUBLIC_ADDRESS = ""  # behind NAT: the address browsers reach this server's UDP on
+    MEDIA_HOST_ADDRESSES = ""  # comma-separated local addresses to offer; "" = every interface
     READY_PACKET_LOSS_PERCENT = 5.0
     LIMITED_PACKET_LOSS_PERCENT = 10.0
     # An optional TURN server (coturn), for networks that block UDP: comma-separated URLs such

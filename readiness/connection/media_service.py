@@ -19,6 +19,7 @@ import struct
 import threading
 import time
 
+import aioice.ice
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,12 @@ def announce_address(sdp: str, public_address: str | None) -> str:
 class MediaService:
     """The asyncio loop that holds the peers, on its own daemon thread."""
 
-    def __init__(self, max_peers: int = 20, lifetime_seconds: float = 30.0):
+    def __init__(self, max_peers: int = 20, lifetime_seconds: float = 30.0, host_addresses=()):
+        if host_addresses:
+            # aiortc offers every interface's address and has no setting to choose: the
+            # ICE library's own lookup is replaced for this process.
+            addresses = list(host_addresses)
+            aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: addresses
         self.max_peers = max_peers
         self.lifetime = lifetime_seconds
         self.peers: set[EchoPeer] = set()
@@ -178,11 +184,11 @@ _service: MediaService | None = None
 _lock = threading.Lock()
 
 
-def service(max_peers: int, lifetime_seconds: float) -> MediaService:
+def service(max_peers: int, lifetime_seconds: float, host_addresses=()) -> MediaService:
     """This process's media service, started on first use (after gunicorn forks its workers)."""
     global _service
     with _lock:
         if _service is None:
-            _service = MediaService(max_peers, lifetime_seconds)
+            _service = MediaService(max_peers, lifetime_seconds, host_addresses)
             log.info("media service started")
         return _service

@@ -91,6 +91,7 @@ def result_context(result: ConnectionResult | None) -> dict:
         "reason_labels": [label(code) for code in codes],
         "advice": advice(codes),
         "thresholds": Thresholds.from_config(current_app.config),
+        "media_thresholds": MediaThresholds.from_config(current_app.config),
     }
 
 

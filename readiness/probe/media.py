@@ -38,7 +38,10 @@ def media_offer():
     sdp = data.get("sdp") if isinstance(data, dict) else None
     if not isinstance(sdp, str) or not sdp.startswith("v=0") or len(sdp) > MAX_OFFER_BYTES:
         return json_error(400, "invalid_offer", "sdp must be a WebRTC session description")
-    peers = media_service.service(config["MEDIA_MAX_PEERS"], config["MEDIA_PEER_SECONDS"])
+    addresses = [a.strip() for a in config["MEDIA_HOST_ADDRESSES"].split(",") if a.strip()]
+    peers = media_service.service(
+        config["MEDIA_MAX_PEERS"], config["MEDIA_PEER_SECONDS"], addresses
+    )
     try:
         answer = peers.answer(sdp, config["MEDIA_PUBLIC_ADDRESS"] or None)
     except media_service.MediaBusy:
