@@ -212,7 +212,9 @@ def server_environment(database_url: str, **extra: str) -> dict:
     return env
 
 
-def start_gunicorn(database_url: str, port: int, **extra_env: str) -> subprocess.Popen:
+def start_gunicorn(
+    database_url: str, port: int, host: str = "127.0.0.1", **extra_env: str
+) -> subprocess.Popen:
     return subprocess.Popen(
         [
             sys.executable,
@@ -225,7 +227,7 @@ def start_gunicorn(database_url: str, port: int, **extra_env: str) -> subprocess
             "--threads",
             "8",
             "--bind",
-            f"127.0.0.1:{port}",
+            f"{host}:{port}",
             "wsgi:app",
         ],
         cwd=PROJECT_ROOT,

@@ -5,11 +5,25 @@ iptables, a call's packets reach us only through a real coturn over TCP (udp_blo
 at all without it (media_blocked): the patient is told so, in their language.
 """
 
+import os
+import shutil
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 import pytest
 
 from readiness.extensions import db
 from readiness.models import ConnectionResult
-from tests.conftest import free_port, start_gunicorn, wait_until_serving
+from tests.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    start_gunicorn,
+    wait_until_serving,
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +68,199 @@ def test_on_loopback_the_call_packets_take_udp_and_none_is_lost(
         assert stored.media_route == "udp"
         assert stored.media_loss_up_percent == 0 and stored.media_loss_down_percent == 0
         assert stored.media_connect_ms < 8000
+
+
+# A patient's network that drops UDP: Chromium in a network namespace of its own, joined to
+# ours by a veth pair, with iptables dropping every UDP packet in and out of the namespace.
+
+NAMESPACE_TOOLS = ("ip", "iptables", "turnserver")
+
+
+def root_network_tools_missing() -> str:
+    if os.geteuid() != 0:
+        return "network namespaces and iptables need root (CI runs as root)"
+    missing = [tool for tool in NAMESPACE_TOOLS if not shutil.which(tool)]
+    if missing:
+        return f"{', '.join(missing)} not installed: make test installs iptables and coturn"
+    return ""
+
+
+needs_root_network = pytest.mark.skipif(
+    bool(root_network_tools_missing()), reason=root_network_tools_missing() or "ready"
+)
+
+
+def run(*command: str) -> None:
+    subprocess.run(command, check=True, capture_output=True, timeout=20)
+
+
+@dataclass
+class UdpBlockedNetwork:
+    name: str
+    host_address: str  # our side of the veth pair, where the server and coturn listen
+
+    def browser_executable(self, folder) -> str:
+        """Chromium started inside the namespace (Playwright talks to it over a pipe)."""
+        wrapper = folder / "chromium-in-namespace"
+        wrapper.write_text(f'#!/bin/sh\nexec ip netns exec {self.name} {CHROMIUM} "$@"\n')
+        wrapper.chmod(0o755)
+        return str(wrapper)
+
+
+@pytest.fixture
+def udp_blocked_network():
+    suffix = f"{os.getpid() % 10000}"
+    name, outside, inside = f"media{suffix}", f"mh{suffix}", f"mn{suffix}"
+    subnet = f"10.{200 + os.getpid() % 50}.{os.getpid() % 250}"
+    host, guest = f"{subnet}.1", f"{subnet}.2"
+    run("ip", "netns", "add", name)
+    try:
+        run("ip", "link", "add", outside, "type", "veth", "peer", "name", inside)
+        run("ip", "link", "set", inside, "netns", name)
+        run("ip", "addr", "add", f"{host}/30", "dev", outside)
+        run("ip", "link", "set", outside, "up")
+        run("ip", "netns", "exec", name, "ip", "addr", "add", f"{guest}/30", "dev", inside)
+        run("ip", "netns", "exec", name, "ip", "link", "set", inside, "up")
+        run("ip", "netns", "exec", name, "ip", "link", "set", "lo", "up")
+        for chain in ("INPUT", "OUTPUT"):
+            run("ip", "netns", "exec", name, "iptables", "-A", chain, "-p", "udp", "-j", "DROP")
+        yield UdpBlockedNetwork(name, host)
+    finally:
+        subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=20)
+        subprocess.run(["ip", "link", "del", outside], capture_output=True, timeout=20)
+
+
+@pytest.fixture
+def coturn(udp_blocked_network, tmp_path):
+    """A real coturn on our side of the link, TURN over TCP, with a REST API shared secret."""
+    port = free_port()
+    secret = "made-up-turn-secret-for-tests"
+    address = udp_blocked_network.host_address
+    process = subprocess.Popen(
+        [
+            "turnserver",
+            "--listening-ip",
+            address,
+            "--relay-ip",
+            address,
+            "--listening-port",
+            str(port),
+            "--min-port",
+            "49160",
+            "--max-port",
+            "49200",
+            "--use-auth-secret",
+            "--static-auth-secret",
+            secret,
+            "--realm",
+            "readiness.test",
+            "--no-tls",
+            "--no-dtls",
+            "--no-cli",
+            "--no-stun",
+            "--log-file",
+            str(tmp_path / "coturn.log"),
+            "--pidfile",
+            str(tmp_path / "coturn.pid"),
+        ],  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex((address, port)) == 0:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("coturn did not start")
+            time.sleep(0.1)
+        yield {"urls": f"turn:{address}:{port}?transport=tcp", "secret": secret}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def server_on(network: UdpBlockedNetwork, database_url: str, **extra_env: str):
+    port = free_port()
+    process = start_gunicorn(
+        database_url,
+        port,
+        host=network.host_address,
+        READINESS_MEDIA_CHECK_ENABLED="true",
+        READINESS_MEDIA_HOST_ADDRESSES=network.host_address,
+        READINESS_MEDIA_CONNECT_TIMEOUT_SECONDS="6",
+        **extra_env,
+    )
+    url = f"http://{network.host_address}:{port}"
+    try:
+        wait_until_serving(url + "/en/", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def page_in(network: UdpBlockedNetwork, url: str, folder, locale: str):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=network.browser_executable(folder), args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(base_url=url, locale=locale)
+            context.set_default_timeout(15_000)
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+@needs_root_network
+def test_udp_dropped_with_turn_over_tcp_the_patient_is_told_udp_is_blocked_in_french(
+    app, make_app, database_url, udp_blocked_network, coturn, tmp_path
+):
+    make_app()  # empties the tables afterwards
+    with (
+        server_on(
+            udp_blocked_network,
+            database_url,
+            READINESS_TURN_URLS=coturn["urls"],
+            READINESS_TURN_SECRET=coturn["secret"],
+        ) as url,
+        page_in(udp_blocked_network, url, tmp_path, "fr-CA") as page,
+    ):
+        result = run_connection_test(page, "fr")
+        assert result.get_attribute("data-media-route") == "relay-tcp"
+        assert result.get_attribute("data-verdict") == "limited"
+        assert float(result.get_attribute("data-packet-loss-percent")) <= 5
+        assert float(result.get_attribute("data-media-rtt-ms")) > 0
+        text = result.inner_text()
+        assert "bloque la voie rapide qu’utilisent les appels vidéo" in text
+        assert "Par un serveur relais, la voie plus lente (TCP)" in text
+    with app.app_context():
+        [stored] = db.session.scalars(db.select(ConnectionResult)).all()
+        assert stored.media_route == "relay-tcp" and stored.media_candidate_type == "relay"
+        assert "udp_blocked" in stored.reasons
+
+
+@needs_root_network
+def test_udp_dropped_without_turn_no_media_route_means_not_ready(
+    app, make_app, database_url, udp_blocked_network, tmp_path
+):
+    make_app()
+    with (
+        server_on(udp_blocked_network, database_url) as url,
+        page_in(udp_blocked_network, url, tmp_path, "en-CA") as page,
+    ):
+        result = run_connection_test(page, "en")
+        assert result.get_attribute("data-media-route") == "none"
+        assert result.get_attribute("data-verdict") == "not_ready"
+        assert "Sound and picture could not get through this network at all." in (
+            result.inner_text()
+        )
+    with app.app_context():
+        [stored] = db.session.scalars(db.select(ConnectionResult)).all()
+        assert stored.media_route == "none" and stored.reasons == ["media_blocked"]
