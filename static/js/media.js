@@ -2,6 +2,8 @@
 // A WebRTC peer connection to our own server (no camera, no microphone: only test packets),
 // packets the size and rate of a video call sent unordered and unreliable, each way.
 
+import { median } from "./measure.js";
+
 const HEADER_BYTES = 13; // kind (1 byte), sequence number (4), sender's clock in ms (8)
 
 /** The route a call would take, from the local candidate of the pair in use. */
@@ -13,13 +15,6 @@ export function routeOf(localCandidate) {
     return protocol === "tcp" ? "relay-tcp" : "relay-udp";
   }
   return localCandidate.protocol === "tcp" ? "tcp" : "udp";
-}
-
-export function median(values) {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 export function lossPercent(sent, received) {
