@@ -55,10 +55,13 @@ def run_connection_test(page, lang):
 
 
 def test_on_loopback_the_call_packets_take_udp_and_none_is_lost(
-    app, new_browser_page, media_server
+    app, new_browser_page, media_server, assert_accessible
 ):
     page = new_browser_page(base_url=media_server)
     result = run_connection_test(page, "en")
+    assert "Nothing from your camera or microphone is sent." in page.content()
+    assert "Direct, the fast route (UDP)" in result.inner_text()
+    assert_accessible(page)
     assert result.get_attribute("data-media-route") == "udp"
     assert float(result.get_attribute("data-packet-loss-percent")) == 0
     assert 0 < float(result.get_attribute("data-media-rtt-ms")) < 100
