@@ -1,5 +1,7 @@
 """The media path in Chromium against the real media service (aiortc under gunicorn).
 
+The speed test before it is cut to 3 seconds a direction: what is tested here comes after.
+
 On loopback every packet gets through by UDP. In a network namespace whose UDP is dropped by
 iptables, a call's packets reach us only through a real coturn over TCP (udp_blocked), or not
 at all without it (media_blocked): the patient is told so, in their language.
@@ -25,6 +27,11 @@ from tests.conftest import (
     wait_until_serving,
 )
 
+SHORT_SPEED_TEST = {
+    "READINESS_CONNECTION_TEST_MAX_SECONDS": "3",
+    "READINESS_CONNECTION_TEST_SLOW_MAX_SECONDS": "3",
+}
+
 
 @pytest.fixture(scope="module")
 def media_server(database_url, schema):
@@ -35,6 +42,7 @@ def media_server(database_url, schema):
         port,
         READINESS_MEDIA_CHECK_ENABLED="true",
         READINESS_MEDIA_HOST_ADDRESSES="127.0.0.1",
+        **SHORT_SPEED_TEST,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -194,6 +202,7 @@ def server_on(network: UdpBlockedNetwork, database_url: str, **extra_env: str):
         READINESS_MEDIA_CHECK_ENABLED="true",
         READINESS_MEDIA_HOST_ADDRESSES=network.host_address,
         READINESS_MEDIA_CONNECT_TIMEOUT_SECONDS="6",
+        **SHORT_SPEED_TEST,
         **extra_env,
     )
     url = f"http://{network.host_address}:{port}"
@@ -206,24 +215,22 @@ def server_on(network: UdpBlockedNetwork, database_url: str, **extra_env: str):
 
 
 @contextmanager
-def page_in(network: UdpBlockedNetwork, url: str, folder, locale: str):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=network.browser_executable(folder), args=CHROMIUM_ARGS
-        )
-        try:
-            context = browser.new_context(base_url=url, locale=locale)
-            context.set_default_timeout(15_000)
-            yield context.new_page()
-        finally:
-            browser.close()
+def page_in(chromium, network: UdpBlockedNetwork, url: str, folder, locale: str):
+    """A page of a second Chromium, inside the namespace, from the session's Playwright."""
+    browser = chromium.browser_type.launch(
+        executable_path=network.browser_executable(folder), args=CHROMIUM_ARGS
+    )
+    try:
+        context = browser.new_context(base_url=url, locale=locale)
+        context.set_default_timeout(15_000)
+        yield context.new_page()
+    finally:
+        browser.close()
 
 
 @needs_root_network
 def test_udp_dropped_with_turn_over_tcp_the_patient_is_told_udp_is_blocked_in_french(
-    app, make_app, database_url, udp_blocked_network, coturn, tmp_path
+    app, make_app, database_url, chromium, udp_blocked_network, coturn, tmp_path
 ):
     make_app()  # empties the tables afterwards
     with (
@@ -233,7 +240,7 @@ def test_udp_dropped_with_turn_over_tcp_the_patient_is_told_udp_is_blocked_in_fr
             READINESS_TURN_URLS=coturn["urls"],
             READINESS_TURN_SECRET=coturn["secret"],
         ) as url,
-        page_in(udp_blocked_network, url, tmp_path, "fr-CA") as page,
+        page_in(chromium, udp_blocked_network, url, tmp_path, "fr-CA") as page,
     ):
         result = run_connection_test(page, "fr")
         assert result.get_attribute("data-media-route") == "relay-tcp"
@@ -251,12 +258,12 @@ def test_udp_dropped_with_turn_over_tcp_the_patient_is_told_udp_is_blocked_in_fr
 
 @needs_root_network
 def test_udp_dropped_without_turn_no_media_route_means_not_ready(
-    app, make_app, database_url, udp_blocked_network, tmp_path
+    app, make_app, database_url, chromium, udp_blocked_network, tmp_path
 ):
     make_app()
     with (
         server_on(udp_blocked_network, database_url) as url,
-        page_in(udp_blocked_network, url, tmp_path, "en-CA") as page,
+        page_in(chromium, udp_blocked_network, url, tmp_path, "en-CA") as page,
     ):
         result = run_connection_test(page, "en")
         assert result.get_attribute("data-media-route") == "none"
