@@ -9,6 +9,7 @@ at all without it (media_blocked): the patient is told so, in their language.
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -81,10 +82,10 @@ def test_on_loopback_the_call_packets_take_udp_and_none_is_lost(
         assert stored.media_connect_ms < 8000
 
 
-# A patient's network that drops UDP: Chromium in a network namespace of its own, joined to
-# ours by a veth pair, with iptables dropping every UDP packet in and out of the namespace.
+# A patient's own network: Chromium in a network namespace of its own, joined to ours by a veth
+# pair, with iptables dropping every UDP packet in and out of it, or its download shaped by tbf.
 
-NAMESPACE_TOOLS = ("ip", "iptables", "turnserver")
+NAMESPACE_TOOLS = ("ip", "iptables", "tc", "turnserver", "curl")
 
 
 def root_network_tools_missing() -> str:
@@ -106,9 +107,10 @@ def run(*command: str) -> None:
 
 
 @dataclass
-class UdpBlockedNetwork:
+class PatientNetwork:
     name: str
     host_address: str  # our side of the veth pair, where the server and coturn listen
+    outside: str  # our end of the veth pair: its egress is the patient's download
 
     def browser_executable(self, folder) -> str:
         """Chromium started inside the namespace (Playwright talks to it over a pipe)."""
@@ -118,8 +120,9 @@ class UdpBlockedNetwork:
         return str(wrapper)
 
 
-@pytest.fixture
-def udp_blocked_network():
+@contextmanager
+def patient_network(drop_udp: bool = False, download_tbf: tuple[str, ...] = ()):
+    """A namespace joined to ours by a veth pair; UDP dropped, or the download shaped."""
     suffix = f"{os.getpid() % 10000}"
     name, outside, inside = f"media{suffix}", f"mh{suffix}", f"mn{suffix}"
     subnet = f"10.{200 + os.getpid() % 50}.{os.getpid() % 250}"
@@ -133,12 +136,21 @@ def udp_blocked_network():
         run("ip", "netns", "exec", name, "ip", "addr", "add", f"{guest}/30", "dev", inside)
         run("ip", "netns", "exec", name, "ip", "link", "set", inside, "up")
         run("ip", "netns", "exec", name, "ip", "link", "set", "lo", "up")
-        for chain in ("INPUT", "OUTPUT"):
-            run("ip", "netns", "exec", name, "iptables", "-A", chain, "-p", "udp", "-j", "DROP")
-        yield UdpBlockedNetwork(name, host)
+        if drop_udp:
+            for chain in ("INPUT", "OUTPUT"):
+                run("ip", "netns", "exec", name, "iptables", "-A", chain, "-p", "udp", "-j", "DROP")
+        if download_tbf:
+            run("tc", "qdisc", "add", "dev", outside, "root", "tbf", *download_tbf)
+        yield PatientNetwork(name, host, outside)
     finally:
         subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=20)
         subprocess.run(["ip", "link", "del", outside], capture_output=True, timeout=20)
+
+
+@pytest.fixture
+def udp_blocked_network():
+    with patient_network(drop_udp=True) as network:
+        yield network
 
 
 @pytest.fixture
@@ -193,7 +205,7 @@ def coturn(udp_blocked_network, tmp_path):
 
 
 @contextmanager
-def server_on(network: UdpBlockedNetwork, database_url: str, **extra_env: str):
+def server_on(network: PatientNetwork, database_url: str, **extra_env: str):
     port = free_port()
     process = start_gunicorn(
         database_url,
@@ -215,7 +227,7 @@ def server_on(network: UdpBlockedNetwork, database_url: str, **extra_env: str):
 
 
 @contextmanager
-def page_in(chromium, network: UdpBlockedNetwork, url: str, folder, locale: str):
+def page_in(chromium, network: PatientNetwork, url: str, folder, locale: str):
     """A page of a second Chromium, inside the namespace, from the session's Playwright."""
     browser = chromium.browser_type.launch(
         executable_path=network.browser_executable(folder), args=CHROMIUM_ARGS
@@ -274,3 +286,50 @@ def test_udp_dropped_without_turn_no_media_route_means_not_ready(
     with app.app_context():
         [stored] = db.session.scalars(db.select(ConnectionResult)).all()
         assert stored.media_route == "none" and stored.reasons == ["media_blocked"]
+
+
+@contextmanager
+def saturating_download(network: PatientNetwork, url: str, streams: int = 3):
+    """Downloads inside the namespace that fill the shaped link while the check runs."""
+    loop = (
+        f"end=$(($(date +%s) + 120)); while [ $(date +%s) -lt $end ]; do "
+        f"curl -s -o /dev/null --max-time 40 '{url}/probe/download?bytes=33554432'; done"
+    )
+    processes = [
+        subprocess.Popen(
+            ["ip", "netns", "exec", network.name, "sh", "-c", loop], start_new_session=True
+        )
+        for _ in range(streams)
+    ]
+    try:
+        yield
+    finally:
+        for process in processes:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+
+
+@needs_root_network
+def test_on_a_shaped_link_saturated_by_a_download_the_round_trip_rises_and_is_shown(
+    app, make_app, database_url, chromium, tmp_path
+):
+    """8 Mbit/s with a 60 kB queue (60 ms when full), filled by three downloads."""
+    make_app()
+    shape = ("rate", "8mbit", "burst", "16kb", "limit", "60kb")
+    with (
+        patient_network(download_tbf=shape) as network,
+        server_on(network, database_url) as url,
+        saturating_download(network, url),
+        page_in(chromium, network, url, tmp_path, "en-CA") as page,
+    ):
+        result = run_connection_test(page, "en")
+        assert result.get_attribute("data-media-route") == "udp"
+        rtt = float(result.get_attribute("data-media-rtt-ms"))
+        assert rtt > 20, f"round trip {rtt} ms through a full 60 ms queue"
+        assert "Round trip for sound and picture" in result.inner_text()
+    with app.app_context():
+        [stored] = db.session.scalars(db.select(ConnectionResult)).all()
+        # What the queue dropped of ours, for the record (tail drops hit some runs, not all).
+        loss = (stored.media_loss_down_percent, stored.media_loss_up_percent)
+        print(f"shaped link: rtt {stored.media_rtt_ms} ms, loss down/up {loss} %")
+        assert stored.media_loss_down_percent is not None
