@@ -13,6 +13,9 @@ from tests.web.test_connection_step import GOOD, start
 def test_an_offer_that_is_not_a_session_description_is_refused(client):
     assert client.post("/probe/media/offer", json={"sdp": "hello"}).status_code == 400
     assert client.post("/probe/media/offer", data="v=0").status_code == 400
+    no_ice = "v=0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
+    response = client.post("/probe/media/offer", json={"sdp": no_ice})
+    assert response.status_code == 400 and response.json["error"]["code"] == "invalid_offer"
 
 
 def test_the_media_check_can_be_turned_off(make_app):
