@@ -143,7 +143,7 @@ async function runTest() {
       upload: Math.round(performance.now() - upload.phase.started) / 1000,
     };
 
-    showPhase(messages.phaseMedia);
+    if (settings.mediaOfferUrl) showPhase(messages.phaseMedia);
     const media = await measureMediaPath(settings, controller.signal).catch((error) => {
       if (controller.signal.aborted) throw error;
       return null; // a browser or server that cannot run it: left out, not failed
