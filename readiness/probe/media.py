@@ -8,7 +8,6 @@ from concurrent.futures import TimeoutError as AnswerTimeout
 
 from flask import current_app, jsonify, request
 
-from ..connection import media_service
 from ..connection.turn import ice_servers
 from ..errors import json_error
 from . import bp
@@ -38,6 +37,9 @@ def media_offer():
     sdp = data.get("sdp") if isinstance(data, dict) else None
     if not isinstance(sdp, str) or not sdp.startswith("v=0") or len(sdp) > MAX_OFFER_BYTES:
         return json_error(400, "invalid_offer", "sdp must be a WebRTC session description")
+    # Imported here: aiortc takes a second to load, which no other page or command should pay.
+    from ..connection import media_service
+
     addresses = [a.strip() for a in config["MEDIA_HOST_ADDRESSES"].split(",") if a.strip()]
     peers = media_service.service(
         config["MEDIA_MAX_PEERS"], config["MEDIA_PEER_SECONDS"], addresses
