@@ -89,6 +89,8 @@ def _zone() -> ZoneInfo:
 
     return institution_zone()
 
+from .connection.media_routes import route_label
+
 
 def speed(mbps: float | None) -> str:
     """9.4 Mbps in English, 9,4 Mbit/s in French."""
@@ -101,6 +103,13 @@ def milliseconds(ms: float | None) -> str:
     if ms is None:
         return "–"
     return gettext("%(value)s ms", value=format_decimal(round(ms), format="#,##0"))
+
+
+def percent(value: float | None) -> str:
+    """0.4% in English, 0,4 % in French."""
+    if value is None:
+        return "–"
+    return gettext("%(value)s%%", value=format_decimal(round(value, 1), format="#,##0.#"))
 
 
 def number(value) -> str:
@@ -145,6 +154,8 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(
         speed=speed,
         milliseconds=milliseconds,
+        percent=percent,
+        media_route=route_label,
         number=number,
         appointment_time=appointment_time,
         day=day,
