@@ -16,6 +16,7 @@ from babel.dates import get_timezone_name
 from flask_babel import format_decimal, gettext
 
 from .checks.contacts import national_format
+from .connection.media_routes import route_label
 
 NBSP = "\u00a0"
 LOCALES = {"en": "en_CA", "fr": "fr_CA"}
@@ -88,8 +89,6 @@ def _zone() -> ZoneInfo:
     from .locale import institution_zone
 
     return institution_zone()
-
-from .connection.media_routes import route_label
 
 
 def speed(mbps: float | None) -> str:
