@@ -6,6 +6,7 @@ from flask_babel import _
 from ..audit import record
 from ..checks import state
 from ..checks.codes import display_code
+from ..checks.completion import finish_if_complete
 from ..checks.consent import consent_text
 from ..checks.contacts import check_contact_details, form_values, national_format
 from ..checks.reason_labels import label
@@ -78,7 +79,7 @@ def consent():
             record("consent.recorded", check_id=check.id, details={"decision": form.decision.data})
             check.step = "consent"
             seen(check)
-            outbox.enqueue(db.session, outbox.CONSENT_RECORDED, check)
+            finish_if_complete(check, event=outbox.CONSENT_RECORDED)
             db.session.commit()
             return redirect(url_for("patient.contact"))
     elif not form.is_submitted():
@@ -163,19 +164,12 @@ def contact_confirm():
             )
         )
         record("contact.saved", check_id=check.id)
-        db.session.flush()
-        check.verdict = state.final_verdict(check)
-        check.verdict_reasons = state.overall_for(check).reasons
-        declined = getattr(state.latest_consent(check), "decision", None) == "declined"
-        check.outcome = "consent_declined" if declined else None
-        # The first confirmation completes the check (its message carries the contact details);
-        # confirming again later is a change of contact details.
-        event = outbox.CHECK_COMPLETED if check.completed_at is None else outbox.CONTACT_CHANGED
-        check.completed_at = utcnow()
         check.step = "done"
         seen(check)
-        record("check.completed", check_id=check.id, details={"verdict": check.verdict})
-        outbox.enqueue(db.session, event, check)
+        # The first confirmation completes the check (its message carries the contact details);
+        # confirming again later is a change of contact details.
+        was_finished = check.completed_at is not None
+        finish_if_complete(check, event=outbox.CONTACT_CHANGED if was_finished else None)
         db.session.commit()
         session.pop(PENDING_CONTACT, None)
         return redirect(url_for("patient.done"))

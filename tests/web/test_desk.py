@@ -525,6 +525,7 @@ def test_starting_a_check_needs_the_callers_language(app, desk_client):
 def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
     app, make_check, make_staff
 ):
+    from readiness.checks.completion import finish_if_complete
     from readiness.desk import actions
 
     agent = make_staff("desk")
@@ -532,7 +533,7 @@ def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
     text = consent_text({}, "en")
     with app.app_context():
         check = db.session.scalar(db.select(Check))
-        assert actions.finish_if_complete(check, agent.id) is None
+        assert finish_if_complete(check, staff_id=agent.id) is None
         actions.record_verbal_consent(check, agent.id, "agreed", text)
         values = {
             "email": None,
@@ -543,7 +544,7 @@ def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
         }
         actions.correct_contact(check, agent.id, values)
         assert (check.verdict, check.outcome) == ("ready", None)
-        assert actions.finish_if_complete(check, agent.id) is None
+        assert finish_if_complete(check, staff_id=agent.id) is None
         db.session.add(
             ConsentRecord(
                 check=check,
@@ -556,7 +557,7 @@ def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
                 given_at=utcnow(),
             )
         )
-        assert actions.finish_if_complete(check, agent.id) == "changed"
+        assert finish_if_complete(check, staff_id=agent.id) == "changed"
         assert (check.verdict, check.outcome) == ("not_ready", "consent_declined")
 
 
