@@ -12,11 +12,11 @@ from ..checks.contacts import check_contact_details, form_values, national_forma
 from ..checks.reason_labels import label
 from ..extensions import db
 from ..handoff import outbox
-from ..models import ConsentRecord, ContactDetails, utcnow
+from ..models import ConsentRecord, ContactDetails
 from . import bp
 from .forms import ConfirmForm, ConsentForm, ContactForm
 from .journey import step_url
-from .session_check import current_check
+from .session_check import check_required, seen
 
 PENDING_CONTACT = "pending_contact"
 CONTACT_FIELDS = ("email", "mobile", "backup", "preferred_language", "preferred_contact")
@@ -28,16 +28,9 @@ def phone_error(code: str) -> str:
     return _("This phone number does not exist. Check it and include the area code.")
 
 
-def seen(check) -> None:
-    check.last_seen_at = utcnow()
-    check.touch()
-
-
 @bp.route("/check/summary")
-def summary():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def summary(check):
     result = state.overall_for(check)
     check.step = "summary"
     seen(check)
@@ -52,10 +45,8 @@ def summary():
 
 
 @bp.route("/check/consent", methods=["GET", "POST"])
-def consent():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def consent(check):
     if state.overall_for(check).missing:
         return redirect(url_for("patient.summary"))
     text = consent_text(current_app.config, g.lang)
@@ -122,10 +113,8 @@ def contact_error(code: str) -> str:
 
 
 @bp.route("/check/contact", methods=["GET", "POST"])
-def contact():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def contact(check):
     if state.latest_consent(check) is None:
         return redirect(url_for("patient.consent"))
     if request.method == "POST":
@@ -143,10 +132,8 @@ def contact():
 
 
 @bp.route("/check/contact/confirm", methods=["GET", "POST"])
-def contact_confirm():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def contact_confirm(check):
     pending = session.get(PENDING_CONTACT)
     if not pending or state.latest_consent(check) is None:
         return redirect(url_for("patient.contact"))
@@ -184,10 +171,8 @@ def contact_confirm():
 
 
 @bp.route("/check/done")
-def done():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def done(check):
     if check.completed_at is None:
         return redirect(url_for("patient.summary"))
     consent = state.latest_consent(check)
