@@ -22,10 +22,10 @@ from .vocabulary import (
 )
 
 LANGUAGES = ("en", "fr")
-ROLES = tuple(Role)
-VERDICTS = tuple(Verdict)
-DEVICE_KINDS = tuple(DeviceKind)
-DEVICE_STATUSES = tuple(DeviceStatus)
+ROLES = tuple(role.value for role in Role)  # plain strings, as click.Choice expects
+VERDICTS = tuple(word.value for word in Verdict)
+DEVICE_KINDS = tuple(word.value for word in DeviceKind)
+DEVICE_STATUSES = tuple(word.value for word in DeviceStatus)
 
 
 def one_of(column: str, words) -> CheckConstraint:

@@ -16,10 +16,11 @@ from ..audit import record
 from ..extensions import db
 from ..handoff import outbox
 from ..models import Check, utcnow
+from ..vocabulary import ConsentDecision, Outcome
 from . import overall, state
 
-NO_DEVICE_PHONE_VISIT = "no_device_phone_visit"
-CONSENT_DECLINED = "consent_declined"
+NO_DEVICE_PHONE_VISIT = Outcome.NO_DEVICE_PHONE_VISIT
+CONSENT_DECLINED = Outcome.CONSENT_DECLINED
 
 COMPLETED = "completed"
 CHANGED = "changed"
@@ -31,7 +32,7 @@ def outcome_for(check: Check) -> str | None:
     if check.outcome == NO_DEVICE_PHONE_VISIT:
         return NO_DEVICE_PHONE_VISIT
     consent = state.latest_consent(check)
-    if consent is not None and consent.decision == "declined":
+    if consent is not None and consent.decision == ConsentDecision.DECLINED:
         return CONSENT_DECLINED
     if check.outcome == CONSENT_DECLINED:
         return None

@@ -14,8 +14,9 @@ from ..checks.invitations import create_invitation
 from ..extensions import db
 from ..handoff.outbox import enqueue_decision
 from ..models import Invitation, VisitDecision
+from ..vocabulary import VisitChoice
 
-DECISION_CHOICES = ("video", "phone", "in_person")
+DECISION_CHOICES = tuple(VisitChoice)
 
 
 class AppointmentTaken(Exception):

@@ -23,8 +23,9 @@ from ..extensions import db
 from ..handoff import outbox
 from ..models import Check, ConsentRecord, ContactDetails, DeskNote, utcnow
 from ..patient.session_check import start_check
+from ..vocabulary import ConsentMethod
 
-VERBAL_DESK = "verbal_desk"
+VERBAL_DESK = ConsentMethod.VERBAL_DESK
 CONTACT_FIELDS = ("email", "mobile_e164", "backup_e164", "preferred_language", "preferred_contact")
 
 

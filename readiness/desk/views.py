@@ -78,7 +78,6 @@ def render_index(form, start_form, searched=False, by=None, results=()):
         by=by,
         results=results,
         recent=recent_checks(float(current_app.config["DESK_RECENT_HOURS"])),
-        display_code=display_code,
         step_label=step_label,
         last_seen=last_seen_text,
     ), (400 if errors else 200)

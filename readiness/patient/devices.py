@@ -27,6 +27,7 @@ from ..devices.help import (
 from ..devices.instructions import BLOCKS
 from ..extensions import db
 from ..models import DeviceResult
+from ..vocabulary import DeviceKind, DeviceStatus
 from . import bp
 from .journey import step_url
 from .session_check import check_required, seen
@@ -66,9 +67,9 @@ def instructions(environment, matrix) -> dict[str, list[tuple[str, list[str]]]]:
 def page_messages() -> dict:
     return {
         "status": {
-            "pass": _("Works"),
-            "fail": _("Problem found"),
-            "skipped": _("Skipped"),
+            DeviceStatus.PASS: _("Works"),
+            DeviceStatus.FAIL: _("Problem found"),
+            DeviceStatus.SKIPPED: _("Skipped"),
             "pending": _("Not tested yet"),
             "testing": _("Testing…"),
         },
@@ -160,5 +161,9 @@ def browser_result(check, features: dict, touch_points: int) -> DeviceResult:
     }
     check.device_summary = summary
     return DeviceResult(
-        check=check, kind="browser", status=support.status, reason=support.reason, details=summary
+        check=check,
+        kind=DeviceKind.BROWSER,
+        status=support.status,
+        reason=support.reason,
+        details=summary,
     )

@@ -13,6 +13,7 @@ from ..checks.reason_labels import label
 from ..extensions import db
 from ..handoff import outbox
 from ..models import ConsentRecord, ContactDetails
+from ..vocabulary import ConsentDecision, ConsentMethod
 from . import bp
 from .forms import ConfirmForm, ConsentForm, ContactForm
 from .journey import step_url
@@ -64,7 +65,7 @@ def consent(check):
                     text_version=text.version,
                     language=text.language,
                     text_sha256=text.sha256,
-                    method="online",
+                    method=ConsentMethod.ONLINE,
                 )
             )
             record("consent.recorded", check_id=check.id, details={"decision": form.decision.data})
@@ -180,5 +181,5 @@ def done(check):
         "patient/done.html",
         check=check,
         code=display_code(check.reference_code),
-        declined=consent is not None and consent.decision == "declined",
+        declined=consent is not None and consent.decision == ConsentDecision.DECLINED,
     )
