@@ -107,6 +107,7 @@ def invite():
             )
             db.session.commit()
         except AppointmentTaken:
+            db.session.rollback()
             form.appointment_ref.errors.append(
                 _("There is already an invitation for this appointment reference.")
             )
