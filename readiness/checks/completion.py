@@ -69,17 +69,15 @@ def finish_if_complete(
         check.outcome = outcome
     check.touch()
     verdict = verdict_for(check, check.outcome)
-    if verdict is None:
-        if event is not None:
-            outbox.enqueue(db.session, event, check)
-        return None
-    newly = check.completed_at is None
-    check.outcome = outcome_for(check)
-    check.verdict = verdict
-    check.verdict_reasons = state.overall_for(check).reasons
-    if newly:
-        check.completed_at = utcnow()
-    result = COMPLETED if newly else CHANGED if previous != (verdict, check.outcome) else None
+    result = None
+    if verdict is not None:
+        newly = check.completed_at is None
+        check.outcome = outcome_for(check)
+        check.verdict = verdict
+        check.verdict_reasons = state.overall_for(check).reasons
+        if newly:
+            check.completed_at = utcnow()
+        result = COMPLETED if newly else CHANGED if previous != (verdict, check.outcome) else None
     if event is not None:
         outbox.enqueue(db.session, event, check)
     if result is not None:

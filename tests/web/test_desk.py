@@ -667,3 +667,21 @@ def test_notes_stay_with_the_desk(app, desk_client, make_check):
     public_id = make_check()
     desk_client.post(f"/desk/checks/{public_id}/notes", data={"text": "Called back."})
     assert messages(app) == []
+
+
+def test_a_declined_consent_after_the_desks_phone_visit_keeps_the_phone_visit(
+    app, make_check, make_staff
+):
+    from readiness.checks.completion import finish_if_complete
+    from readiness.desk import actions
+
+    agent = make_staff("desk")
+    make_check(results={"connection": "ready"})
+    with app.app_context():
+        check = db.session.scalar(db.select(Check))
+        actions.record_phone_outcome(check, agent.id)
+        actions.record_verbal_consent(check, agent.id, "declined", consent_text({}, "en"))
+        assert (check.verdict, check.outcome) == ("not_ready", "no_device_phone_visit")
+        assert finish_if_complete(check) is None  # nothing new: no second check.completed
+        db.session.commit()
+    assert [event for event, _ in messages(app)] == ["check.completed", "consent.recorded"]
