@@ -39,7 +39,13 @@ CHECKS = {
     "outbox_message": [
         (
             "event_type",
-            ("check.completed", "consent.recorded", "contact.changed", "decision.recorded"),
+            (
+                "check.completed",
+                "consent.recorded",
+                "contact.changed",
+                "decision.recorded",
+                "check.erased",
+            ),
         )
     ],
 }
