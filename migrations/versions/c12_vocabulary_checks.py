@@ -1,7 +1,7 @@
 """The database refuses words outside the product's vocabulary (readiness/vocabulary.py)
 
 Revision ID: c12_vocabulary_checks
-Revises: 91964cc05a80
+Revises: c16_media_path
 Create Date: 2026-11-30 05:40:00
 
 Check constraints, added in batch mode: SQLite cannot add a constraint to a table, so Alembic
@@ -13,7 +13,7 @@ needs a new migration that drops and re-creates its constraint.
 from alembic import op
 
 revision = "c12_vocabulary_checks"
-down_revision = "91964cc05a80"
+down_revision = "c16_media_path"
 branch_labels = None
 depends_on = None
 
