@@ -4,16 +4,33 @@ import uuid
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, Text, types
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, types
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .vocabulary import (
+    ConsentDecision,
+    ConsentMethod,
+    DeviceKind,
+    DeviceStatus,
+    EventType,
+    Outcome,
+    Role,
+    Verdict,
+    VisitChoice,
+    sql_in,
+)
 
 LANGUAGES = ("en", "fr")
-ROLES = ("desk", "clinician", "admin")
-VERDICTS = ("ready", "limited", "not_ready")
-DEVICE_KINDS = ("camera", "microphone", "speakers", "browser")
-DEVICE_STATUSES = ("pass", "fail", "skipped")
+ROLES = tuple(role.value for role in Role)  # plain strings, as click.Choice expects
+VERDICTS = tuple(word.value for word in Verdict)
+DEVICE_KINDS = tuple(word.value for word in DeviceKind)
+DEVICE_STATUSES = tuple(word.value for word in DeviceStatus)
+
+
+def one_of(column: str, words) -> CheckConstraint:
+    """The database refuses a word outside the vocabulary (named ck_<table>_<column>_known)."""
+    return CheckConstraint(sql_in(column, words), name=f"{column}_known")
 
 
 def utcnow() -> datetime:
@@ -49,6 +66,7 @@ class StaffUser(UserMixin, db.Model):
     """A support desk agent, a clinician or an administrator."""
 
     __tablename__ = "staff_user"
+    __table_args__ = (one_of("role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -66,7 +84,7 @@ class StaffUser(UserMixin, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         """Admins may do what every other role may do."""
-        return self.role == "admin" or self.role in roles
+        return self.role == Role.ADMIN or self.role in roles
 
 
 class Invitation(db.Model):
@@ -104,6 +122,10 @@ class Check(db.Model):
     """One attempt by a patient (or a caller helped by the desk) to test their setup."""
 
     __tablename__ = "check"
+    __table_args__ = (
+        one_of("verdict", Verdict),
+        one_of("outcome", Outcome),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
@@ -149,6 +171,7 @@ class ConnectionResult(db.Model):
     """One run of the connection test, with its figures and the samples they came from."""
 
     __tablename__ = "connection_result"
+    __table_args__ = (one_of("verdict", Verdict),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
@@ -191,6 +214,10 @@ class DeviceResult(db.Model):
     """The outcome of one device check (camera, microphone, speakers, browser)."""
 
     __tablename__ = "device_result"
+    __table_args__ = (
+        one_of("kind", DeviceKind),
+        one_of("status", DeviceStatus),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
@@ -223,6 +250,10 @@ class ConsentRecord(db.Model):
     """Consent to a virtual encounter, agreed or declined, with the exact text that was shown."""
 
     __tablename__ = "consent_record"
+    __table_args__ = (
+        one_of("decision", ConsentDecision),
+        one_of("method", ConsentMethod),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
@@ -275,6 +306,7 @@ class VisitDecision(db.Model):
     """The clinician's choice for the visit: video, phone or in person."""
 
     __tablename__ = "visit_decision"
+    __table_args__ = (one_of("choice", VisitChoice),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), index=True)
@@ -306,6 +338,7 @@ class OutboxMessage(db.Model):
     """A message for the scheduling module, written in the same transaction as its change."""
 
     __tablename__ = "outbox_message"
+    __table_args__ = (one_of("event_type", EventType),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     delivery_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)

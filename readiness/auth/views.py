@@ -9,6 +9,7 @@ from ..audit import record
 from ..extensions import db, limiter
 from ..models import LANGUAGES, StaffUser, utcnow
 from ..passwords import verify_password
+from ..vocabulary import Role
 from . import bp
 from .forms import LoginForm
 
@@ -24,7 +25,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 def landing_for(user: StaffUser) -> str:
-    return url_for("clinic.index") if user.role == "clinician" else url_for("desk.index")
+    return url_for("clinic.index") if user.role == Role.CLINICIAN else url_for("desk.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

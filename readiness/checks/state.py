@@ -11,6 +11,7 @@ from ..models import (
     DeviceResult,
     SettingAnswers,
 )
+from ..vocabulary import ConsentDecision
 from . import overall
 
 
@@ -57,6 +58,6 @@ def overall_for(check: Check) -> overall.Overall:
 def final_verdict(check: Check) -> str | None:
     """The verdict a clinician acts on: a declined consent means a phone visit."""
     consent = latest_consent(check)
-    if consent and consent.decision == "declined":
+    if consent and consent.decision == ConsentDecision.DECLINED:
         return overall.NOT_READY
     return overall_for(check).verdict

@@ -11,6 +11,8 @@ from wtforms.validators import (
     StopValidation,
 )
 
+from ..vocabulary import VisitChoice
+
 
 class AppointmentDateField(DateField):
     """A date field whose error says how to write the date, in the staff member's language."""
@@ -95,9 +97,9 @@ class DecisionForm(FlaskForm):
     choice = ChoiceField(
         _l("How will the visit take place?"),
         choices=[
-            SelectChoice("video", _l("By video")),
-            SelectChoice("phone", _l("By phone")),
-            SelectChoice("in_person", _l("In person")),
+            SelectChoice(VisitChoice.VIDEO, _l("By video")),
+            SelectChoice(VisitChoice.PHONE, _l("By phone")),
+            SelectChoice(VisitChoice.IN_PERSON, _l("In person")),
         ],
         validators=[InputRequired(_l("Choose how the visit will take place."))],
     )

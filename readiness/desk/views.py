@@ -51,6 +51,7 @@ def index():
     if searched and form.validate():
         by, results = find_checks(form.q.data, current_app.config["DEFAULT_PHONE_REGION"])
         actions.record_lookup(current_user.id, results, by)
+        db.session.commit()
     return render_index(
         form, StartCheckForm(formdata=None), searched=searched, by=by, results=results
     )
@@ -63,6 +64,7 @@ def start():
     if not form.validate_on_submit():
         return render_index(SearchForm(formdata=None), form)
     check = actions.start_for_caller(form.language.data, current_user.id)
+    db.session.commit()
     return redirect(url_for("desk.check", public_id=check.public_id))
 
 
@@ -76,7 +78,6 @@ def render_index(form, start_form, searched=False, by=None, results=()):
         by=by,
         results=results,
         recent=recent_checks(float(current_app.config["DESK_RECENT_HOURS"])),
-        display_code=display_code,
         step_label=step_label,
         last_seen=last_seen_text,
     ), (400 if errors else 200)
@@ -86,6 +87,7 @@ def render_index(form, start_form, searched=False, by=None, results=()):
 def check(public_id):
     check = find_check(public_id)
     actions.record_lookup(current_user.id, [check], "open")
+    db.session.commit()
     environment = environment_from_request(check)
     return render_template(
         "desk/check.html",
@@ -145,6 +147,7 @@ def consent(public_id):
             changed = True  # the institution changed the text while the page was open
         else:
             actions.record_verbal_consent(check, current_user.id, form.decision.data, text)
+            db.session.commit()
             flash(_("The caller's answer to the consent was recorded."))
             return redirect(url_for("desk.check", public_id=check.public_id))
     form.text_sha256.data = text.sha256
@@ -193,6 +196,7 @@ def contact(public_id):
             form[name].errors.append(contact_error(code))
         if not errors:
             actions.correct_contact(check, current_user.id, values)
+            db.session.commit()
             flash(_("The caller's contact details were saved."))
             return redirect(url_for("desk.check", public_id=check.public_id))
     return render_template(
@@ -210,6 +214,7 @@ def outcome(public_id):
     form = PhoneOutcomeForm()
     if form.validate_on_submit():
         actions.record_phone_outcome(check, current_user.id)
+        db.session.commit()
         flash(_("Recorded: no suitable device, the visit will be by phone."))
         return redirect(url_for("desk.check", public_id=check.public_id))
     return render_template(
@@ -223,6 +228,7 @@ def note(public_id):
     form = NoteForm()
     if form.validate_on_submit():
         actions.add_note(check, current_user.id, form.text.data)
+        db.session.commit()
         flash(_("The note was added."))
         return redirect(url_for("desk.check", public_id=check.public_id))
     return render_template(

@@ -6,17 +6,19 @@ from flask_babel import _
 from ..audit import record
 from ..checks import state
 from ..checks.codes import display_code
+from ..checks.completion import finish_if_complete
 from ..checks.consent import consent_text
 from ..checks.contacts import check_contact_details, form_values, national_format
 from ..checks.reason_labels import label
 from ..extensions import db
 from ..handoff import outbox
 from ..locale import current_language
-from ..models import ConsentRecord, ContactDetails, utcnow
+from ..models import ConsentRecord, ContactDetails
+from ..vocabulary import ConsentDecision, ConsentMethod
 from . import bp
 from .forms import ConfirmForm, ConsentForm, ContactForm
 from .journey import step_url
-from .session_check import current_check
+from .session_check import check_required, seen
 
 PENDING_CONTACT = "pending_contact"
 CONTACT_FIELDS = ("email", "mobile", "backup", "preferred_language", "preferred_contact")
@@ -28,16 +30,9 @@ def phone_error(code: str) -> str:
     return _("This phone number does not exist. Check it and include the area code.")
 
 
-def seen(check) -> None:
-    check.last_seen_at = utcnow()
-    check.touch()
-
-
 @bp.route("/check/summary")
-def summary():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def summary(check):
     result = state.overall_for(check)
     check.step = "summary"
     seen(check)
@@ -52,10 +47,8 @@ def summary():
 
 
 @bp.route("/check/consent", methods=["GET", "POST"])
-def consent():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def consent(check):
     if state.overall_for(check).missing:
         return redirect(url_for("patient.summary"))
     text = consent_text(current_app.config, g.lang)
@@ -73,13 +66,13 @@ def consent():
                     text_version=text.version,
                     language=text.language,
                     text_sha256=text.sha256,
-                    method="online",
+                    method=ConsentMethod.ONLINE,
                 )
             )
             record("consent.recorded", check_id=check.id, details={"decision": form.decision.data})
             check.step = "consent"
             seen(check)
-            outbox.enqueue(db.session, outbox.CONSENT_RECORDED, check)
+            finish_if_complete(check, event=outbox.CONSENT_RECORDED)
             db.session.commit()
             return redirect(url_for("patient.contact"))
     elif not form.is_submitted():
@@ -122,10 +115,8 @@ def contact_error(code: str) -> str:
 
 
 @bp.route("/check/contact", methods=["GET", "POST"])
-def contact():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def contact(check):
     if state.latest_consent(check) is None:
         return redirect(url_for("patient.consent"))
     if request.method == "POST":
@@ -143,10 +134,8 @@ def contact():
 
 
 @bp.route("/check/contact/confirm", methods=["GET", "POST"])
-def contact_confirm():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def contact_confirm(check):
     pending = session.get(PENDING_CONTACT)
     if not pending or state.latest_consent(check) is None:
         return redirect(url_for("patient.contact"))
@@ -164,19 +153,12 @@ def contact_confirm():
             )
         )
         record("contact.saved", check_id=check.id)
-        db.session.flush()
-        check.verdict = state.final_verdict(check)
-        check.verdict_reasons = state.overall_for(check).reasons
-        declined = getattr(state.latest_consent(check), "decision", None) == "declined"
-        check.outcome = "consent_declined" if declined else None
-        # The first confirmation completes the check (its message carries the contact details);
-        # confirming again later is a change of contact details.
-        event = outbox.CHECK_COMPLETED if check.completed_at is None else outbox.CONTACT_CHANGED
-        check.completed_at = utcnow()
         check.step = "done"
         seen(check)
-        record("check.completed", check_id=check.id, details={"verdict": check.verdict})
-        outbox.enqueue(db.session, event, check)
+        # The first confirmation completes the check (its message carries the contact details);
+        # confirming again later is a change of contact details.
+        was_finished = check.completed_at is not None
+        finish_if_complete(check, event=outbox.CONTACT_CHANGED if was_finished else None)
         db.session.commit()
         session.pop(PENDING_CONTACT, None)
         return redirect(url_for("patient.done"))
@@ -191,10 +173,8 @@ def contact_confirm():
 
 
 @bp.route("/check/done")
-def done():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def done(check):
     if check.completed_at is None:
         return redirect(url_for("patient.summary"))
     consent = state.latest_consent(check)
@@ -202,5 +182,5 @@ def done():
         "patient/done.html",
         check=check,
         code=display_code(check.reference_code),
-        declined=consent is not None and consent.decision == "declined",
+        declined=consent is not None and consent.decision == ConsentDecision.DECLINED,
     )

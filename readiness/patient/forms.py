@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, SelectChoice, StringField, TelField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..vocabulary import ConsentDecision
+
 
 class CodeForm(FlaskForm):
     code = StringField(
@@ -20,8 +22,10 @@ class ConsentForm(FlaskForm):
     decision = RadioField(
         _l("Your answer"),
         choices=[
-            SelectChoice("agreed", _l("Yes, I agree to have my visit by video")),
-            SelectChoice("declined", _l("No, I prefer a visit by phone or in person")),
+            SelectChoice(ConsentDecision.AGREED, _l("Yes, I agree to have my visit by video")),
+            SelectChoice(
+                ConsentDecision.DECLINED, _l("No, I prefer a visit by phone or in person")
+            ),
         ],
         validators=[InputRequired(_l("Choose whether you agree to a video visit."))],
     )

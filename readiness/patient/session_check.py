@@ -1,11 +1,14 @@
 """The one check this browser may see, remembered in the signed session cookie."""
 
-from flask import session
+from functools import wraps
+
+from flask import redirect, session, url_for
 from sqlalchemy import select
 
 from ..checks.codes import new_code
+from ..errors import json_error
 from ..extensions import db
-from ..models import Check
+from ..models import Check, utcnow
 
 SESSION_KEY = "check_id"
 
@@ -33,3 +36,31 @@ def start_check(language: str, **fields) -> Check:
     check = Check(reference_code=unused_reference_code(), language=language, **fields)
     db.session.add(check)
     return check
+
+
+def seen(check: Check) -> None:
+    """The patient was here just now: the desk's live view shows it."""
+    check.last_seen_at = utcnow()
+    check.touch()
+
+
+def check_required(view=None, *, json: bool = False):
+    """A step of the check: the view gets this browser's check as its first argument.
+
+    Without one, a page sends the browser to the start page; a JSON endpoint (json=True), which
+    the page's script calls, answers 403.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def with_check(*args, **kwargs):
+            check = current_check()
+            if check is None:
+                if json:
+                    return json_error(403, "no_check", "this browser has no check")
+                return redirect(url_for("patient.start"))
+            return view(check, *args, **kwargs)
+
+        return with_check
+
+    return decorate(view) if view is not None else decorate

@@ -9,7 +9,7 @@ from ..models import Check, Invitation
 from . import bp
 from .forms import CodeForm, StartForm
 from .journey import STEP_NAMES, step_url
-from .session_check import current_check, remember_check, start_check
+from .session_check import check_required, remember_check, start_check
 
 
 @bp.route("/")
@@ -73,11 +73,9 @@ def check_for_invitation_code(code: str) -> Check | None:
 
 
 @bp.route("/check")
-def check():
+@check_required
+def check(check):
     """The patient's own check: its code and where each step stands."""
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
     done = {
         "connection": bool(check.connection_results),
         "devices": bool(check.device_results),

@@ -526,6 +526,7 @@ def test_starting_a_check_needs_the_callers_language(app, desk_client):
 def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
     app, make_check, make_staff
 ):
+    from readiness.checks.completion import finish_if_complete
     from readiness.desk import actions
 
     agent = make_staff("desk")
@@ -533,7 +534,7 @@ def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
     text = consent_text({}, "en")
     with app.app_context():
         check = db.session.scalar(db.select(Check))
-        assert actions.finish_if_complete(check, agent.id) is None
+        assert finish_if_complete(check, staff_id=agent.id) is None
         actions.record_verbal_consent(check, agent.id, "agreed", text)
         values = {
             "email": None,
@@ -544,7 +545,7 @@ def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
         }
         actions.correct_contact(check, agent.id, values)
         assert (check.verdict, check.outcome) == ("ready", None)
-        assert actions.finish_if_complete(check, agent.id) is None
+        assert finish_if_complete(check, staff_id=agent.id) is None
         db.session.add(
             ConsentRecord(
                 check=check,
@@ -557,7 +558,7 @@ def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
                 given_at=utcnow(),
             )
         )
-        assert actions.finish_if_complete(check, agent.id) == "changed"
+        assert finish_if_complete(check, staff_id=agent.id) == "changed"
         assert (check.verdict, check.outcome) == ("not_ready", "consent_declined")
 
 
@@ -667,3 +668,21 @@ def test_notes_stay_with_the_desk(app, desk_client, make_check):
     public_id = make_check()
     desk_client.post(f"/desk/checks/{public_id}/notes", data={"text": "Called back."})
     assert messages(app) == []
+
+
+def test_a_declined_consent_after_the_desks_phone_visit_keeps_the_phone_visit(
+    app, make_check, make_staff
+):
+    from readiness.checks.completion import finish_if_complete
+    from readiness.desk import actions
+
+    agent = make_staff("desk")
+    make_check(results={"connection": "ready"})
+    with app.app_context():
+        check = db.session.scalar(db.select(Check))
+        actions.record_phone_outcome(check, agent.id)
+        actions.record_verbal_consent(check, agent.id, "declined", consent_text({}, "en"))
+        assert (check.verdict, check.outcome) == ("not_ready", "no_device_phone_visit")
+        assert finish_if_complete(check) is None  # nothing new: no second check.completed
+        db.session.commit()
+    assert [event for event, _ in messages(app)] == ["check.completed", "consent.recorded"]
