@@ -82,3 +82,32 @@ def checks(app) -> list[Check]:
         found = db.session.scalars(select(Check).order_by(Check.id)).all()
         db.session.expunge_all()
         return list(found)
+
+
+CONTACT = {
+    "email": PATIENT_EMAIL,
+    "backup": "613 555-0142",
+    "preferred_language": "fr",
+    "preferred_contact": "email",
+}
+
+
+def finish_over_http(app, browser, code: str, lang: str = "fr") -> int:
+    """A patient's whole check through the real pages, from an invitation code to the end
+    (results written straight to the database); returns the check's id."""
+    from readiness.checks.consent import consent_text
+
+    assert browser.post(f"/{lang}/code", {"code": code}).location.endswith(f"/{lang}/check")
+    check_id = checks(app)[-1].id
+    with app.app_context():
+        add_results(db.session.get(Check, check_id))
+        db.session.commit()
+    assert browser.get(f"/{lang}/check/summary").status == 200
+    sha = consent_text({}, lang).sha256
+    answer = browser.post(f"/{lang}/check/consent", {"decision": "agreed", "text_sha256": sha})
+    assert answer.status == 302, answer.text
+    answer = browser.post(f"/{lang}/check/contact", CONTACT)
+    assert answer.status == 302, answer.text
+    answer = browser.post(f"/{lang}/check/contact/confirm")
+    assert answer.location.endswith(f"/{lang}/check/done")
+    return check_id

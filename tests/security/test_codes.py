@@ -1,7 +1,6 @@
 """Codes find a check for staff; they never open one in a browser (issue 13, items 1 and 3)."""
 
 from readiness.checks.codes import ALPHABET
-from tests.support.records import add_results
 
 from .attacker import Browser
 from .records import (
@@ -9,16 +8,10 @@ from .records import (
     audit,
     checks,
     desk_started_check,
+    finish_over_http,
     finished_check,
     invitation,
 )
-
-CONTACT = {
-    "email": PATIENT_EMAIL,
-    "backup": "613 555-0142",
-    "preferred_language": "fr",
-    "preferred_contact": "email",
-}
 
 
 def test_a_reference_code_does_not_open_someone_elses_check(limited_server):
@@ -60,39 +53,13 @@ def test_an_invitation_code_starts_a_new_attempt_that_shows_nothing_of_another(l
     url = limited_server()
     app = limited_server.app
     code, _token = invitation(app, appointment_ref="APPT-SEC-1")
-    patient = Browser(url)
-    assert patient.post("/fr/code", {"code": code}).location.endswith("/fr/check")
-    patient_check = checks(app)[-1]
-    with app.app_context():
-        from readiness.extensions import db
-        from readiness.models import Check
-
-        add_results(db.session.get(Check, patient_check.id))
-        db.session.commit()
-    assert patient.get("/fr/check/summary").status == 200
-    consent = patient.post(
-        "/fr/check/consent", {"decision": "agreed", "text_sha256": consent_sha()}
-    )
-    assert consent.status == 302, consent.text
-    contact = patient.post(
-        "/fr/check/contact",
-        CONTACT,
-    )
-    assert contact.status == 302, contact.text
-    assert patient.post("/fr/check/contact/confirm").location.endswith("/fr/check/done")
-
+    patient_check = finish_over_http(app, Browser(url), code)
     someone_else = Browser(url)
     assert someone_else.post("/fr/code", {"code": code}).location.endswith("/fr/check")
     attempts = checks(app)
-    assert len(attempts) == 2 and attempts[-1].id != patient_check.id
+    assert len(attempts) == 2 and attempts[-1].id != patient_check
     for page in ("/fr/check", "/fr/check/summary", "/fr/check/consent", "/fr/check/contact"):
         assert PATIENT_EMAIL not in someone_else.get(page).text
-
-
-def consent_sha() -> str:
-    from readiness.checks.consent import consent_text
-
-    return consent_text({}, "fr").sha256
 
 
 def test_guessing_invitation_codes_leaves_the_patients_link_and_result_alone(limited_server):
