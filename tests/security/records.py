@@ -111,3 +111,9 @@ def finish_over_http(app, browser, code: str, lang: str = "fr") -> int:
     answer = browser.post(f"/{lang}/check/contact/confirm")
     assert answer.location.endswith(f"/{lang}/check/done")
     return check_id
+
+
+def add_results_to_latest(app) -> None:
+    with app.app_context():
+        add_results(db.session.get(Check, checks(app)[-1].id))
+        db.session.commit()
