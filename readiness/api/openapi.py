@@ -126,7 +126,10 @@ INVITATION = obj(
         "first_name": {"type": ["string", "null"]},
         "email": {"type": ["string", "null"]},
         "phone": {"type": ["string", "null"], "description": "E.164"},
-        "code": {"type": "string", "description": "Typed at /{lang}/code to start a new attempt; 8 characters, shown as K7PM-4QX9."},
+        "code": {
+            "type": "string",
+            "description": "Typed at /{lang}/code to start a new attempt; shown as K7PM-4QX9.",
+        },
         "url": {
             "type": ["string", "null"],
             "description": (
