@@ -11,7 +11,7 @@ from ..checks.codes import display_code
 from ..checks.consent import consent_text
 from ..checks.contacts import check_contact_details, form_values
 from ..extensions import db
-from ..models import LANGUAGES, Check
+from ..models import LANGUAGES, Check, utcnow
 from . import actions, bp, scripts
 from .check_page import (
     caller_environment,
@@ -103,6 +103,9 @@ def check(public_id):
         code=display_code(check.reference_code),
         spelled=spelled(check.reference_code),
         code_url=url_for("patient.code", lang=check.language, _external=True),
+        code_open=state.desk_code_open(
+            check, utcnow(), float(current_app.config["DESK_CODE_MINUTES"])
+        ),
         environment=environment,
         fragments=fragments(check, environment),
         active=is_active(check),

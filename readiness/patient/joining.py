@@ -8,10 +8,11 @@ A code opens no existing check's contents. It lets a browser in only when it is
 A check's own reference code (6 characters) finds it for staff; here it is just a wrong code.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 
+from ..checks import state
 from ..checks.codes import JOIN_LENGTH
 from ..checks.invitations import is_open
 from ..extensions import db
@@ -37,14 +38,7 @@ def join_by_code(
 
 def join_desk_check(code: str, language: str, now: datetime, minutes: float) -> Check | None:
     check = db.session.scalar(select(Check).where(Check.reference_code == code))
-    if (
-        check is None
-        or check.started_by_staff_id is None
-        or check.joined_at is not None
-        or check.step != "start"
-        or check.completed_at is not None
-        or now - check.created_at > timedelta(minutes=minutes)
-    ):
+    if check is None or not state.desk_code_open(check, now, minutes):
         return None
     # Only one browser wins, even when two type the code at the same moment.
     joined = db.session.execute(
