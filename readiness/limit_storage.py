@@ -10,6 +10,8 @@ Registered with the `limits` package under the scheme `database://`; the SQLAlch
 as the storage option `url`.
 """
 
+import os
+import random
 import threading
 import time
 
@@ -38,6 +40,7 @@ counters = Table(
     Column("expires_at", Float, nullable=False),
 )
 KEY_LENGTH = 255
+SWEEP_CHANCE = 0.01
 
 
 class DatabaseStorage(Storage):
@@ -59,8 +62,6 @@ class DatabaseStorage(Storage):
     @property
     def engine(self):
         """One engine per process: gunicorn forks workers after the app is built."""
-        import os
-
         with self._lock:
             if self._engine is None or self._pid != os.getpid():
                 connect_args = {"timeout": 30} if self.url.startswith("sqlite") else {}
@@ -82,15 +83,19 @@ class DatabaseStorage(Storage):
                         .values(count=counters.c.count + amount)
                     ).rowcount
                     if not changed:
-                        connection.execute(delete(counters).where(counters.c.expires_at <= now))
+                        connection.execute(delete(counters).where(counters.c.key == key))
+                        if random.random() < SWEEP_CHANCE:  # now and then, old windows go
+                            connection.execute(delete(counters).where(counters.c.expires_at <= now))
                         connection.execute(
                             insert(counters).values(key=key, count=amount, expires_at=now + expiry)
                         )
                     return connection.execute(
                         select(counters.c.count).where(counters.c.key == key)
                     ).scalar_one()
-            except exc.IntegrityError:
-                continue  # another worker started the window first: count in it
+            except (exc.IntegrityError, exc.OperationalError):
+                # Another worker started the window first (count in it), or PostgreSQL chose
+                # this transaction to break a deadlock: try again.
+                continue
         raise RuntimeError("could not count a rate limit hit")
 
     def get(self, key: str) -> int:
