@@ -10,7 +10,7 @@ from . import bp
 from .forms import CodeForm, StartForm
 from .joining import join_by_code
 from .journey import STEP_NAMES, step_url
-from .session_check import current_check, forget_check, remember_check, start_check
+from .session_check import current_check, remember_check, start_check
 
 CODE_FAILURES = "code-failures"  # one counter for the whole service
 
@@ -67,8 +67,7 @@ def code():
                 int(config["INVITATION_MAX_CHECKS"]),
             )
         if joined:
-            forget_check()
-            remember_check(joined)
+            remember_check(joined)  # and forget any other check this browser held
             return redirect(url_for("patient.check"))
         if reference:
             throttle.count(config["CODE_FAILURE_LIMIT"], CODE_FAILURES)
