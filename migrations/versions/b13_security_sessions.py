@@ -1,14 +1,14 @@
 """security: staff sessions, sign-in lockout, shared rate limit counters, longer codes
 
 Revision ID: b13_security_sessions
-Revises: 91964cc05a80
+Revises: c16_media_path
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "b13_security_sessions"
-down_revision = "91964cc05a80"
+down_revision = "c16_media_path"
 branch_labels = None
 depends_on = None
 
