@@ -77,6 +77,9 @@ class StaffUser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Wrong passwords in a row, and until when sign-in is refused after too many of them.
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_active(self) -> bool:
@@ -87,6 +90,28 @@ class StaffUser(UserMixin, db.Model):
         return self.role == Role.ADMIN or self.role in roles
 
 
+class StaffSession(db.Model):
+    """One signed-in staff session, so that signing out ends it on the server too."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RateLimitCounter(db.Model):
+    """A rate limit's count in its window, shared by every worker (readiness.limit_storage)."""
+
+    __tablename__ = "rate_limit_counter"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[float] = mapped_column(index=True)  # Unix seconds
+
+
 class Invitation(db.Model):
     """An appointment's invitation to the check, made by a clinician or the scheduling module."""
 
@@ -95,7 +120,7 @@ class Invitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    code: Mapped[str] = mapped_column(String(6), unique=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
     appointment_ref: Mapped[str] = mapped_column(String(100), unique=True)
     appointment_at: Mapped[datetime] = mapped_column(UTCDateTime)
     language: Mapped[str] = mapped_column(String(2))
@@ -129,7 +154,7 @@ class Check(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
-    reference_code: Mapped[str] = mapped_column(String(6), unique=True)
+    reference_code: Mapped[str] = mapped_column(String(8), unique=True)
     language: Mapped[str] = mapped_column(String(2))
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"), index=True)
     started_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
@@ -142,6 +167,8 @@ class Check(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a browser joined a desk-started check with its code: a code joins once.
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     invitation: Mapped[Invitation | None] = relationship(back_populates="checks")
     connection_results: Mapped[list["ConnectionResult"]] = relationship(

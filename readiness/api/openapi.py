@@ -150,7 +150,10 @@ INVITATION = obj(
         "first_name": {"type": ["string", "null"]},
         "email": {"type": ["string", "null"]},
         "phone": {"type": ["string", "null"], "description": "E.164"},
-        "code": {"type": "string", "description": "Read aloud by the desk; shown as K7P-4QX."},
+        "code": {
+            "type": "string",
+            "description": "Typed at /{lang}/code to start a new attempt; shown as K7PM-4QX9.",
+        },
         "url": {
             "type": ["string", "null"],
             "description": (

@@ -61,3 +61,17 @@ def final_verdict(check: Check) -> str | None:
     if consent and consent.decision == ConsentDecision.DECLINED:
         return overall.NOT_READY
     return overall_for(check).verdict
+
+
+def desk_code_open(check: Check, now, minutes: float) -> bool:
+    """Whether the code the desk read for this check still lets a browser in: a desk-started
+    check, not yet joined, not begun, and started within `minutes`."""
+    from datetime import timedelta
+
+    return (
+        check.started_by_staff_id is not None
+        and check.joined_at is None
+        and check.step == "start"
+        and check.completed_at is None
+        and now - check.created_at <= timedelta(minutes=minutes)
+    )

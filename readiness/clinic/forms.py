@@ -9,8 +9,10 @@ from wtforms.validators import (
     Optional,
     Regexp,
     StopValidation,
+    ValidationError,
 )
 
+from ..checks.clean_text import unsafe_characters
 from ..vocabulary import VisitChoice
 
 
@@ -53,6 +55,12 @@ class StaffChoiceField(OwnChoiceMessage, SelectField):
     pass
 
 
+def one_line(form, field) -> None:
+    """Refuse line breaks, control characters and bidirectional controls."""
+    if field.data and unsafe_characters(field.data):
+        raise ValidationError(_l("Use one line of ordinary text."))
+
+
 class InviteForm(FlaskForm):
     """One appointment's invitation; the clinician choices are set by the view."""
 
@@ -79,7 +87,11 @@ class InviteForm(FlaskForm):
     first_name = StringField(
         _l("Patient's first name (optional)"),
         description=_l("Used only to greet the patient. No last name."),
-        validators=[Optional(), Length(max=100, message=_l("Use at most 100 characters."))],
+        validators=[
+            Optional(),
+            Length(max=100, message=_l("Use at most 100 characters.")),
+            one_line,
+        ],
     )
     language = ChoiceField(
         _l("Patient's language"),

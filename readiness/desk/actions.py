@@ -29,12 +29,18 @@ VERBAL_DESK = ConsentMethod.VERBAL_DESK
 CONTACT_FIELDS = ("email", "mobile_e164", "backup_e164", "preferred_language", "preferred_contact")
 
 
-def record_lookup(staff_id: int, checks: list[Check], by: str) -> None:
-    """Who looked which check up, how; a search that found nothing is recorded too."""
+def record_lookup(
+    staff_id: int, checks: list[Check], by: str, fingerprint: str | None = None
+) -> None:
+    """Who looked which check up, how; a search that found nothing is recorded too, with a keyed
+    hash of what was searched (search_fingerprint), never the value."""
     for check in checks:
         record("desk.lookup", staff_id=staff_id, check_id=check.id, details={"by": by})
     if not checks:
-        record("desk.lookup", staff_id=staff_id, details={"by": by, "found": 0})
+        details = {"by": by, "found": 0}
+        if fingerprint:
+            details["searched"] = fingerprint
+        record("desk.lookup", staff_id=staff_id, details=details)
 
 
 def start_for_caller(language: str, staff_id: int) -> Check:

@@ -1,6 +1,6 @@
 """The end of the journey: summary and verdict, consent, contact details, confirmation."""
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import _
 
 from ..audit import record
@@ -8,7 +8,13 @@ from ..checks import state
 from ..checks.codes import display_code
 from ..checks.completion import finish_if_complete
 from ..checks.consent import consent_text
-from ..checks.contacts import check_contact_details, form_values, national_format
+from ..checks.contacts import (
+    check_contact_details,
+    form_values,
+    mask_email,
+    mask_phone,
+    national_format,
+)
 from ..checks.reason_labels import label
 from ..extensions import db
 from ..handoff import outbox
@@ -16,9 +22,9 @@ from ..locale import current_language
 from ..models import ConsentRecord, ContactDetails
 from ..vocabulary import ConsentDecision, ConsentMethod
 from . import bp
-from .forms import ConfirmForm, ConsentForm, ContactForm
+from .forms import ConfirmForm, ConsentForm, ContactForm, StartForm
 from .journey import step_url
-from .session_check import check_required, seen
+from .session_check import check_required, forget_check, remember_typed, seen, typed_here
 
 PENDING_CONTACT = "pending_contact"
 CONTACT_FIELDS = ("email", "mobile", "backup", "preferred_language", "preferred_contact")
@@ -27,6 +33,11 @@ CONTACT_FIELDS = ("email", "mobile", "backup", "preferred_language", "preferred_
 def phone_error(code: str) -> str:
     if code == "phone_unreadable":
         return _("Enter a phone number with digits only, for example 514 555-0123.")
+    if code == "phone_premium":
+        return _(
+            "Numbers starting with 900 or 976 charge the caller. "
+            "Enter a number we can call for free."
+        )
     return _("This phone number does not exist. Check it and include the area code.")
 
 
@@ -85,14 +96,30 @@ def consent(check):
 
 
 def contact_form_values(check) -> dict:
-    """What the contact form starts with: what was typed last, or what was saved last."""
+    """What the contact form starts with: what this browser typed, while the check is not done.
+
+    Details someone else typed (the desk, another attempt) are never shown back, and nothing is
+    once the check is done: the page then shows them masked (masked_contact).
+    """
     pending = session.get(PENDING_CONTACT)
-    if pending:
+    if pending and check.completed_at is None:
         return pending["typed"]
     saved = state.latest_contact(check)
-    if saved is None:
+    if saved is None or check.completed_at is not None or not typed_here(saved.id):
         return {"preferred_language": g.lang}
     return form_values(saved, current_app.config["DEFAULT_PHONE_REGION"])
+
+
+def masked_contact(check) -> dict | None:
+    """The saved details of a finished check, masked: enough to recognise, not to read."""
+    saved = state.latest_contact(check)
+    if saved is None or check.completed_at is None:
+        return None
+    return {
+        "email": mask_email(saved.email),
+        "mobile": mask_phone(saved.mobile_e164),
+        "backup": mask_phone(saved.backup_e164),
+    }
 
 
 def check_contact(form: ContactForm, region: str) -> dict | None:
@@ -130,7 +157,7 @@ def contact(check):
             session[PENDING_CONTACT] = {"typed": typed, "values": values}
             return redirect(url_for("patient.contact_confirm"))
     status = 400 if form.errors else 200
-    return render_template("patient/contact.html", form=form), status
+    return render_template("patient/contact.html", form=form, masked=masked_contact(check)), status
 
 
 @bp.route("/check/contact/confirm", methods=["GET", "POST"])
@@ -142,16 +169,15 @@ def contact_confirm(check):
     values = pending["values"]
     form = ConfirmForm()
     if form.validate_on_submit():
-        db.session.add(
-            ContactDetails(
-                check=check,
-                email=values["email"],
-                mobile_e164=values["mobile"],
-                backup_e164=values["backup"],
-                preferred_language=values["preferred_language"],
-                preferred_contact=values["preferred_contact"],
-            )
+        saved = ContactDetails(
+            check=check,
+            email=values["email"],
+            mobile_e164=values["mobile"],
+            backup_e164=values["backup"],
+            preferred_language=values["preferred_language"],
+            preferred_contact=values["preferred_contact"],
         )
+        db.session.add(saved)
         record("contact.saved", check_id=check.id)
         check.step = "done"
         seen(check)
@@ -161,6 +187,7 @@ def contact_confirm(check):
         finish_if_complete(check, event=outbox.CONTACT_CHANGED if was_finished else None)
         db.session.commit()
         session.pop(PENDING_CONTACT, None)
+        remember_typed(saved.id)
         return redirect(url_for("patient.done"))
     region = current_app.config["DEFAULT_PHONE_REGION"]
     return render_template(
@@ -183,4 +210,15 @@ def done(check):
         check=check,
         code=display_code(check.reference_code),
         declined=consent is not None and consent.decision == ConsentDecision.DECLINED,
+        clear_form=StartForm(),
     )
+
+
+@bp.route("/check/clear", methods=["POST"])
+def clear():
+    """ "Clear this check from this browser": for a shared computer."""
+    form = StartForm()
+    if form.validate_on_submit():
+        forget_check()
+        flash(_("This check was cleared from this browser."))
+    return redirect(url_for("patient.start"))

@@ -9,7 +9,7 @@ from ..vocabulary import ConsentDecision
 class CodeForm(FlaskForm):
     code = StringField(
         _l("Code given by the support desk"),
-        description=_l("6 letters and numbers, for example K7P-4QX."),
+        description=_l("8 letters and numbers, for example K7PM-4QX9."),
         validators=[DataRequired(_l("Enter the code the support desk gave you.")), Length(max=20)],
     )
 

@@ -133,11 +133,15 @@ def test_every_look_up_is_audited_with_who_which_check_and_how(app, desk_client,
     desk_client.get("/desk/", query_string={"q": "nobody@example.org"})
     desk_client.get(f"/desk/checks/{public_id}")
     check, agent = the_check(app), desk_agent(app)
+    found_nothing = lookups(app)[1][1]
     assert lookups(app) == [
         (check.id, {"by": "code"}, agent.id),
-        (None, {"by": "email", "found": 0}, agent.id),
+        (None, {"by": "email", "found": 0, "searched": found_nothing["searched"]}, agent.id),
         (check.id, {"by": "open"}, agent.id),
     ]
+    # What was searched for nothing: a keyed hash, never the value.
+    assert len(found_nothing["searched"]) == 32
+    assert "nobody" not in str(found_nothing)
 
 
 def test_audit_events_of_searches_hold_no_contact_details(app, desk_client, make_check):
@@ -275,7 +279,9 @@ def test_agent_starts_a_check_and_gets_its_code_to_read(app, desk_client):
     assert check.language == "fr"
     assert check.started_by_staff_id == desk_agent(app).id
     page = desk_client.get(response.headers["Location"]).text
-    code = f"{check.reference_code[:3]}-{check.reference_code[3:]}"
+    # A code that lets the caller's browser in: 8 characters, read in two groups of 4.
+    assert len(check.reference_code) == 8
+    code = f"{check.reference_code[:4]}-{check.reference_code[4:]}"
     assert code in page
     assert "/fr/code" in page
     started = rows(app, AuditEvent, action="desk.check_started")
