@@ -5,6 +5,7 @@ Each row is a fresh Link (two namespaces, the delay line, tbf each way): the lin
 """
 
 import json
+import statistics
 import subprocess
 import tempfile
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from . import curl
 from .browser import chromium_in, number, phase_seconds, run_check
-from .figures import bytes_for_seconds, error_percent
+from .figures import bytes_for_seconds, error_percent, mbit_per_second
 from .link import SERVER_ADDRESS, Link, Shape, ping_rtt_ms
 from .server import (
     BIN,
@@ -24,7 +25,7 @@ from .server import (
     last_connection_result_id,
 )
 
-REFERENCE_SECONDS = 8.5  # at the line rate; goodput is a little lower, so about 9 s
+REFERENCE_SECONDS = 6  # the full transfer at the line rate; the half one about 3 s
 REFERENCE_RUNS = 2
 REFERENCE_MAX_BYTES = 300_000_000
 CHECK_TIMEOUT_S = 60
@@ -60,6 +61,8 @@ def measure_row(spec: str, shape: Shape, runs: int, say, *, browser: bool = True
 
 
 def references(link: Link, workdir: Path, database: Path, say) -> dict:
+    """curl's goodput each way: whole transfers of half and full size, and from their
+    difference the steady goodput, without slow start or tbf's first bucket in it."""
     shape = link.shape
     sizes = {
         "download": bytes_for_seconds(shape.down_mbit, REFERENCE_SECONDS),
@@ -67,27 +70,54 @@ def references(link: Link, workdir: Path, database: Path, say) -> dict:
     }
     # Slow start at a long round trip and lost packets stretch a transfer; give it room.
     timeout = REFERENCE_SECONDS * 3 + 10 + shape.rtt_ms / 10
-    body = curl.random_file(workdir / "upload.bin", sizes["upload"])
+    bodies = {
+        size: curl.random_file(workdir / f"upload-{size}.bin", size)
+        for size in (sizes["upload"] // 2, sizes["upload"])
+    }
     limits = {"PROBE_MAX_DOWNLOAD_BYTES": REFERENCE_MAX_BYTES,
               "PROBE_MAX_UPLOAD_BYTES": REFERENCE_MAX_BYTES}  # fmt: skip
     found = {"download": [], "upload": []}
+    steady = {"download": [], "upload": []}
     with app_server(link.server, workdir, database, workers=APP_WORKERS, threads=APP_THREADS,
                     host=SERVER_ADDRESS, **limits) as url:  # fmt: skip
         for _ in range(REFERENCE_RUNS):
-            for way, move in (("download", curl.download), ("upload", curl.upload)):
-                try:
-                    argument = sizes["download"] if way == "download" else body
-                    found[way].append(move(link.client, url, argument, timeout))
-                except (RuntimeError, subprocess.TimeoutExpired) as error:
-                    say(f"    curl {way} failed: {error}")
-    body.unlink()
+            for way in ("download", "upload"):
+                pair = []
+                for size in (sizes[way] // 2, sizes[way]):
+                    try:
+                        if way == "download":
+                            pair.append(curl.download(link.client, url, size, timeout))
+                        else:
+                            pair.append(curl.upload(link.client, url, bodies[size], timeout))
+                    except (RuntimeError, subprocess.TimeoutExpired) as error:
+                        say(f"    curl {way} failed: {error}")
+                if len(pair) == 2:
+                    found[way].append(pair[-1])
+                    steady[way].append(steady_mbps(*pair))
+    for body in bodies.values():
+        body.unlink()
     best = {way: max((t["mbps"] for t in transfers), default=None)
             for way, transfers in found.items()}  # fmt: skip
+    # The mean, not the best: a difference of two times is noisier than either, both ways.
+    steady_mean = {way: statistics.fmean(v) if (v := [x for x in values if x]) else None
+                   for way, values in steady.items()}  # fmt: skip
     say(
-        f"    curl download {fmt_list(found['download'])}, "
-        f"upload {fmt_list(found['upload'])} Mbit/s"
+        f"    curl download {fmt_list(found['download'])} (steady "
+        f"{fmt_values(steady['download'])}), upload {fmt_list(found['upload'])} (steady "
+        f"{fmt_values(steady['upload'])}) Mbit/s"
     )
-    return {"bytes": sizes, "transfers": found, "best_mbps": best}
+    return {"bytes": sizes, "transfers": found, "whole_mbps": best, "steady": steady,
+            "best_mbps": steady_mean}  # fmt: skip
+
+
+def steady_mbps(half: dict, full: dict) -> float | None:
+    """Goodput of the bytes the full transfer moved beyond the half one, in the extra time."""
+    extra = full["seconds"] - half["seconds"]
+    return mbit_per_second(full["bytes"] - half["bytes"], extra) if extra > 0 else None
+
+
+def fmt_values(values: list) -> str:
+    return "/".join(f"{v:.2f}" for v in values if v) or "-"
 
 
 def browser_runs(link: Link, workdir: Path, database: Path, runs: int, say) -> list:
