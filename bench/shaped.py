@@ -26,6 +26,8 @@ from .server import (
 )
 
 REFERENCE_SECONDS = 6  # the full transfer at the line rate; the half one about 3 s
+# curl's one stream opens more slowly than the check's four: a longer ramp before its steady part.
+REFERENCE_RAMP_S, REFERENCE_RAMP_ROUND_TRIPS = 1.5, 12
 REFERENCE_RUNS = 2
 REFERENCE_MAX_BYTES = 300_000_000
 CHECK_TIMEOUT_S = 60
@@ -61,15 +63,20 @@ def measure_row(spec: str, shape: Shape, runs: int, say, *, browser: bool = True
 
 
 def references(link: Link, workdir: Path, database: Path, say) -> dict:
-    """curl's goodput each way: whole transfers of half and full size, and from their
-    difference the steady goodput, without slow start or tbf's first bucket in it."""
+    """curl's goodput each way, whole and steady (without slow start or tbf's first bucket).
+
+    Download: bytes counted as they come out of curl, from the ramp's end to the last one.
+    Upload (the sender cannot see when bytes cross): transfers of half and full size, and the
+    goodput of the difference.
+    """
     shape = link.shape
+    ramp_s = max(REFERENCE_RAMP_S, REFERENCE_RAMP_ROUND_TRIPS * shape.rtt_ms / 1000)
     sizes = {
-        "download": bytes_for_seconds(shape.down_mbit, REFERENCE_SECONDS),
+        "download": bytes_for_seconds(shape.down_mbit, REFERENCE_SECONDS + ramp_s),
         "upload": bytes_for_seconds(shape.up_mbit, REFERENCE_SECONDS),
     }
     # Slow start at a long round trip and lost packets stretch a transfer; give it room.
-    timeout = REFERENCE_SECONDS * 3 + 10 + shape.rtt_ms / 10
+    timeout = (REFERENCE_SECONDS + ramp_s) * 3 + 10 + shape.rtt_ms / 10
     bodies = {
         size: curl.random_file(workdir / f"upload-{size}.bin", size)
         for size in (sizes["upload"] // 2, sizes["upload"])
@@ -81,14 +88,18 @@ def references(link: Link, workdir: Path, database: Path, say) -> dict:
     with app_server(link.server, workdir, database, workers=APP_WORKERS, threads=APP_THREADS,
                     host=SERVER_ADDRESS, **limits) as url:  # fmt: skip
         for _ in range(REFERENCE_RUNS):
-            for way in ("download", "upload"):
+            try:
+                found["download"].append(
+                    curl.timed_download(link.client, url, sizes["download"], timeout, ramp_s)
+                )
+                steady["download"].append(found["download"][-1]["steady_mbps"])
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                say(f"    curl download failed: {error}")
+            for way in ("upload",):
                 pair = []
                 for size in (sizes[way] // 2, sizes[way]):
                     try:
-                        if way == "download":
-                            pair.append(curl.download(link.client, url, size, timeout))
-                        else:
-                            pair.append(curl.upload(link.client, url, bodies[size], timeout))
+                        pair.append(curl.upload(link.client, url, bodies[size], timeout))
                     except (RuntimeError, subprocess.TimeoutExpired) as error:
                         say(f"    curl {way} failed: {error}")
                 if len(pair) == 2:

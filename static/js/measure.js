@@ -53,6 +53,17 @@ export function steadyRate(series, start, end, minimumMs = 1000) {
 }
 
 /**
+ * Whether a transfer is still opening up at `until`: its last second ran more than 15 % above
+ * its whole steady window. Out of time in that state (a round trip of half a second and more),
+ * the window's figure is the ramp's, not the link's.
+ */
+export function stillRising(series, start, until, lastMs = 1000) {
+  const whole = steadyRate(series, start, until);
+  const last = steadyRate(series, until - lastMs, until, lastMs / 2);
+  return whole !== null && last !== null && last > whole * (1 + RISING);
+}
+
+/**
  * How long a direction's ramp-up lasts, in ms: a second, or 8 round trips on a long one, since
  * TCP's window doubles once per round trip from 10 segments and must fill the link's
  * bandwidth-delay product before the figure means anything.
@@ -96,6 +107,7 @@ const STREAMS = 4;
 const RAMP_MS = 1000;
 const RAMP_ROUND_TRIPS = 8;
 const REQUEST_ROUND_TRIPS = 10;
+const RISING = 0.15;
 // At or above the guidance 2 s of steady transfer settle the figure; a slower link's bursts
 // weigh more, so it gets 4 s (its time cap is longer too).
 const MIN_STEADY_MS = 2000;
@@ -189,9 +201,11 @@ class Phase {
     const cap = fast ? this.settings.maxSeconds : this.settings.slowMaxSeconds;
     const outOfData = this.bytesUsed >= this.settings.maxBytes;
     if (elapsed >= cap * 1000 || outOfData) {
-      // Out of time before any steady part (a link too slow to open in time, or a round trip
-      // too long): say so rather than report a figure from the ramp-up.
-      if (estimate === null && !outOfData) throw new TestFailure("timeout");
+      // Out of time before any steady part, or while the rate still climbs (a round trip too
+      // long to open the link in time): say so rather than report a figure from the ramp-up.
+      if (!outOfData && (estimate === null || stillRising(this.series, steadyStart, until))) {
+        throw new TestFailure("timeout");
+      }
       // On a very fast link the data cap comes before the steady part: use the second half.
       const middle = (this.started + until) / 2;
       const fallback =

@@ -11,6 +11,7 @@ import {
   ratesPerInterval,
   requestSeconds,
   steadyRate,
+  stillRising,
 } from "../../static/js/measure.js";
 
 test("median of an odd count is the middle value, whatever the order", () => {
@@ -154,4 +155,20 @@ test("each request lasts a second, or ten round trips on a long one", () => {
   assert.equal(requestSeconds(null), 1);
   assert.equal(requestSeconds(60), 1);
   assert.equal(requestSeconds(150), 1.5);
+});
+
+test("a transfer whose last second runs well above its window is still rising", () => {
+  // 600 ms round trip: 2 Mbit/s for 4 s, then the link opens to 9.6 Mbit/s.
+  const climbing = [];
+  for (let t = 0; t <= 6000; t += 100) {
+    const bytes = t <= 4000 ? t * 250 : 1_000_000 + (t - 4000) * 1200;
+    climbing.push({ t, bytes });
+  }
+  assert.equal(stillRising(climbing, 1000, 6000), true);
+});
+
+test("a steady transfer, bursts and all, is not rising", () => {
+  const steady = [];
+  for (let t = 0; t <= 6000; t += 100) steady.push({ t, bytes: t * 1200 + (t % 500 ? 0 : 5000) });
+  assert.equal(stillRising(steady, 1000, 6000), false);
 });
