@@ -144,11 +144,11 @@ test("the window opens at a count, so a sparse series is not read as a burst", (
   assert.equal(steadyRate(sparse, 4100, 5000), null);
 });
 
-test("the ramp-up lasts a second, or eight round trips on a long one", () => {
+test("the ramp-up lasts a second, or twelve round trips on a long one", () => {
   assert.equal(rampMs(undefined), 1000);
-  assert.equal(rampMs(20), 1000);
-  assert.equal(rampMs(150), 1200);
-  assert.equal(rampMs(600), 4800);
+  assert.equal(rampMs(60), 1000);
+  assert.equal(rampMs(150), 1800);
+  assert.equal(rampMs(600), 7200);
 });
 
 test("each request lasts a second, or ten round trips on a long one", () => {
