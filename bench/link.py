@@ -113,7 +113,10 @@ class Link:
             (self.client, CLIENT_ADDRESS, SERVER_ADDRESS, self.shape.up_mbit),
             (self.server, SERVER_ADDRESS, CLIENT_ADDRESS, self.shape.down_mbit),
         ):
-            run(ns.command("ip", "link", "set", TUN, "mtu", str(MTU), "up"))
+            # One packet per skb: tbf adds its 14 bytes per skb, so a segmentation-offload skb
+            # of several packets was charged one header, and the link carried up to 1448/1500
+            # of its rate instead of 1448/1514 (a 25 Mbit/s link read 24.2 at curl).
+            run(ns.command("ip", "link", "set", TUN, "mtu", str(MTU), "gso_max_segs", "1", "up"))
             run(ns.command("ip", "addr", "add", mine, "peer", peer, "dev", TUN))
             if rate:
                 run(tbf_command(ns, rate))
