@@ -167,6 +167,17 @@ test("a transfer whose last second runs well above its window is still rising", 
   assert.equal(stillRising(climbing, 1000, 6000), true);
 });
 
+test("still rising by a few percent is still rising", () => {
+  // 600 ms round trip: 8.9 Mbit/s over the window, 9.6 in its last second (8 % more).
+  const creeping = [];
+  for (let t = 0; t <= 8000; t += 100) {
+    const bytes = t <= 7000 ? t * 1100 : 7_700_000 + (t - 7000) * 1200;
+    creeping.push({ t, bytes });
+  }
+  assert.equal(stillRising(creeping, 4000, 8000), true);
+  assert.equal(stillRising(creeping, 4000, 8000, 0.15), false);
+});
+
 test("a steady transfer, bursts and all, is not rising", () => {
   const steady = [];
   for (let t = 0; t <= 6000; t += 100) steady.push({ t, bytes: t * 1200 + (t % 500 ? 0 : 5000) });
