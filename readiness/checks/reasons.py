@@ -14,6 +14,10 @@ SERVER_UNREACHABLE = "server_unreachable"
 OFFLINE = "offline"
 TIMEOUT = "timeout"
 TRANSFER_BLOCKED = "transfer_blocked"  # a proxy or filter that stops large transfers
+# The media path (readiness.connection.media_verdict).
+UDP_BLOCKED = "udp_blocked"  # a call's packets got through only over TCP or TLS
+PACKET_LOSS_HIGH = "packet_loss_high"
+MEDIA_BLOCKED = "media_blocked"  # no route at all for a call's packets
 
 CONNECTION = (
     DOWNLOAD_LOW,
@@ -24,6 +28,9 @@ CONNECTION = (
     OFFLINE,
     TIMEOUT,
     TRANSFER_BLOCKED,
+    UDP_BLOCKED,
+    PACKET_LOSS_HIGH,
+    MEDIA_BLOCKED,
 )
 
 # Camera and microphone (getUserMedia errors and what the page notices).
