@@ -76,7 +76,7 @@ export function rampMs(roundTripMs) {
 /**
  * How long each request should last, in seconds: a second, or 10 round trips on a long one.
  * Between two requests a stream waits one round trip with nothing in flight; on a 150 ms link
- * one-second requests left the link idle often enough to read 7 % low.
+ * one-second requests showed as dips in the download (with the short ramp, it read 5-7 % low).
  */
 export function requestSeconds(roundTripMs) {
   return Math.max(1, (REQUEST_ROUND_TRIPS * (roundTripMs || 0)) / 1000);
