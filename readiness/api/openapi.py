@@ -43,7 +43,17 @@ CHECK = obj(
         "verdict": VERDICT,
         "reasons": {"type": "array", "items": {"type": "string"}},
         "outcome": {"type": ["string", "null"]},
-        "missing": {"type": "array", "items": {"type": "string"}},
+        "missing": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["connection", "devices", "setting"]},
+            "description": "Parts not done yet: until none is missing, verdict is null "
+            "(or not_ready when a part done already rules video out).",
+        },
+        "missing_devices": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["camera", "microphone", "speakers", "browser"]},
+            "description": "Device checks with no result yet in this attempt.",
+        },
         "created_at": DATE_TIME,
         "updated_at": DATE_TIME,
         "completed_at": nullable(DATE_TIME),

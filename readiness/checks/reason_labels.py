@@ -33,3 +33,16 @@ LABELS = {
 
 def label(code: str) -> str:
     return str(LABELS.get(code, code))
+
+
+# A device check's name inside a sentence ("not tested yet: microphone, speakers").
+DEVICE_NAMES = {
+    "camera": _l("camera"),
+    "microphone": _l("microphone"),
+    "speakers": _l("speakers"),
+    "browser": _l("browser"),
+}
+
+
+def device_names(kinds: list[str]) -> list[str]:
+    return [str(DEVICE_NAMES.get(kind, kind)) for kind in kinds]

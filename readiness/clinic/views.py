@@ -20,7 +20,7 @@ from ..audit import record
 from ..checks import state
 from ..checks.codes import display_code
 from ..checks.contacts import national_format
-from ..checks.reason_labels import label
+from ..checks.reason_labels import device_names, label
 from ..extensions import db
 from ..locale import FORMAT_LOCALES, current_language, institution_zone
 from ..models import Check, Invitation, OutboxMessage, StaffUser, utcnow
@@ -188,6 +188,7 @@ def render_patient(invitation: Invitation, form: DecisionForm, status: int = 200
         latest_devices=state.latest_devices,
         latest_setting=state.latest_setting,
         reason_label=label,
+        device_names=device_names,
         display_code=display_code,
         consents=consents,
         contact=contacts[-1] if contacts else None,

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..checks import state
 from ..checks.contacts import national_format
-from ..checks.reason_labels import label
+from ..checks.reason_labels import device_names, label
 from ..devices.browser_support import Environment
 from ..locale import FORMAT_LOCALES, current_language
 from ..models import Check, utcnow
@@ -149,12 +149,14 @@ def scripts_context(check: Check, environment: dict) -> list[dict]:
 def live_context(check: Check, environment: dict) -> dict:
     region = current_app.config["DEFAULT_PHONE_REGION"]
     contact = state.latest_contact(check)
+    overall = state.overall_for(check)
     return {
         "check": check,
         "step_label": step_label(check),
         "language_name": LANGUAGE_NAMES.get(check.language, check.language),
         "device": device_description(check),
-        "overall": state.overall_for(check),
+        "overall": overall,
+        "device_names": device_names(overall.missing_devices),
         "connection": state.latest_connection(check),
         "devices": state.latest_devices(check),
         "setting": state.latest_setting(check),

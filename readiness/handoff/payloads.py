@@ -116,6 +116,7 @@ def check_document(check: Check) -> dict:
         "reasons": list(check.verdict_reasons or []) if check.completed_at else overall.reasons,
         "outcome": check.outcome,
         "missing": overall.missing,
+        "missing_devices": overall.missing_devices,
         "created_at": iso(check.created_at),
         "updated_at": iso(check.updated_at),
         "completed_at": iso(check.completed_at),

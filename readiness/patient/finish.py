@@ -8,7 +8,9 @@ from ..checks import state
 from ..checks.codes import display_code
 from ..checks.consent import consent_text
 from ..checks.contacts import check_contact_details, form_values, national_format
-from ..checks.reason_labels import label
+from ..checks.reason_labels import device_names, label
+from ..connection.advice import advice as connection_advice
+from ..devices.advice import advice as device_advice
 from ..extensions import db
 from ..handoff import outbox
 from ..models import ConsentRecord, ContactDetails, utcnow
@@ -45,8 +47,10 @@ def summary():
         "patient/summary.html",
         overall=result,
         labels=[label(code) for code in result.reasons],
+        advice=device_advice(result.reasons) + connection_advice(result.reasons),
         back_url=step_url("setting"),
         missing_urls={part: step_url(part) for part in result.missing},
+        device_names=device_names(result.missing_devices),
     )
 
 
