@@ -217,3 +217,26 @@ def test_every_device_tested_gives_the_verdict_it_deserves_everywhere(app, peopl
         if reason:
             assert f'data-reason="{reason}"' in seen["desk_html"]  # a script to read
             assert 'data-testid="overall-advice"' in seen["summary_html"]
+
+
+def test_the_connection_result_names_its_scope_and_never_the_overall_verdict(app, people):
+    for lang, scoped, overall in (
+        ("en", "Your connection is good enough for a video visit", "Ready for a video visit"),
+        (
+            "fr",
+            "Votre connexion est assez bonne pour une visite vidéo",
+            "Tout est prêt pour une visite vidéo",
+        ),
+    ):
+        patient = app.test_client()
+        patient.post(f"/{lang}/check/new")
+        html = patient.post(f"/{lang}/check/connection/result", json=GOOD_CONNECTION).json["html"]
+        assert scoped in html and overall not in html
+        assert overall not in patient.get(f"/{lang}/check/connection").text
+    with app.app_context():
+        public_id = db.session.scalars(db.select(Check).order_by(Check.id.desc())).first().public_id
+    desk_page = people["desk"].get(f"/desk/checks/{public_id}").text
+    connection = desk_page[desk_page.index('data-testid="desk-connection"') :]
+    connection = connection[: connection.index("</div>")]
+    assert "connection is good enough for a video visit" in connection
+    assert "Ready for a video visit" not in desk_page  # the overall is not known yet
