@@ -33,6 +33,27 @@ APPOINTMENT = obj(
     }
 )
 VERDICT = {"type": ["string", "null"], "enum": ["ready", "limited", "not_ready", None]}
+EXPECTED_QUALITY = obj(
+    {
+        "video": {
+            "type": ["string", "null"],
+            "description": "The best rung of the video ladder both directions carry "
+            "(default ladder: hd_720p, standard, low, audio_only; none below).",
+        },
+        "audio_mos": {
+            "type": ["number", "null"],
+            "description": "Expected voice quality, mean opinion score 1 to 4.5 (simplified "
+            "ITU-T G.107 E-model from round-trip time, jitter and packet loss when measured).",
+        },
+        "audio": {"type": ["string", "null"], "enum": ["good", "fair", "poor", "bad", None]},
+        "freezes_when_busy": {"type": "boolean"},
+        "latency_increase_ms": {
+            "type": ["number", "null"],
+            "description": "The larger rise of latency over idle while downloading or uploading.",
+        },
+    },
+    description="The call quality to expect, judged when the connection was measured.",
+)
 CHECK = obj(
     {
         "id": {"type": "string", "format": "uuid"},
@@ -66,6 +87,15 @@ CHECK = obj(
                     "upload_mbps": {"type": ["number", "null"]},
                     "latency_ms": {"type": ["number", "null"]},
                     "jitter_ms": {"type": ["number", "null"]},
+                    "loaded_latency_down_ms": {
+                        "type": ["number", "null"],
+                        "description": "Median latency while downloading (latency under load).",
+                    },
+                    "loaded_latency_up_ms": {
+                        "type": ["number", "null"],
+                        "description": "Median latency while uploading (latency under load).",
+                    },
+                    "expected_quality": nullable(EXPECTED_QUALITY),
                     "verdict": VERDICT,
                     "reasons": {"type": "array", "items": {"type": "string"}},
                     "failure": {"type": ["string", "null"]},

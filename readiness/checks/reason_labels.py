@@ -13,6 +13,10 @@ LABELS = {
     reasons.OFFLINE: _l("The device was not connected to the internet."),
     reasons.TIMEOUT: _l("The connection test took too long and stopped."),
     reasons.TRANSFER_BLOCKED: _l("Something on the network blocked the test (a proxy or filter)."),
+    reasons.BUSY_NETWORK: _l(
+        "The connection slows down a lot when it is busy: video may freeze while others at home "
+        "stream or back up files."
+    ),
     reasons.PERMISSION_DENIED: _l("The browser was not allowed to use the camera or microphone."),
     reasons.DEVICE_NOT_FOUND: _l("No camera or microphone was found."),
     reasons.DEVICE_BUSY: _l("The camera or microphone is being used by another app."),

@@ -14,6 +14,7 @@ SERVER_UNREACHABLE = "server_unreachable"
 OFFLINE = "offline"
 TIMEOUT = "timeout"
 TRANSFER_BLOCKED = "transfer_blocked"  # a proxy or filter that stops large transfers
+BUSY_NETWORK = "busy_network"  # latency rises too much while the link is busy (bufferbloat)
 
 CONNECTION = (
     DOWNLOAD_LOW,
@@ -24,6 +25,7 @@ CONNECTION = (
     OFFLINE,
     TIMEOUT,
     TRANSFER_BLOCKED,
+    BUSY_NETWORK,
 )
 
 # Camera and microphone (getUserMedia errors and what the page notices).

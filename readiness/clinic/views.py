@@ -21,6 +21,7 @@ from ..checks import state
 from ..checks.codes import display_code
 from ..checks.contacts import national_format
 from ..checks.reason_labels import device_names, label
+from ..connection.expectation import audio_label, video_label
 from ..extensions import db
 from ..locale import FORMAT_LOCALES, current_language, institution_zone
 from ..models import Check, Invitation, OutboxMessage, StaffUser, utcnow
@@ -189,6 +190,8 @@ def render_patient(invitation: Invitation, form: DecisionForm, status: int = 200
         latest_setting=state.latest_setting,
         reason_label=label,
         device_names=device_names,
+        video_label=video_label,
+        audio_label=audio_label,
         display_code=display_code,
         consents=consents,
         contact=contacts[-1] if contacts else None,

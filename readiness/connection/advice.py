@@ -14,6 +14,8 @@ GO_ONLINE = "go_online"
 TRY_AGAIN = "try_again"
 OTHER_NETWORK = "other_network"
 PHONE_AT_HAND = "phone_at_hand"
+PAUSE_HOUSEHOLD = "pause_household"
+ROUTER_QOS = "router_qos"
 
 TEXTS = {
     NEARER_ROUTER: _l("Move closer to your Wi-Fi router, or into the same room."),
@@ -39,6 +41,14 @@ TEXTS = {
         "A work, school or hotel network, or security software, may block the visit. "
         "Try another network, such as your home Wi-Fi or mobile data."
     ),
+    PAUSE_HOUSEHOLD: _l(
+        "During the visit, ask others at home to pause streaming, games and large downloads, and "
+        "pause cloud backups and photo syncing on every device."
+    ),
+    ROUTER_QOS: _l(
+        "If you manage your router, turn on its quality of service setting (sometimes called "
+        "QoS or smart queue) so that video calls go first."
+    ),
     PHONE_AT_HAND: _l(
         "Keep your phone nearby during the visit: if the video stops, your care team will call you."
     ),
@@ -53,6 +63,7 @@ BY_REASON = {
     reasons.OFFLINE: [GO_ONLINE],
     reasons.TIMEOUT: [NEARER_ROUTER, SWITCH_NETWORK, TRY_AGAIN],
     reasons.TRANSFER_BLOCKED: [OTHER_NETWORK],
+    reasons.BUSY_NETWORK: [PAUSE_HOUSEHOLD, WIRED, ROUTER_QOS],
 }
 
 

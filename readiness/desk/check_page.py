@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..checks import state
 from ..checks.contacts import national_format
 from ..checks.reason_labels import device_names, label
+from ..connection.expectation import audio_label, video_label
 from ..devices.browser_support import Environment
 from ..locale import FORMAT_LOCALES, current_language
 from ..models import Check, utcnow
@@ -165,6 +166,8 @@ def live_context(check: Check, environment: dict) -> dict:
         "mobile": national_format(contact.mobile_e164, region) if contact else "",
         "backup": national_format(contact.backup_e164, region) if contact else "",
         "label": label,
+        "video_label": video_label,
+        "audio_label": audio_label,
         "scripts": scripts_context(check, environment),
     }
 

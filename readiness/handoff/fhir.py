@@ -36,7 +36,16 @@ FIGURES = (
     ("upload_mbps", "upload-speed", "Upload speed", "Mbit/s"),
     ("latency_ms", "latency", "Latency", "ms"),
     ("jitter_ms", "jitter", "Jitter", "ms"),
+    ("loaded_latency_down_ms", "loaded-latency-download", "Latency while downloading", "ms"),
+    ("loaded_latency_up_ms", "loaded-latency-upload", "Latency while uploading", "ms"),
 )
+VIDEO_DISPLAY = {
+    "hd_720p": "HD 720p video",
+    "standard": "Standard video (360p)",
+    "low": "Low video (180p)",
+    "audio_only": "Audio only",
+    "none": "No call",
+}
 SETTING_ANSWERS = (
     ("private_place", "private-place", "In a private place"),
     ("public_wifi", "public-wifi", "On public Wi-Fi"),
@@ -189,6 +198,7 @@ def connection_resource(connection: dict, patient_url: str, builder: BundleBuild
         for key, code, display, unit in FIGURES
         if connection.get(key) is not None
     ]
+    components.extend(expected_components(connection.get("expected_quality"), builder))
     resource = {
         "resourceType": "Observation",
         "status": "final",
@@ -204,6 +214,33 @@ def connection_resource(connection: dict, patient_url: str, builder: BundleBuild
     if not resource["interpretation"]:
         del resource["interpretation"]
     return resource
+
+
+def expected_components(expected: dict | None, builder: BundleBuilder) -> list[dict]:
+    """The call quality to expect: the video rung, and the voice's MOS (1 to 4.5)."""
+    if not expected:
+        return []
+    found = []
+    if expected.get("video"):
+        video = expected["video"]
+        found.append(
+            {
+                "code": builder.concept("expected-video", "Expected video quality"),
+                "valueCodeableConcept": builder.concept(
+                    f"video-{video}", VIDEO_DISPLAY.get(video, video)
+                ),
+            }
+        )
+    if expected.get("audio_mos") is not None:
+        found.append(
+            {
+                "code": builder.concept(
+                    "expected-audio-mos", "Expected voice quality (MOS, simplified E-model)"
+                ),
+                "valueQuantity": quantity(expected["audio_mos"], "{score}"),
+            }
+        )
+    return found
 
 
 def device_resource(device: dict, patient_url: str, builder: BundleBuilder) -> dict:

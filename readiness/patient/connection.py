@@ -7,7 +7,9 @@ from ..audit import record
 from ..checks import state
 from ..checks.codes import display_code
 from ..checks.reason_labels import label
+from ..connection import quality
 from ..connection.advice import advice
+from ..connection.expectation import patient_sentences
 from ..connection.report import ReportError, parse_report
 from ..connection.verdict import Thresholds, connection_verdict
 from ..errors import json_error
@@ -80,6 +82,7 @@ def result_context(result: ConnectionResult | None) -> dict:
         "result": result,
         "reason_labels": [label(code) for code in codes],
         "advice": advice(codes),
+        "expected": patient_sentences(result.expected_quality),
         "thresholds": Thresholds.from_config(current_app.config),
     }
 
@@ -122,8 +125,24 @@ def connection_result():
         fields["jitter_ms"],
         Thresholds.from_config(current_app.config),
         failure=fields["failure"],
+        loaded_latency_down_ms=fields["loaded_latency_down_ms"],
+        loaded_latency_up_ms=fields["loaded_latency_up_ms"],
     )
-    result = ConnectionResult(check=check, verdict=verdict, reasons=codes, **fields)
+    expected = None
+    if not fields["failure"]:
+        expected = quality.expectation(
+            download_mbps=fields["download_mbps"],
+            upload_mbps=fields["upload_mbps"],
+            latency_ms=fields["latency_ms"],
+            jitter_ms=fields["jitter_ms"],
+            loaded_latency_down_ms=fields["loaded_latency_down_ms"],
+            loaded_latency_up_ms=fields["loaded_latency_up_ms"],
+            ladder=quality.parse_ladder(current_app.config["VIDEO_QUALITY_LADDER"]),
+            busy_limited_ms=float(current_app.config["BUSY_NETWORK_LIMITED_MS"]),
+        ).as_dict()
+    result = ConnectionResult(
+        check=check, verdict=verdict, reasons=codes, expected_quality=expected, **fields
+    )
     db.session.add(result)
     check.step = "connection"
     seen(check)

@@ -10,6 +10,7 @@ from ..checks.consent import consent_text
 from ..checks.contacts import check_contact_details, form_values, national_format
 from ..checks.reason_labels import device_names, label
 from ..connection.advice import advice as connection_advice
+from ..connection.expectation import patient_sentences
 from ..devices.advice import advice as device_advice
 from ..extensions import db
 from ..handoff import outbox
@@ -51,6 +52,9 @@ def summary():
         back_url=step_url("setting"),
         missing_urls={part: step_url(part) for part in result.missing},
         device_names=device_names(result.missing_devices),
+        expected=patient_sentences(
+            getattr(state.latest_connection(check), "expected_quality", None)
+        ),
     )
 
 

@@ -6,7 +6,9 @@ import {
   measureDownload,
   measureLatency,
   measureUpload,
+  median,
   ratesPerInterval,
+  startLatencyProbes,
   TestFailure,
 } from "./measure.js";
 import { announce, fill, pageMessages, postJSON } from "./page.js";
@@ -113,9 +115,12 @@ async function runTest() {
     samples.latency_ms = latency.samples;
 
     showPhase(messages.phaseDownload);
+    let stopProbes = startLatencyProbes(settings, controller.signal);
     const download = await measureDownload(settings, controller.signal, (phase) => {
       phase.liveSeries = phase.series;
       drawProgress(phase, bytesSince(phase.series));
+    }).finally(async () => {
+      samples.loaded_latency_down_ms = await stopProbes();
     });
     bytesUsed += download.phase.bytesUsed;
     samples.download_mbps = ratesPerInterval(
@@ -126,10 +131,13 @@ async function runTest() {
 
     showPhase(messages.phaseUpload);
     let track = null;
+    stopProbes = startLatencyProbes(settings, controller.signal);
     const upload = await measureUpload(settings, controller.signal, (phase) => {
       track ??= liveTracker(phase, () => phase.sent);
       track();
       drawProgress(phase, bytesSince(phase.liveSeries));
+    }).finally(async () => {
+      samples.loaded_latency_up_ms = await stopProbes();
     });
     bytesUsed += upload.phase.bytesUsed;
     samples.upload_mbps = ratesPerInterval(
@@ -147,6 +155,8 @@ async function runTest() {
       upload_mbps: round(upload.mbps),
       latency_ms: round(latency.latencyMs),
       jitter_ms: round(latency.jitterMs),
+      loaded_latency_down_ms: roundOrNull(median(samples.loaded_latency_down_ms)),
+      loaded_latency_up_ms: roundOrNull(median(samples.loaded_latency_up_ms)),
       samples,
       bytes_used: bytesUsed,
       duration_ms: Math.round(performance.now() - started),
@@ -179,6 +189,10 @@ async function runTest() {
 
 function round(value) {
   return Math.round(value * 100) / 100;
+}
+
+function roundOrNull(value) {
+  return value === null ? null : round(value);
 }
 
 parts.start.addEventListener("click", runTest);
