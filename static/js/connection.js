@@ -6,7 +6,7 @@ import {
   measureDownload,
   measureLatency,
   measureUpload,
-  median,
+  loadedLatency,
   ratesPerInterval,
   startLatencyProbes,
   TestFailure,
@@ -104,6 +104,7 @@ async function runTest() {
   running = controller;
   const started = performance.now();
   const samples = { device: deviceSummary() };
+  const loaded = {};
   let bytesUsed = 0;
   showMessage("");
   setRunning(true);
@@ -120,7 +121,8 @@ async function runTest() {
       phase.liveSeries = phase.series;
       drawProgress(phase, bytesSince(phase.series));
     }).finally(async () => {
-      samples.loaded_latency_down_ms = await stopProbes();
+      loaded.down = await stopProbes();
+      samples.loaded_latency_down_ms = loaded.down.all;
     });
     bytesUsed += download.phase.bytesUsed;
     samples.download_mbps = ratesPerInterval(
@@ -137,7 +139,8 @@ async function runTest() {
       track();
       drawProgress(phase, bytesSince(phase.liveSeries));
     }).finally(async () => {
-      samples.loaded_latency_up_ms = await stopProbes();
+      loaded.up = await stopProbes();
+      samples.loaded_latency_up_ms = loaded.up.all;
     });
     bytesUsed += upload.phase.bytesUsed;
     samples.upload_mbps = ratesPerInterval(
@@ -155,8 +158,8 @@ async function runTest() {
       upload_mbps: round(upload.mbps),
       latency_ms: round(latency.latencyMs),
       jitter_ms: round(latency.jitterMs),
-      loaded_latency_down_ms: roundOrNull(median(samples.loaded_latency_down_ms)),
-      loaded_latency_up_ms: roundOrNull(median(samples.loaded_latency_up_ms)),
+      loaded_latency_down_ms: roundOrNull(loadedLatency(loaded.down)),
+      loaded_latency_up_ms: roundOrNull(loadedLatency(loaded.up)),
       samples,
       bytes_used: bytesUsed,
       duration_ms: Math.round(performance.now() - started),

@@ -128,8 +128,8 @@ export async function measureLatency(settings, signal, onSample) {
 
 // Latency under load: a small probe every 300 ms (within the 200-400 ms the design asks) while a
 // transfer runs, on a connection of its own (HTTP/1.1 keeps the transfer's streams busy, so the
-// browser sends the probe on another one). Probes from the transfer's ramp-up are left out: the
-// queue a busy link builds is what counts.
+// browser sends the probe on another one). Probes from the transfer's ramp-up are left out when
+// enough come after it: the queue a busy link builds is what counts.
 const PROBE_INTERVAL_MS = 300;
 
 function probeTime(url, started) {
@@ -139,9 +139,15 @@ function probeTime(url, started) {
 }
 
 /**
- * Starts probing; returns a function that stops and resolves with the samples (ms). A probe
- * that fails is left out: the transfer itself reports a broken link.
+ * Starts probing; returns a function that stops and resolves with the samples in ms: `all`, and
+ * `steady` (those sent after the transfer's ramp-up). A probe that fails is left out: the
+ * transfer itself reports a broken link.
  */
+/** The loaded latency: the median of the steady probes, or of all when fewer than three. */
+export function loadedLatency(probes) {
+  return median(probes.steady.length >= 3 ? probes.steady : probes.all);
+}
+
 export function startLatencyProbes(settings, signal, { intervalMs = PROBE_INTERVAL_MS, skipMs = RAMP_MS } = {}) {
   performance.setResourceTimingBufferSize?.(2000);
   const samples = [];
@@ -156,7 +162,7 @@ export function startLatencyProbes(settings, signal, { intervalMs = PROBE_INTERV
       try {
         const response = await fetch(url, { cache: "no-store", signal: controller.signal });
         await response.arrayBuffer();
-        if (response.ok && started - began >= skipMs) samples.push(probeTime(url, started));
+        if (response.ok) samples.push({ ms: probeTime(url, started), steady: started - began >= skipMs });
       } catch {
         if (controller.signal.aborted) break;
       }
@@ -168,7 +174,8 @@ export function startLatencyProbes(settings, signal, { intervalMs = PROBE_INTERV
     stop();
     signal.removeEventListener("abort", stop);
     await loop;
-    return samples.map((ms) => Math.round(ms * 10) / 10);
+    const rounded = (list) => list.map((sample) => Math.round(sample.ms * 10) / 10);
+    return { all: rounded(samples), steady: rounded(samples.filter((sample) => sample.steady)) };
   };
 }
 

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import {
   acknowledgedSeries,
   bytesAt,
+  loadedLatency,
   meanAbsoluteDifference,
   median,
   ratesPerInterval,
@@ -120,4 +121,11 @@ test("overlapping requests add up", () => {
     points.map((p) => p.bytes),
     [0, 500, 1500, 2000],
   );
+});
+
+test("loaded latency is the median of the probes after the ramp-up, when there are enough", () => {
+  const probes = { all: [20, 30, 210, 190, 205], steady: [210, 190, 205] };
+  assert.equal(loadedLatency(probes), 205);
+  assert.equal(loadedLatency({ all: [20, 40], steady: [40] }), 30);
+  assert.equal(loadedLatency({ all: [], steady: [] }), null);
 });
