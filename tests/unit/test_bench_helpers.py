@@ -62,3 +62,15 @@ def test_phase_seconds_run_from_each_step_to_the_next_and_the_last_to_the_result
     ]
     assert phase_seconds(phases, 10_000.0) == {"latency": 0.5, "download": 5.0, "upload": 3.5}
     assert phase_seconds(phases[:1], None) == {}
+
+
+def test_loaded_latency_is_judged_against_the_queue_the_link_really_held():
+    from bench.loaded import judge
+
+    run = {"idle_ms": 2.0, "loaded_down_ms": 100.0, "loaded_up_ms": 60.0}
+    held = judge({**run, "queue_down_ms": 90.0, "queue_up_ms": 45.0}, queue_ms=200)
+    assert (held["increase_down_ms"], held["down_ok"], held["up_ok"]) == (98.0, True, True)
+    missed = judge({**run, "queue_down_ms": 190.0, "queue_up_ms": 45.0}, queue_ms=200)
+    assert missed["down_ok"] is False  # 98 ms against 190 ms held: outside 20 %
+    short = judge({"idle_ms": 1.0, "loaded_down_ms": 8.0, "loaded_up_ms": 14.0}, queue_ms=2)
+    assert (short["down_ok"], short["up_ok"]) == (True, False)
