@@ -240,3 +240,14 @@ def test_the_connection_result_names_its_scope_and_never_the_overall_verdict(app
     connection = connection[: connection.index("</div>")]
     assert "connection is good enough for a video visit" in connection
     assert "Ready for a video visit" not in desk_page  # the overall is not known yet
+
+
+def test_a_part_that_rules_video_out_says_not_ready_everywhere_before_the_rest(app, people):
+    devices = {"camera": ("skipped", "device_not_found"), "browser": ("pass", None)}
+    patient, public_id, invitation_id = run_check(app, people, devices, "APPT-NO-CAMERA")
+    seen = verdicts_everywhere(app, people, patient, public_id, invitation_id, "APPT-NO-CAMERA")
+    assert seen["summary"] == seen["desk"] == "not_ready"
+    assert seen["clinic_list"] == seen["clinic_page"] == "not_ready"
+    assert seen["api"] == "not_ready"
+    assert seen["api_missing_devices"] == ["microphone", "speakers"]
+    assert seen["webhook"][-1] == "not_ready" and seen["fhir"][-1] == "not_ready"
