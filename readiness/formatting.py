@@ -2,6 +2,8 @@
 
 from flask_babel import format_date, format_datetime, format_decimal, format_time, gettext
 
+from .connection.media_routes import route_label
+
 
 def speed(mbps: float | None) -> str:
     """9.4 Mbps in English, 9,4 Mbit/s in French."""
@@ -16,6 +18,13 @@ def milliseconds(ms: float | None) -> str:
     return gettext("%(value)s ms", value=format_decimal(round(ms), format="#,##0"))
 
 
+def percent(value: float | None) -> str:
+    """0.4% in English, 0,4 % in French."""
+    if value is None:
+        return "–"
+    return gettext("%(value)s%%", value=format_decimal(round(value, 1), format="#,##0.#"))
+
+
 def number(value) -> str:
     return format_decimal(value, format="#,##0.#")
 
@@ -24,6 +33,8 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(
         speed=speed,
         milliseconds=milliseconds,
+        percent=percent,
+        media_route=route_label,
         number=number,
         datetime=format_datetime,
         appointment_time=appointment_time,

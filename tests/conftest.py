@@ -205,13 +205,18 @@ def server_environment(database_url: str, **extra: str) -> dict:
         READINESS_READY_JITTER_MS="1000",
         READINESS_BUSY_NETWORK_LIMITED_MS="2000",
         READINESS_BUSY_NETWORK_NOT_READY_MS="4000",
+        # The media path adds seconds to every connection test; its own tests turn it on
+        # (tests/browser/test_media_path.py).
+        READINESS_MEDIA_CHECK_ENABLED="false",
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)
     return env
 
 
-def start_gunicorn(database_url: str, port: int, **extra_env: str) -> subprocess.Popen:
+def start_gunicorn(
+    database_url: str, port: int, host: str = "127.0.0.1", **extra_env: str
+) -> subprocess.Popen:
     return subprocess.Popen(
         [
             sys.executable,
@@ -224,7 +229,7 @@ def start_gunicorn(database_url: str, port: int, **extra_env: str) -> subprocess
             "--threads",
             "8",
             "--bind",
-            f"127.0.0.1:{port}",
+            f"{host}:{port}",
             "wsgi:app",
         ],
         cwd=PROJECT_ROOT,

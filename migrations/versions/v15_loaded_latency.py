@@ -1,7 +1,7 @@
 """latency under load (median while downloading, while uploading) and the call quality to expect
 
 Revision ID: v15_loaded_latency
-Revises: 91964cc05a80
+Revises: c16_media_path
 Create Date: 2026-11-30 05:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "v15_loaded_latency"
-down_revision = "91964cc05a80"
+down_revision = "c16_media_path"
 branch_labels = None
 depends_on = None
 

@@ -17,6 +17,14 @@ LABELS = {
         "The connection slows down a lot when it is busy: video may freeze while others at home "
         "stream or back up files."
     ),
+    reasons.UDP_BLOCKED: _l(
+        "The network blocks the fast route video calls use: the visit would take a slower one, "
+        "with a weaker picture and more delay."
+    ),
+    reasons.PACKET_LOSS_HIGH: _l(
+        "Part of the sound and picture was lost on the way (packet loss): the visit may break up."
+    ),
+    reasons.MEDIA_BLOCKED: _l("Sound and picture could not get through this network at all."),
     reasons.PERMISSION_DENIED: _l("The browser was not allowed to use the camera or microphone."),
     reasons.DEVICE_NOT_FOUND: _l("No camera or microphone was found."),
     reasons.DEVICE_BUSY: _l("The camera or microphone is being used by another app."),

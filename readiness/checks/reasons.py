@@ -15,6 +15,10 @@ OFFLINE = "offline"
 TIMEOUT = "timeout"
 TRANSFER_BLOCKED = "transfer_blocked"  # a proxy or filter that stops large transfers
 BUSY_NETWORK = "busy_network"  # latency rises too much while the link is busy (bufferbloat)
+# The media path (readiness.connection.media_verdict).
+UDP_BLOCKED = "udp_blocked"  # a call's packets got through only over TCP or TLS
+PACKET_LOSS_HIGH = "packet_loss_high"
+MEDIA_BLOCKED = "media_blocked"  # no route at all for a call's packets
 
 CONNECTION = (
     DOWNLOAD_LOW,
@@ -26,6 +30,9 @@ CONNECTION = (
     TIMEOUT,
     TRANSFER_BLOCKED,
     BUSY_NETWORK,
+    UDP_BLOCKED,
+    PACKET_LOSS_HIGH,
+    MEDIA_BLOCKED,
 )
 
 # Camera and microphone (getUserMedia errors and what the page notices).

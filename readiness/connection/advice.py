@@ -16,6 +16,7 @@ OTHER_NETWORK = "other_network"
 PHONE_AT_HAND = "phone_at_hand"
 PAUSE_HOUSEHOLD = "pause_household"
 ROUTER_QOS = "router_qos"
+FAST_ROUTE = "fast_route"
 
 TEXTS = {
     NEARER_ROUTER: _l("Move closer to your Wi-Fi router, or into the same room."),
@@ -49,6 +50,10 @@ TEXTS = {
         "If you manage your router, turn on its quality of service setting (sometimes called "
         "QoS or smart queue) so that video calls go first."
     ),
+    FAST_ROUTE: _l(
+        "Your network blocks the fast route video calls use; the visit would use a slower one. "
+        "Try another network, such as your home Wi-Fi or mobile data, then test again."
+    ),
     PHONE_AT_HAND: _l(
         "Keep your phone nearby during the visit: if the video stops, your care team will call you."
     ),
@@ -64,6 +69,9 @@ BY_REASON = {
     reasons.TIMEOUT: [NEARER_ROUTER, SWITCH_NETWORK, TRY_AGAIN],
     reasons.TRANSFER_BLOCKED: [OTHER_NETWORK],
     reasons.BUSY_NETWORK: [PAUSE_HOUSEHOLD, WIRED, ROUTER_QOS],
+    reasons.UDP_BLOCKED: [FAST_ROUTE],
+    reasons.PACKET_LOSS_HIGH: [WIRED, NEARER_ROUTER, PAUSE_DOWNLOADS, SWITCH_NETWORK],
+    reasons.MEDIA_BLOCKED: [OTHER_NETWORK, SWITCH_NETWORK],
 }
 
 

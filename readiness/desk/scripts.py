@@ -113,6 +113,31 @@ SCRIPTS = {
             _l("Let's try another network: your home Wi-Fi, or your phone's mobile data."),
             _l("Then tap Test again on the screen."),
         ),
+        _script(
+            reasons.UDP_BLOCKED,
+            _l("Network blocks the fast route for video"),
+            _l("Your network lets the visit through only by a slower route."),
+            _l("The picture may be weaker and the sound may lag."),
+            _l("If you can, use another network: your home Wi-Fi, or your phone's mobile data."),
+            _l("Then tap Test again on the screen."),
+        ),
+        _script(
+            reasons.PACKET_LOSS_HIGH,
+            _l("Sound and picture lost on the way"),
+            _l("Part of the test's sound and picture did not arrive: the visit may break up."),
+            _l("On a computer, plug a network cable into your router if you have one."),
+            _l("Otherwise, move closer to your Wi-Fi router."),
+            _l("Ask the people at home to pause videos, downloads and games for a moment."),
+            _l("Then tap Test again on the screen."),
+        ),
+        _script(
+            reasons.MEDIA_BLOCKED,
+            _l("Network blocks sound and picture"),
+            _l("Your network does not let the sound and picture of a video call through."),
+            _l("This often happens on work, school or hotel networks."),
+            _l("Let's try another network: your home Wi-Fi, or your phone's mobile data."),
+            _l("Then tap Test again on the screen."),
+        ),
         # Camera and microphone permission, browser by browser.
         _script(
             "permission_safari_ios",

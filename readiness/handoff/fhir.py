@@ -38,6 +38,11 @@ FIGURES = (
     ("jitter_ms", "jitter", "Jitter", "ms"),
     ("loaded_latency_down_ms", "loaded-latency-download", "Latency while downloading", "ms"),
     ("loaded_latency_up_ms", "loaded-latency-upload", "Latency while uploading", "ms"),
+    ("packet_loss_percent", "packet-loss", "Packet loss (worse direction)", "%"),
+    ("packet_loss_up_percent", "packet-loss-up", "Packet loss, patient to server", "%"),
+    ("packet_loss_down_percent", "packet-loss-down", "Packet loss, server to patient", "%"),
+    ("media_rtt_ms", "media-round-trip-time", "Round-trip time of the media path", "ms"),
+    ("media_jitter_ms", "media-jitter", "Jitter of the media path", "ms"),
 )
 VIDEO_DISPLAY = {
     "hd_720p": "HD 720p video",
@@ -199,6 +204,13 @@ def connection_resource(connection: dict, patient_url: str, builder: BundleBuild
         if connection.get(key) is not None
     ]
     components.extend(expected_components(connection.get("expected_quality"), builder))
+    if connection.get("media_route"):
+        components.append(
+            {
+                "code": builder.concept("media-route", "Route of the media path"),
+                "valueString": connection["media_route"],
+            }
+        )
     resource = {
         "resourceType": "Observation",
         "status": "final",

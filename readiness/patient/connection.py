@@ -10,6 +10,7 @@ from ..checks.reason_labels import label
 from ..connection import quality
 from ..connection.advice import advice
 from ..connection.expectation import patient_sentences
+from ..connection.media_verdict import MediaThresholds, media_verdict, with_media
 from ..connection.report import ReportError, parse_report
 from ..connection.verdict import Thresholds, connection_verdict
 from ..errors import json_error
@@ -36,6 +37,12 @@ def test_settings() -> dict:
         "maxDownloadBytes": int(config["PROBE_MAX_DOWNLOAD_BYTES"]),
         # Half the upload limit: a body of exactly the limit is refused under gunicorn.
         "maxUploadBytes": int(config["PROBE_MAX_UPLOAD_BYTES"]) // 2,
+        "mediaOfferUrl": url_for("probe.media_offer") if config["MEDIA_CHECK_ENABLED"] else None,
+        "mediaIceServersUrl": url_for("probe.media_ice_servers"),
+        "mediaSeconds": float(config["MEDIA_SECONDS_PER_DIRECTION"]),
+        "mediaPacketsPerSecond": int(config["MEDIA_PACKETS_PER_SECOND"]),
+        "mediaPacketBytes": int(config["MEDIA_PACKET_BYTES"]),
+        "mediaConnectTimeoutMs": int(float(config["MEDIA_CONNECT_TIMEOUT_SECONDS"]) * 1000),
     }
 
 
@@ -47,6 +54,9 @@ def browser_messages() -> dict:
         "phaseLatency": _("Step 1 of 3: checking how quickly the connection answers…"),
         "phaseDownload": _("Step 2 of 3: measuring the download speed…"),
         "phaseUpload": _("Step 3 of 3: measuring the upload speed…"),
+        "phaseMedia": _(
+            "Last step: checking the route that sound and picture take, with test packets only…"
+        ),
         "saving": _("Saving your result…"),
         "finished": _("The test is finished."),
         "cancelled": _("The test was stopped. You can start it again when you are ready."),
@@ -84,6 +94,7 @@ def result_context(result: ConnectionResult | None) -> dict:
         "advice": advice(codes),
         "expected": patient_sentences(result.expected_quality),
         "thresholds": Thresholds.from_config(current_app.config),
+        "media_thresholds": MediaThresholds.from_config(current_app.config),
     }
 
 
@@ -108,6 +119,27 @@ def connection():
     )
 
 
+def expected_quality(fields: dict) -> dict | None:
+    """The call quality to expect from the report's figures (None for a test that failed); the
+    media path's packet loss counts when the browser measured it."""
+    if fields["failure"]:
+        return None
+    config = current_app.config
+    losses = [fields[name] for name in ("media_loss_up_percent", "media_loss_down_percent")]
+    losses = [loss for loss in losses if loss is not None]
+    return quality.expectation(
+        download_mbps=fields["download_mbps"],
+        upload_mbps=fields["upload_mbps"],
+        latency_ms=fields["latency_ms"],
+        jitter_ms=fields["jitter_ms"],
+        loaded_latency_down_ms=fields["loaded_latency_down_ms"],
+        loaded_latency_up_ms=fields["loaded_latency_up_ms"],
+        loss_percent=max(losses) if losses else None,
+        ladder=quality.parse_ladder(config["VIDEO_QUALITY_LADDER"]),
+        busy_limited_ms=float(config["BUSY_NETWORK_LIMITED_MS"]),
+    ).as_dict()
+
+
 @bp.route("/check/connection/result", methods=["POST"])
 def connection_result():
     """The browser's figures: checked, judged against the thresholds here, stored."""
@@ -118,31 +150,29 @@ def connection_result():
         fields = parse_report(request.get_json(silent=True))
     except ReportError as error:
         return json_error(400, "invalid_report", str(error))
-    verdict, codes = connection_verdict(
-        fields["download_mbps"],
-        fields["upload_mbps"],
-        fields["latency_ms"],
-        fields["jitter_ms"],
-        Thresholds.from_config(current_app.config),
-        failure=fields["failure"],
-        loaded_latency_down_ms=fields["loaded_latency_down_ms"],
-        loaded_latency_up_ms=fields["loaded_latency_up_ms"],
-    )
-    expected = None
-    if not fields["failure"]:
-        expected = quality.expectation(
-            download_mbps=fields["download_mbps"],
-            upload_mbps=fields["upload_mbps"],
-            latency_ms=fields["latency_ms"],
-            jitter_ms=fields["jitter_ms"],
+    config = current_app.config
+    verdict, codes = with_media(
+        connection_verdict(
+            fields["download_mbps"],
+            fields["upload_mbps"],
+            fields["latency_ms"],
+            fields["jitter_ms"],
+            Thresholds.from_config(config),
+            failure=fields["failure"],
             loaded_latency_down_ms=fields["loaded_latency_down_ms"],
             loaded_latency_up_ms=fields["loaded_latency_up_ms"],
-            ladder=quality.parse_ladder(current_app.config["VIDEO_QUALITY_LADDER"]),
-            busy_limited_ms=float(current_app.config["BUSY_NETWORK_LIMITED_MS"]),
-        ).as_dict()
-    result = ConnectionResult(
-        check=check, verdict=verdict, reasons=codes, expected_quality=expected, **fields
+        ),
+        media_verdict(
+            fields["media_route"],
+            fields["media_loss_up_percent"],
+            fields["media_loss_down_percent"],
+            MediaThresholds.from_config(config),
+        ),
     )
+    result = ConnectionResult(
+        check=check, verdict=verdict, reasons=codes, expected_quality=expected_quality(fields),
+        **fields,
+    )  # fmt: skip
     db.session.add(result)
     check.step = "connection"
     seen(check)
