@@ -78,7 +78,7 @@ compile-translations: $(COMPILED)
 
 # Re-extract every string from the code and templates and merge it into the French catalog.
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --width 100 readiness templates
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k _p:1c,2 -o translations/messages.pot --no-location --sort-output --width 100 readiness templates
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete --no-fuzzy-matching --width 100
 	@echo "Now translate the new entries in $(CATALOG)."
 

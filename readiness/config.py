@@ -19,12 +19,12 @@ class DefaultConfig:
 
     # The institution, as patients see it.
     SERVICE_NAME_EN = "Video visit readiness check"
-    SERVICE_NAME_FR = "Vérification avant la visite vidéo"
+    SERVICE_NAME_FR = "Vérification avant la consultation vidéo"
     INSTITUTION_NAME_EN = "Your health care team"
     INSTITUTION_NAME_FR = "Votre équipe de soins"
     SUPPORT_PHONE = "1-800-555-0199"
     SUPPORT_HOURS_EN = "Monday to Friday, 8 a.m. to 6 p.m."
-    SUPPORT_HOURS_FR = "Du lundi au vendredi, de 8 h à 18 h"
+    SUPPORT_HOURS_FR = "du lundi au vendredi, de 8\u00a0h à 18\u00a0h"
     TIMEZONE = "America/Toronto"
     DEFAULT_PHONE_REGION = "CA"
 

@@ -36,6 +36,7 @@ LABELS = {
     reasons.NO_SOUND: _l("The microphone did not pick up any voice."),
     reasons.NOT_HEARD: _l("The test sound was not heard through the speakers."),
     reasons.UNSUPPORTED_BROWSER: _l("This browser cannot run a video visit."),
+    reasons.NO_CAMERA: _l("No camera on this device."),
     reasons.IN_APP_BROWSER: _l("The link was opened inside another app instead of a browser."),
     reasons.NOT_PRIVATE: _l("There is no private place to talk freely."),
     reasons.PUBLIC_WIFI: _l("The connection is a public or shared Wi-Fi."),
@@ -58,3 +59,10 @@ DEVICE_NAMES = {
 
 def device_names(kinds: list[str]) -> list[str]:
     return [str(DEVICE_NAMES.get(kind, kind)) for kind in kinds]
+
+
+def device_label(kind: str, status: str, reason: str | None) -> str:
+    """Why one device did not pass: a skipped camera is a camera the patient does not have."""
+    if kind == "camera" and status == "skipped":
+        return label(reasons.NO_CAMERA)
+    return label(reason) if reason else ""

@@ -46,6 +46,10 @@ NO_SOUND = "no_sound"  # microphone: no speech-level sound before the timeout
 NOT_HEARD = "not_heard"  # speakers: the patient did not hear the test sound
 UNSUPPORTED_BROWSER = "unsupported_browser"
 IN_APP_BROWSER = "in_app_browser"
+# The patient said "I do not have a camera": the camera was skipped. Recorded on the device
+# result as DEVICE_NOT_FOUND (as before); the overall result names it so that the microphone,
+# tested on its own, is not said to be missing.
+NO_CAMERA = "no_camera"
 
 DEVICES = (
     PERMISSION_DENIED,
@@ -58,6 +62,7 @@ DEVICES = (
     NOT_HEARD,
     UNSUPPORTED_BROWSER,
     IN_APP_BROWSER,
+    NO_CAMERA,
 )
 
 # The patient's own checklist.

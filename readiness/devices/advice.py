@@ -9,6 +9,10 @@ from flask_babel import lazy_gettext as _l
 from ..checks import reasons
 
 TEXTS = {
+    reasons.NO_CAMERA: _l(
+        "Without a camera, your visit will be by phone. If you have another device with a "
+        "camera, such as a phone or tablet, you can run the check on it."
+    ),
     reasons.DEVICE_NOT_FOUND: _l(
         "Without a working camera and microphone, your visit will be by phone. If you have "
         "another device with a camera, such as a phone or tablet, you can run the check on it."

@@ -14,6 +14,7 @@ from ..connection.expectation import patient_sentences
 from ..devices.advice import advice as device_advice
 from ..extensions import db
 from ..handoff import outbox
+from ..locale import current_language
 from ..models import ConsentRecord, ContactDetails, utcnow
 from . import bp
 from .forms import ConfirmForm, ConsentForm, ContactForm
@@ -192,8 +193,8 @@ def contact_confirm():
         "patient/contact_confirm.html",
         form=form,
         values=values,
-        mobile=national_format(values["mobile"], region),
-        backup=national_format(values["backup"], region),
+        mobile=national_format(values["mobile"], region, current_language()),
+        backup=national_format(values["backup"], region, current_language()),
     )
 
 

@@ -195,7 +195,7 @@ def attribute_text(html: str, testid: str) -> str:
 
 OUTCOMES = [
     ({}, "ready", None),
-    ({"camera": ("skipped", "device_not_found")}, "not_ready", "device_not_found"),
+    ({"camera": ("skipped", "device_not_found")}, "not_ready", "no_camera"),
     ({"camera": ("fail", "permission_denied")}, "not_ready", "permission_denied"),
     ({"microphone": ("fail", "no_sound")}, "not_ready", "no_sound"),
     ({"speakers": ("fail", "not_heard")}, "limited", "not_heard"),
