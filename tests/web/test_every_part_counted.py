@@ -224,7 +224,7 @@ def test_the_connection_result_names_its_scope_and_never_the_overall_verdict(app
         ("en", "Your connection is good enough for a video visit", "Ready for a video visit"),
         (
             "fr",
-            "Votre connexion est assez bonne pour une visite vidéo",
+            "Votre connexion est assez bonne pour une consultation vidéo",
             "Tout est prêt pour une visite vidéo",
         ),
     ):
