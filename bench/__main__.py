@@ -15,7 +15,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from . import report
+from . import loaded, report
 from .rows import DEFAULT_ROWS, QUICK_ROWS, parse_rows
 from .server import ROOT
 from .server_load import measure_server
@@ -38,9 +38,16 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--skip-shaped", action="store_true", help="leave out table 1")
     parser.add_argument("--skip-server", action="store_true", help="leave out table 2")
+    parser.add_argument("--skip-loaded", action="store_true", help="leave out table 3")
+    parser.add_argument("--loaded-rate", type=float, default=10.0,
+                        help="table 3: the link's rate in Mbit/s")  # fmt: skip
+    parser.add_argument("--queues", default="200,2",
+                        help="table 3: tbf latency (queue) values in ms")  # fmt: skip
+    parser.add_argument("--loaded-runs", type=int, default=2, help="table 3: runs per queue")
     options = parser.parse_args(argv)
     try:
         options.rows = parse_rows(options.rows)
+        options.queues = [float(ms) for ms in options.queues.split(",") if ms.strip()]
     except ValueError as error:
         parser.error(str(error))
     if not options.rows or options.runs < 1:
@@ -105,6 +112,20 @@ def main(argv: list[str]) -> int:
             say(f"  failed: {type(error).__name__}: {error}")
             data["server"] = {"error": f"{error}"[:500]}
         sections.append(report.server_section(data["server"]))
+    if not options.skip_loaded and not options.self_check:
+        say("\nLatency under load (progress):")
+        data["loaded"] = []
+        for queue_ms in options.queues:
+            try:
+                data["loaded"].append(
+                    loaded.measure_queue(options.loaded_rate, queue_ms, options.loaded_runs, say)
+                )
+            except Exception as error:
+                say(f"  queue {queue_ms:g} ms failed: {type(error).__name__}: {error}")
+                data["loaded"].append(
+                    {"rate_mbit": options.loaded_rate, "queue_ms": queue_ms, "error": str(error)}
+                )
+        sections.append(loaded.section(data["loaded"]))
     sections.append(f"Bench time: {time.monotonic() - started:.0f} s.")
     text = "\n\n".join(sections)
     say("\n" + "\n\n".join(sections[1:]))

@@ -46,6 +46,12 @@ class DefaultConfig:
     LIMITED_UPLOAD_MBPS = 1.2
     LIMITED_LATENCY_MS = 300.0
     LIMITED_JITTER_MS = 50.0
+    # Latency under load (bufferbloat): the milliseconds a busy link may add to the idle
+    # latency before the visit is limited, and before it is not ready (README: sources).
+    BUSY_NETWORK_LIMITED_MS = 100.0
+    BUSY_NETWORK_NOT_READY_MS = 400.0
+    # The video ladder, best first: name:upload:download in Mbit/s (readiness.connection.quality).
+    VIDEO_QUALITY_LADDER = "hd_720p:1.5:1.5,standard:0.6:0.6,low:0.15:0.15,audio_only:0.1:0.1"
 
     # The browser's connection test: the longest each direction may run, in seconds, and the
     # most data it may use per direction, in megabytes.

@@ -206,6 +206,11 @@ class ConnectionResult(db.Model):
     upload_mbps: Mapped[float | None]
     latency_ms: Mapped[float | None]
     jitter_ms: Mapped[float | None]
+    # Median latency while the test downloads, and while it uploads (latency under load).
+    loaded_latency_down_ms: Mapped[float | None]
+    loaded_latency_up_ms: Mapped[float | None]
+    # The call quality to expect, judged when measured (readiness.connection.quality).
+    expected_quality: Mapped[dict | None] = mapped_column(JSON)
     verdict: Mapped[str | None] = mapped_column(String(16))
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     failure: Mapped[str | None] = mapped_column(String(32))

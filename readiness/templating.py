@@ -7,7 +7,8 @@ spelling the strings, and turn codes into what people read with ``| display_code
 
 from . import vocabulary
 from .checks.codes import display_code
-from .checks.reason_labels import device_label, label
+from .checks.reason_labels import device_label, device_names, label
+from .connection.expectation import audio_label, video_label
 from .handoff.event_labels import label as event_label
 
 WORDS = (
@@ -26,5 +27,10 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(
         display_code=display_code, reason_label=label, event_label=event_label
     )
-    app.jinja_env.globals.update(device_label=device_label)
+    app.jinja_env.globals.update(
+        device_label=device_label,
+        device_names=device_names,
+        video_label=video_label,
+        audio_label=audio_label,
+    )
     app.jinja_env.globals.update({words.__name__: words for words in WORDS})

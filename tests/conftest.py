@@ -203,6 +203,8 @@ def server_environment(database_url: str, **extra: str) -> dict:
         # link to be ready must not fail on it. The thresholds are tested in test_verdict.py.
         READINESS_READY_LATENCY_MS="1000",
         READINESS_READY_JITTER_MS="1000",
+        READINESS_BUSY_NETWORK_LIMITED_MS="2000",
+        READINESS_BUSY_NETWORK_NOT_READY_MS="4000",
         # The media path adds seconds to every connection test; its own tests turn it on
         # (tests/browser/test_media_path.py).
         READINESS_MEDIA_CHECK_ENABLED="false",

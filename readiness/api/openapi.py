@@ -40,6 +40,27 @@ APPOINTMENT = obj(
     }
 )
 VERDICT = {"type": ["string", "null"], "enum": [*words(Verdict), None]}
+EXPECTED_QUALITY = obj(
+    {
+        "video": {
+            "type": ["string", "null"],
+            "description": "The best rung of the video ladder both directions carry "
+            "(default ladder: hd_720p, standard, low, audio_only; none below).",
+        },
+        "audio_mos": {
+            "type": ["number", "null"],
+            "description": "Expected voice quality, mean opinion score 1 to 4.5 (simplified "
+            "ITU-T G.107 E-model from round-trip time, jitter and packet loss when measured).",
+        },
+        "audio": {"type": ["string", "null"], "enum": ["good", "fair", "poor", "bad", None]},
+        "freezes_when_busy": {"type": "boolean"},
+        "latency_increase_ms": {
+            "type": ["number", "null"],
+            "description": "The larger rise of latency over idle while downloading or uploading.",
+        },
+    },
+    description="The call quality to expect, judged when the connection was measured.",
+)
 CHECK = obj(
     {
         "id": {"type": "string", "format": "uuid"},
@@ -50,7 +71,17 @@ CHECK = obj(
         "verdict": VERDICT,
         "reasons": {"type": "array", "items": {"type": "string"}},
         "outcome": {"type": ["string", "null"]},
-        "missing": {"type": "array", "items": {"type": "string"}},
+        "missing": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["connection", "devices", "setting"]},
+            "description": "Parts not done yet: until none is missing, verdict is null "
+            "(or not_ready when a part done already rules video out).",
+        },
+        "missing_devices": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["camera", "microphone", "speakers", "browser"]},
+            "description": "Device checks with no result yet in this attempt.",
+        },
         "created_at": DATE_TIME,
         "updated_at": DATE_TIME,
         "completed_at": nullable(DATE_TIME),
@@ -63,6 +94,15 @@ CHECK = obj(
                     "upload_mbps": {"type": ["number", "null"]},
                     "latency_ms": {"type": ["number", "null"]},
                     "jitter_ms": {"type": ["number", "null"]},
+                    "loaded_latency_down_ms": {
+                        "type": ["number", "null"],
+                        "description": "Median latency while downloading (latency under load).",
+                    },
+                    "loaded_latency_up_ms": {
+                        "type": ["number", "null"],
+                        "description": "Median latency while uploading (latency under load).",
+                    },
+                    "expected_quality": nullable(EXPECTED_QUALITY),
                     "media_route": {
                         "type": ["string", "null"],
                         "enum": ["udp", "tcp", "tls", "relay-udp", "relay-tcp", "none", None],

@@ -13,6 +13,10 @@ LABELS = {
     reasons.OFFLINE: _l("The device was not connected to the internet."),
     reasons.TIMEOUT: _l("The connection test took too long and stopped."),
     reasons.TRANSFER_BLOCKED: _l("Something on the network blocked the test (a proxy or filter)."),
+    reasons.BUSY_NETWORK: _l(
+        "The connection slows down a lot when it is busy: video may freeze while others at home "
+        "stream or back up files."
+    ),
     reasons.UDP_BLOCKED: _l(
         "The network blocks the fast route video calls use: the visit would take a slower one, "
         "with a weaker picture and more delay."
@@ -42,6 +46,19 @@ LABELS = {
 
 def label(code: str) -> str:
     return str(LABELS.get(code, code))
+
+
+# A device check's name inside a sentence ("not tested yet: microphone, speakers").
+DEVICE_NAMES = {
+    "camera": _l("camera"),
+    "microphone": _l("microphone"),
+    "speakers": _l("speakers"),
+    "browser": _l("browser"),
+}
+
+
+def device_names(kinds: list[str]) -> list[str]:
+    return [str(DEVICE_NAMES.get(kind, kind)) for kind in kinds]
 
 
 def device_label(kind: str, status: str, reason: str | None) -> str:

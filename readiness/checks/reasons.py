@@ -16,6 +16,7 @@ SERVER_UNREACHABLE = "server_unreachable"
 OFFLINE = "offline"
 TIMEOUT = "timeout"
 TRANSFER_BLOCKED = "transfer_blocked"  # a proxy or filter that stops large transfers
+BUSY_NETWORK = "busy_network"  # latency rises too much while the link is busy (bufferbloat)
 # The media path (readiness.connection.media_verdict).
 UDP_BLOCKED = "udp_blocked"  # a call's packets got through only over TCP or TLS
 PACKET_LOSS_HIGH = "packet_loss_high"
@@ -30,6 +31,7 @@ CONNECTION = (
     OFFLINE,
     TIMEOUT,
     TRANSFER_BLOCKED,
+    BUSY_NETWORK,
     UDP_BLOCKED,
     PACKET_LOSS_HIGH,
     MEDIA_BLOCKED,

@@ -14,6 +14,8 @@ GO_ONLINE = "go_online"
 TRY_AGAIN = "try_again"
 OTHER_NETWORK = "other_network"
 PHONE_AT_HAND = "phone_at_hand"
+PAUSE_HOUSEHOLD = "pause_household"
+ROUTER_QOS = "router_qos"
 FAST_ROUTE = "fast_route"
 
 TEXTS = {
@@ -40,6 +42,14 @@ TEXTS = {
         "A work, school or hotel network, or security software, may block the visit. "
         "Try another network, such as your home Wi-Fi or mobile data."
     ),
+    PAUSE_HOUSEHOLD: _l(
+        "During the visit, ask others at home to pause streaming, games and large downloads, and "
+        "pause cloud backups and photo syncing on every device."
+    ),
+    ROUTER_QOS: _l(
+        "If you manage your router, turn on its quality of service setting (sometimes called "
+        "QoS or smart queue) so that video calls go first."
+    ),
     FAST_ROUTE: _l(
         "Your network blocks the fast route video calls use; the visit would use a slower one. "
         "Try another network, such as your home Wi-Fi or mobile data, then test again."
@@ -58,6 +68,7 @@ BY_REASON = {
     reasons.OFFLINE: [GO_ONLINE],
     reasons.TIMEOUT: [NEARER_ROUTER, SWITCH_NETWORK, TRY_AGAIN],
     reasons.TRANSFER_BLOCKED: [OTHER_NETWORK],
+    reasons.BUSY_NETWORK: [PAUSE_HOUSEHOLD, WIRED, ROUTER_QOS],
     reasons.UDP_BLOCKED: [FAST_ROUTE],
     reasons.PACKET_LOSS_HIGH: [WIRED, NEARER_ROUTER, PAUSE_DOWNLOADS, SWITCH_NETWORK],
     reasons.MEDIA_BLOCKED: [OTHER_NETWORK, SWITCH_NETWORK],

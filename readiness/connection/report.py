@@ -101,6 +101,9 @@ def parse_report(data) -> dict:
         not isinstance(connection_type, str) or len(connection_type) > 32
     ):
         raise ReportError("connection_type", "must be a short text")
+    # Latency under load: optional (a failed or interrupted test may not have it).
+    for name in ("loaded_latency_down_ms", "loaded_latency_up_ms"):
+        fields[name] = number(data, name, FIGURES["latency_ms"], required=False)
     fields.update(
         failure=failure,
         samples=samples,

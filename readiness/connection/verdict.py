@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..checks import reasons
 from ..checks.overall import LIMITED, NOT_READY, READY, worst
+from .quality import busy_network_level
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,10 @@ class Thresholds:
     limited_upload_mbps: float = 1.2
     limited_latency_ms: float = 300.0
     limited_jitter_ms: float = 50.0
+    # Latency added while the link is busy: above the first, video with limits; above the
+    # second, not ready (see readiness.connection.quality and the README for the sources).
+    busy_limited_ms: float = 100.0
+    busy_not_ready_ms: float = 400.0
 
     @classmethod
     def from_config(cls, config) -> "Thresholds":
@@ -33,6 +38,8 @@ class Thresholds:
             limited_upload_mbps=float(config["LIMITED_UPLOAD_MBPS"]),
             limited_latency_ms=float(config["LIMITED_LATENCY_MS"]),
             limited_jitter_ms=float(config["LIMITED_JITTER_MS"]),
+            busy_limited_ms=float(config["BUSY_NETWORK_LIMITED_MS"]),
+            busy_not_ready_ms=float(config["BUSY_NETWORK_NOT_READY_MS"]),
         )
 
 
@@ -55,8 +62,11 @@ def connection_verdict(
     jitter_ms: float | None,
     thresholds: Thresholds,
     failure: str | None = None,
+    loaded_latency_down_ms: float | None = None,
+    loaded_latency_up_ms: float | None = None,
 ) -> tuple[str, list[str]]:
-    """(verdict, reason codes). A test that failed, or left a figure unmeasured, is not ready."""
+    """(verdict, reason codes). A test that failed, or left a figure unmeasured, is not ready.
+    Latency under load is judged when measured (a browser without it judges nothing)."""
     if failure:
         return NOT_READY, [failure]
     t = thresholds
@@ -75,4 +85,10 @@ def connection_verdict(
         if level != READY:
             found.append(reason)
         verdict = worst(verdict, level)
-    return verdict, found
+    level, _ = busy_network_level(
+        latency_ms, loaded_latency_down_ms, loaded_latency_up_ms,
+        t.busy_limited_ms, t.busy_not_ready_ms,
+    )  # fmt: skip
+    if level != READY:
+        found.append(reasons.BUSY_NETWORK)
+    return worst(verdict, level), found

@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..checks import state
 from ..checks.contacts import national_format
-from ..checks.reason_labels import device_label, label
+from ..checks.reason_labels import device_label, device_names, label
+from ..connection.expectation import audio_label, video_label
 from ..devices.browser_support import Environment
 from ..locale import FORMAT_LOCALES, current_language, language_name
 from ..models import Check, utcnow
@@ -148,12 +149,14 @@ def scripts_context(check: Check, environment: dict) -> list[dict]:
 def live_context(check: Check, environment: dict) -> dict:
     region = current_app.config["DEFAULT_PHONE_REGION"]
     contact = state.latest_contact(check)
+    overall = state.overall_for(check)
     return {
         "check": check,
         "step_label": step_label(check),
         "caller_language": language_name(check.language),
         "device": device_description(check),
-        "overall": state.overall_for(check),
+        "overall": overall,
+        "device_names": device_names(overall.missing_devices),
         "connection": state.latest_connection(check),
         "devices": state.latest_devices(check),
         "setting": state.latest_setting(check),
@@ -166,6 +169,8 @@ def live_context(check: Check, environment: dict) -> dict:
         if contact
         else "",
         "label": label,
+        "video_label": video_label,
+        "audio_label": audio_label,
         "device_label": device_label,
         "scripts": scripts_context(check, environment),
     }

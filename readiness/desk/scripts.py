@@ -78,6 +78,15 @@ SCRIPTS = {
             _l("Move closer to your Wi-Fi router, then select Test again."),
         ),
         _script(
+            reasons.BUSY_NETWORK,
+            _l("Connection slows down when busy"),
+            _l("Is anyone else at home watching videos, gaming or downloading right now?"),
+            _l("During the visit, ask them to pause, and pause photo or file backups too."),
+            _l("On a computer, plug a network cable into your router if you have one."),
+            _l("If you know your router's settings, turn on its QoS or smart queue setting."),
+            _l("Now select Test again on the screen, and tell me what it says."),
+        ),
+        _script(
             reasons.SERVER_UNREACHABLE,
             _l("Our server could not be reached"),
             _l("Please check that another website opens on your device."),

@@ -38,12 +38,21 @@ FIGURES = (
     ("upload_mbps", "upload-speed", "Upload speed", "Mbit/s"),
     ("latency_ms", "latency", "Latency", "ms"),
     ("jitter_ms", "jitter", "Jitter", "ms"),
+    ("loaded_latency_down_ms", "loaded-latency-download", "Latency while downloading", "ms"),
+    ("loaded_latency_up_ms", "loaded-latency-upload", "Latency while uploading", "ms"),
     ("packet_loss_percent", "packet-loss", "Packet loss (worse direction)", "%"),
     ("packet_loss_up_percent", "packet-loss-up", "Packet loss, patient to server", "%"),
     ("packet_loss_down_percent", "packet-loss-down", "Packet loss, server to patient", "%"),
     ("media_rtt_ms", "media-round-trip-time", "Round-trip time of the media path", "ms"),
     ("media_jitter_ms", "media-jitter", "Jitter of the media path", "ms"),
 )
+VIDEO_DISPLAY = {
+    "hd_720p": "HD 720p video",
+    "standard": "Standard video (360p)",
+    "low": "Low video (180p)",
+    "audio_only": "Audio only",
+    "none": "No call",
+}
 SETTING_ANSWERS = (
     ("private_place", "private-place", "In a private place"),
     ("public_wifi", "public-wifi", "On public Wi-Fi"),
@@ -196,6 +205,7 @@ def connection_resource(connection: dict, patient_url: str, builder: BundleBuild
         for key, code, display, unit in FIGURES
         if connection.get(key) is not None
     ]
+    components.extend(expected_components(connection.get("expected_quality"), builder))
     if connection.get("media_route"):
         components.append(
             {
@@ -218,6 +228,33 @@ def connection_resource(connection: dict, patient_url: str, builder: BundleBuild
     if not resource["interpretation"]:
         del resource["interpretation"]
     return resource
+
+
+def expected_components(expected: dict | None, builder: BundleBuilder) -> list[dict]:
+    """The call quality to expect: the video rung, and the voice's MOS (1 to 4.5)."""
+    if not expected:
+        return []
+    found = []
+    if expected.get("video"):
+        video = expected["video"]
+        found.append(
+            {
+                "code": builder.concept("expected-video", "Expected video quality"),
+                "valueCodeableConcept": builder.concept(
+                    f"video-{video}", VIDEO_DISPLAY.get(video, video)
+                ),
+            }
+        )
+    if expected.get("audio_mos") is not None:
+        found.append(
+            {
+                "code": builder.concept(
+                    "expected-audio-mos", "Expected voice quality (MOS, simplified E-model)"
+                ),
+                "valueQuantity": quantity(expected["audio_mos"], "{score}"),
+            }
+        )
+    return found
 
 
 def device_resource(device: dict, patient_url: str, builder: BundleBuilder) -> dict:

@@ -7,7 +7,9 @@ from ..audit import record
 from ..checks import state
 from ..checks.codes import display_code
 from ..checks.reason_labels import label
+from ..connection import quality
 from ..connection.advice import advice
+from ..connection.expectation import patient_sentences
 from ..connection.media_verdict import MediaThresholds, media_verdict, with_media
 from ..connection.report import ReportError, parse_report
 from ..connection.verdict import Thresholds, connection_verdict
@@ -89,6 +91,7 @@ def result_context(result: ConnectionResult | None) -> dict:
         "result": result,
         "reason_labels": [label(code) for code in codes],
         "advice": advice(codes),
+        "expected": patient_sentences(result.expected_quality),
         "thresholds": Thresholds.from_config(current_app.config),
         "media_thresholds": MediaThresholds.from_config(current_app.config),
     }
@@ -113,6 +116,27 @@ def connection(check):
     )
 
 
+def expected_quality(fields: dict) -> dict | None:
+    """The call quality to expect from the report's figures (None for a test that failed); the
+    media path's packet loss counts when the browser measured it."""
+    if fields["failure"]:
+        return None
+    config = current_app.config
+    losses = [fields[name] for name in ("media_loss_up_percent", "media_loss_down_percent")]
+    losses = [loss for loss in losses if loss is not None]
+    return quality.expectation(
+        download_mbps=fields["download_mbps"],
+        upload_mbps=fields["upload_mbps"],
+        latency_ms=fields["latency_ms"],
+        jitter_ms=fields["jitter_ms"],
+        loaded_latency_down_ms=fields["loaded_latency_down_ms"],
+        loaded_latency_up_ms=fields["loaded_latency_up_ms"],
+        loss_percent=max(losses) if losses else None,
+        ladder=quality.parse_ladder(config["VIDEO_QUALITY_LADDER"]),
+        busy_limited_ms=float(config["BUSY_NETWORK_LIMITED_MS"]),
+    ).as_dict()
+
+
 @bp.route("/check/connection/result", methods=["POST"])
 @check_required(json=True)
 def connection_result(check):
@@ -130,6 +154,8 @@ def connection_result(check):
             fields["jitter_ms"],
             Thresholds.from_config(config),
             failure=fields["failure"],
+            loaded_latency_down_ms=fields["loaded_latency_down_ms"],
+            loaded_latency_up_ms=fields["loaded_latency_up_ms"],
         ),
         media_verdict(
             fields["media_route"],
@@ -138,7 +164,10 @@ def connection_result(check):
             MediaThresholds.from_config(config),
         ),
     )
-    result = ConnectionResult(check=check, verdict=verdict, reasons=codes, **fields)
+    result = ConnectionResult(
+        check=check, verdict=verdict, reasons=codes, expected_quality=expected_quality(fields),
+        **fields,
+    )  # fmt: skip
     db.session.add(result)
     check.step = "connection"
     seen(check)

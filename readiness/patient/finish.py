@@ -15,7 +15,10 @@ from ..checks.contacts import (
     mask_phone,
     national_format,
 )
-from ..checks.reason_labels import label
+from ..checks.reason_labels import device_names, label
+from ..connection.advice import advice as connection_advice
+from ..connection.expectation import patient_sentences
+from ..devices.advice import advice as device_advice
 from ..extensions import db
 from ..handoff import outbox
 from ..locale import current_language
@@ -52,8 +55,13 @@ def summary(check):
         "patient/summary.html",
         overall=result,
         labels=[label(code) for code in result.reasons],
+        advice=device_advice(result.reasons) + connection_advice(result.reasons),
         back_url=step_url("setting"),
         missing_urls={part: step_url(part) for part in result.missing},
+        device_names=device_names(result.missing_devices),
+        expected=patient_sentences(
+            getattr(state.latest_connection(check), "expected_quality", None)
+        ),
     )
 
 

@@ -6,7 +6,9 @@ import {
   measureDownload,
   measureLatency,
   measureUpload,
+  loadedLatency,
   ratesPerInterval,
+  startLatencyProbes,
   TestFailure,
 } from "./measure.js";
 import { measureMediaPath } from "./media.js";
@@ -103,6 +105,7 @@ async function runTest() {
   running = controller;
   const started = performance.now();
   const samples = { device: deviceSummary() };
+  const loaded = {};
   let bytesUsed = 0;
   showMessage("");
   setRunning(true);
@@ -116,9 +119,13 @@ async function runTest() {
     showPhase(messages.phaseDownload);
     // The ramp-up and the size of each request follow the round trip just measured.
     const linkSettings = { ...settings, roundTripMs: latency.latencyMs };
+    let stopProbes = startLatencyProbes(settings, controller.signal);
     const download = await measureDownload(linkSettings, controller.signal, (phase) => {
       phase.liveSeries = phase.series;
       drawProgress(phase, bytesSince(phase.series));
+    }).finally(async () => {
+      loaded.down = await stopProbes();
+      samples.loaded_latency_down_ms = loaded.down.all;
     });
     bytesUsed += download.phase.bytesUsed;
     samples.download_mbps = ratesPerInterval(
@@ -129,10 +136,14 @@ async function runTest() {
 
     showPhase(messages.phaseUpload);
     let track = null;
+    stopProbes = startLatencyProbes(settings, controller.signal);
     const upload = await measureUpload(linkSettings, controller.signal, (phase) => {
       track ??= liveTracker(phase, () => phase.sent);
       track();
       drawProgress(phase, bytesSince(phase.liveSeries));
+    }).finally(async () => {
+      loaded.up = await stopProbes();
+      samples.loaded_latency_up_ms = loaded.up.all;
     });
     bytesUsed += upload.phase.bytesUsed;
     samples.upload_mbps = ratesPerInterval(
@@ -157,6 +168,8 @@ async function runTest() {
       upload_mbps: round(upload.mbps),
       latency_ms: round(latency.latencyMs),
       jitter_ms: round(latency.jitterMs),
+      loaded_latency_down_ms: roundOrNull(loadedLatency(loaded.down)),
+      loaded_latency_up_ms: roundOrNull(loadedLatency(loaded.up)),
       samples,
       bytes_used: bytesUsed,
       duration_ms: Math.round(performance.now() - started),
@@ -189,6 +202,10 @@ async function runTest() {
 
 function round(value) {
   return Math.round(value * 100) / 100;
+}
+
+function roundOrNull(value) {
+  return value === null ? null : round(value);
 }
 
 parts.start.addEventListener("click", runTest);

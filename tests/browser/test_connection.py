@@ -62,6 +62,13 @@ def test_a_good_link_is_ready_and_the_stored_figures_match_the_page(
         assert stored.bytes_used > 0 and stored.samples["latency_ms"]
         assert "Chrome" in stored.samples["device"]["user_agent"]
         assert len(stored.samples["latency_ms"]) == 14  # 15 pings, the first one dropped
+        # Latency under load: probes every 300 ms while each transfer runs (a loopback transfer
+        # may last under a second: one probe at least).
+        for way in ("down", "up"):
+            assert stored.samples[f"loaded_latency_{way}_ms"]
+            assert result.get_attribute(f"data-loaded-latency-{way}-ms") == (
+                f"{getattr(stored, f'loaded_latency_{way}_ms'):.2f}"
+            )
 
 
 def test_a_slow_link_is_measured_close_to_its_rate_and_gets_the_phone_advice(

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import {
   acknowledgedSeries,
   bytesAt,
+  loadedLatency,
   meanAbsoluteDifference,
   median,
   rampMs,
@@ -182,4 +183,11 @@ test("a steady transfer, bursts and all, is not rising", () => {
   const steady = [];
   for (let t = 0; t <= 6000; t += 100) steady.push({ t, bytes: t * 1200 + (t % 500 ? 0 : 5000) });
   assert.equal(stillRising(steady, 1000, 6000), false);
+});
+
+test("loaded latency is the median of the probes after the ramp-up, when there are enough", () => {
+  const probes = { all: [20, 30, 210, 190, 205], steady: [210, 190, 205] };
+  assert.equal(loadedLatency(probes), 205);
+  assert.equal(loadedLatency({ all: [20, 40], steady: [40] }), 30);
+  assert.equal(loadedLatency({ all: [], steady: [] }), null);
 });

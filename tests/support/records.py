@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from readiness.checks.invitations import create_invitation
+from readiness.connection import quality
 from readiness.extensions import db
 from readiness.models import Check, ConnectionResult, DeviceResult, SettingAnswers
 
@@ -18,6 +19,16 @@ def add_results(check: Check, *, connection="ready", camera="pass", private_plac
             upload_mbps=upload,
             latency_ms=latency,
             jitter_ms=jitter,
+            loaded_latency_down_ms=latency + 35.0,
+            loaded_latency_up_ms=latency + 60.0,
+            expected_quality=quality.expectation(
+                download_mbps=download,
+                upload_mbps=upload,
+                latency_ms=latency,
+                jitter_ms=jitter,
+                loaded_latency_down_ms=latency + 35.0,
+                loaded_latency_up_ms=latency + 60.0,
+            ).as_dict(),
             verdict=connection,
             reasons=[] if connection == "ready" else ["download_low"],
         )

@@ -88,3 +88,15 @@ def test_a_row_spec_names_rates_each_way_round_trip_and_loss():
 def test_named_row_sets_expand_and_mix_with_specs():
     specs = [spec for spec, _ in parse_rows("quick,1@0")]
     assert specs[-1] == "1@0" and "10@600" in specs
+
+
+def test_loaded_latency_is_judged_against_the_queue_the_link_really_held():
+    from bench.loaded import judge
+
+    run = {"idle_ms": 2.0, "loaded_down_ms": 100.0, "loaded_up_ms": 60.0}
+    held = judge({**run, "queue_down_ms": 90.0, "queue_up_ms": 45.0}, queue_ms=200)
+    assert (held["increase_down_ms"], held["down_ok"], held["up_ok"]) == (98.0, True, True)
+    missed = judge({**run, "queue_down_ms": 190.0, "queue_up_ms": 45.0}, queue_ms=200)
+    assert missed["down_ok"] is False  # 98 ms against 190 ms held: outside 20 %
+    short = judge({"idle_ms": 1.0, "loaded_down_ms": 8.0, "loaded_up_ms": 14.0}, queue_ms=2)
+    assert (short["down_ok"], short["up_ok"]) == (True, False)

@@ -1,7 +1,10 @@
+import itertools
+
 from readiness.checks import reasons
 from readiness.checks.overall import overall_verdict, setting_reasons
 
-ALL_PASS = {kind: ("pass", None) for kind in ("camera", "microphone", "speakers", "browser")}
+KINDS = ("camera", "microphone", "speakers", "browser")
+ALL_PASS = {kind: ("pass", None) for kind in KINDS}
 
 
 def test_everything_good_is_ready():
@@ -42,7 +45,38 @@ def test_parts_not_done_are_reported_missing_not_guessed():
     assert result.verdict is None
     assert result.missing == ["connection", "devices", "setting"]
     result = overall_verdict(("ready", []), None, [])
-    assert result.verdict == "ready" and result.missing == ["devices"]
+    assert (result.verdict, result.missing) == (None, ["devices"])
+
+
+def test_ready_needs_every_device_of_the_attempt():
+    for size in range(4):
+        for tested in itertools.combinations(KINDS, size):
+            devices = {kind: ("pass", None) for kind in tested}
+            result = overall_verdict(("ready", []), devices, [])
+            assert result.verdict is None, tested
+            assert result.missing == ["devices"]
+            assert result.missing_devices == [kind for kind in KINDS if kind not in tested]
+
+
+def test_a_part_that_rules_video_out_decides_before_the_rest_is_in():
+    devices = {"camera": ("skipped", None)}
+    result = overall_verdict(("ready", []), devices, None)
+    assert result.verdict == "not_ready"
+    assert result.missing == ["devices", "setting"]
+    assert overall_verdict(("limited", [reasons.UPLOAD_LOW]), None, None).verdict is None
+
+
+def test_speakers_not_confirmed_limit_the_visit_and_say_why():
+    devices = dict(ALL_PASS, speakers=("fail", reasons.NOT_HEARD))
+    result = overall_verdict(("ready", []), devices, [])
+    assert (result.verdict, result.reasons) == ("limited", [reasons.NOT_HEARD])
+    skipped = dict(ALL_PASS, speakers=("skipped", None))
+    assert overall_verdict(("ready", []), skipped, []).reasons == [reasons.NOT_HEARD]
+
+
+def test_a_silent_microphone_means_a_phone_visit():
+    devices = dict(ALL_PASS, microphone=("fail", reasons.NO_SOUND))
+    assert overall_verdict(("ready", []), devices, []).verdict == "not_ready"
 
 
 def test_a_connection_test_that_failed_outright_is_not_ready():

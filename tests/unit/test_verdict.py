@@ -42,6 +42,9 @@ def test_thresholds_come_from_the_institution_configuration():
         "LIMITED_UPLOAD_MBPS": 1.2,
         "LIMITED_LATENCY_MS": 300,
         "LIMITED_JITTER_MS": 50,
+        "BUSY_NETWORK_LIMITED_MS": "60",  # environment variables arrive as text
+        "BUSY_NETWORK_NOT_READY_MS": "250",
     }
     stricter = Thresholds.from_config(config)
     assert connection_verdict(20.0, 5.0, 20.0, 2.0, stricter) == ("limited", ["download_low"])
+    assert (stricter.busy_limited_ms, stricter.busy_not_ready_ms) == (60.0, 250.0)
