@@ -1,11 +1,153 @@
-"""The audit trail: one row per thing a person or system did or saw."""
+"""The audit trail: one row per thing a person or system did or saw, chained by hashes.
+
+Each entry's hash is SHA-256 over the previous entry's hash and the entry's own content (its id,
+time, action, who, which check or invitation, details), so editing or deleting an entry breaks
+every link after it, and `flask audit verify` names the first broken one. The chain is built in
+the transaction that writes the entries, in id order, with writers taking turns: PostgreSQL
+through a transaction-scoped advisory lock taken before the insert, SQLite through its single
+writer lock, which the insert itself takes.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import event, select, text, update
+from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import AuditEvent
 
+GENESIS = "0" * 64
+# Any constant: the advisory lock every PostgreSQL transaction that writes audit entries takes.
+ADVISORY_LOCK_ID = 1_700_017
+
 
 def record(action: str, **fields) -> AuditEvent:
     """Add an audit event to the current transaction; the caller commits with its change."""
-    event = AuditEvent(action=action, **fields)
-    db.session.add(event)
-    return event
+    entry = AuditEvent(action=action, **fields)
+    db.session.add(entry)
+    return entry
+
+
+def content(entry) -> dict:
+    """What an entry's hash covers (everything but the hashes themselves)."""
+    return {
+        "id": entry.id,
+        "at": entry.at.isoformat(timespec="microseconds"),
+        "action": entry.action,
+        "staff_id": entry.staff_id,
+        "api_key_id": entry.api_key_id,
+        "check_id": entry.check_id,
+        "invitation_id": entry.invitation_id,
+        "details": entry.details or {},
+    }
+
+
+def entry_hash(prev_hash: str, entry) -> str:
+    body = json.dumps(content(entry), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+@event.listens_for(Session, "before_flush")
+def take_turn(session, _flush_context, _instances) -> None:
+    """On PostgreSQL, wait for other writers of audit entries to commit before inserting ours,
+    so ids, commits and the chain follow one order."""
+    if not any(isinstance(obj, AuditEvent) for obj in session.new):
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": ADVISORY_LOCK_ID})
+
+
+@event.listens_for(Session, "after_flush")
+def chain_new_entries(session, flush_context) -> None:
+    """Link the entries just inserted to the last one before them."""
+    entries = sorted(
+        (obj for obj in session.new if isinstance(obj, AuditEvent) and obj.hash is None),
+        key=lambda obj: obj.id,
+    )
+    if not entries:
+        return
+    connection = session.connection()
+    previous = connection.execute(
+        select(AuditEvent.hash)
+        .where(AuditEvent.id < entries[0].id)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).scalar()
+    previous = previous or GENESIS
+    for entry in entries:
+        digest = entry_hash(previous, entry)
+        connection.execute(
+            update(AuditEvent.__table__)
+            .where(AuditEvent.__table__.c.id == entry.id)
+            .values(prev_hash=previous, hash=digest)
+        )
+        # What the row now holds, without marking the entry as changed.
+        from sqlalchemy.orm.attributes import set_committed_value
+
+        set_committed_value(entry, "prev_hash", previous)
+        set_committed_value(entry, "hash", digest)
+        previous = digest
+
+
+@dataclass
+class BrokenLink:
+    entry_id: int
+    reason: str
+
+
+def verify(session: Session, batch_size: int = 1000) -> tuple[int, BrokenLink | None]:
+    """(entries checked, the first broken link or None). Reads the chain a batch at a time."""
+    previous = None
+    checked = 0
+    for entry in entries_in_order(session, batch_size):
+        if previous is None:
+            # The first entry kept: the start of the chain, or where a purge cut it.
+            expected_prev = entry.prev_hash if entry.prev_hash in anchors(session) else GENESIS
+        else:
+            expected_prev = previous.hash
+        if entry.prev_hash != expected_prev:
+            after = f"entry {previous.id}" if previous else "the start of the chain"
+            return checked, BrokenLink(
+                entry.id,
+                f"entry {entry.id} does not follow {after}: an entry before it was deleted, "
+                "inserted or changed",
+            )
+        if entry.hash != entry_hash(entry.prev_hash or GENESIS, entry):
+            return checked, BrokenLink(
+                entry.id, f"entry {entry.id} was changed after it was written"
+            )
+        previous = entry
+        checked += 1
+    return checked, None
+
+
+def anchors(session: Session) -> set[str]:
+    """Hashes where the chain may start again: the last entry each audit purge removed."""
+    found = set()
+    for details in session.scalars(
+        select(AuditEvent.details).where(AuditEvent.action == "audit.purged")
+    ):
+        if isinstance(details, dict) and details.get("last_removed_hash"):
+            found.add(details["last_removed_hash"])
+    return found
+
+
+def entries_in_order(session: Session, batch_size: int) -> Iterator[AuditEvent]:
+    last_id = 0
+    while True:
+        batch = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.id > last_id)
+            .order_by(AuditEvent.id)
+            .limit(batch_size)
+            .execution_options(populate_existing=True)
+        ).all()
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id
+        session.expunge_all()

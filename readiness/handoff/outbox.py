@@ -13,7 +13,14 @@ CHECK_COMPLETED = "check.completed"
 CONSENT_RECORDED = "consent.recorded"
 CONTACT_CHANGED = "contact.changed"
 DECISION_RECORDED = "decision.recorded"
-EVENT_TYPES = (CHECK_COMPLETED, CONSENT_RECORDED, CONTACT_CHANGED, DECISION_RECORDED)
+CHECK_ERASED = "check.erased"  # its personal data was erased (retention or request)
+EVENT_TYPES = (
+    CHECK_COMPLETED,
+    CONSENT_RECORDED,
+    CONTACT_CHANGED,
+    DECISION_RECORDED,
+    CHECK_ERASED,
+)
 
 
 def enqueue(
