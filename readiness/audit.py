@@ -12,9 +12,11 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC
 
 from sqlalchemy import event, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .extensions import db
 from .models import AuditEvent
@@ -31,11 +33,18 @@ def record(action: str, **fields) -> AuditEvent:
     return entry
 
 
+def record_reads(action: str, read: list[tuple[int | None, int | None]], **who) -> None:
+    """One entry per check (or invitation) whose personal data a page or API answer showed,
+    as (check id, invitation id) pairs, so an admin can ask who saw a given patient."""
+    for check_id, invitation_id in read:
+        record(action, check_id=check_id, invitation_id=invitation_id, **who)
+
+
 def content(entry) -> dict:
     """What an entry's hash covers (everything but the hashes themselves)."""
     return {
         "id": entry.id,
-        "at": entry.at.isoformat(timespec="microseconds"),
+        "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
         "action": entry.action,
         "staff_id": entry.staff_id,
         "api_key_id": entry.api_key_id,
@@ -86,8 +95,6 @@ def chain_new_entries(session, flush_context) -> None:
             .values(prev_hash=previous, hash=digest)
         )
         # What the row now holds, without marking the entry as changed.
-        from sqlalchemy.orm.attributes import set_committed_value
-
         set_committed_value(entry, "prev_hash", previous)
         set_committed_value(entry, "hash", digest)
         previous = digest

@@ -12,4 +12,4 @@ def guard():
     return require_role("admin")
 
 
-from . import views  # noqa: E402,F401
+from . import privacy_views, views  # noqa: E402,F401

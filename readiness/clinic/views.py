@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..audit import record
+from ..audit import record, record_reads
 from ..checks import state
 from ..checks.codes import display_code
 from ..checks.contacts import national_format
@@ -41,6 +41,12 @@ def index():
     totals = counts(rows)
     if filters.not_ready:
         rows = [row for row in rows if row.status == visit_status.NOT_READY]
+    record_reads(
+        "clinic.view_list",
+        [(row.latest_check.id if row.latest_check else None, row.invitation.id) for row in rows],
+        staff_id=current_user.id,
+    )
+    db.session.commit()
     return render_template(
         "clinic/index.html",
         filters=filters,
