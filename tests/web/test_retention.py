@@ -235,3 +235,40 @@ def test_dry_run_prints_what_it_would_remove_and_changes_nothing(app):
     with app.app_context():
         assert db.session.scalar(select(func.count(ContactDetails.id))) == 0
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "data.purged"))
+
+
+def test_the_deliverers_loop_runs_the_purge_by_itself(app, database_url):
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT_ROOT, server_environment
+
+    with app.app_context():
+        check = patient("Past", appointment_days_ago=100, active_days_ago=95, now=datetime.now(UTC))
+        db.session.commit()
+        check_id = check.id
+    receiver = Receiver(free_port()).start()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "handoff", "deliver", "--loop"],
+        cwd=PROJECT_ROOT,
+        env=server_environment(
+            database_url,
+            READINESS_HANDOFF_LOOP_INTERVAL_SECONDS="0.2",
+            READINESS_SCHEDULING_WEBHOOK_URL=receiver.url,
+            READINESS_SCHEDULING_WEBHOOK_SECRET=SECRET,
+        ),
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        events = []
+        while "check.erased" not in events and time.monotonic() < deadline:
+            time.sleep(0.3)
+            events = [got.headers["X-Readiness-Event"] for got in receiver.received]
+        assert "check.erased" in events, "the loop did not purge"
+        with app.app_context():
+            assert db.session.scalar(select(Check.erased_at).where(Check.id == check_id))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        receiver.stop()
