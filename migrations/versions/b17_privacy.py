@@ -1,7 +1,8 @@
 """Privacy: personal fields encrypted (text columns) with blind indexes, erasure, audit chain.
 
 Rows written before this migration stay readable (a value without the v1.<key id>. prefix is
-read as is); `flask data rotate-key` encrypts them and fills their blind indexes.
+read as is); `flask data rotate-key` encrypts them and fills their blind indexes. Existing audit
+entries are chained here.
 
 Revision ID: b17_privacy
 Revises: 91964cc05a80
@@ -47,6 +48,7 @@ def upgrade():
         batch_op.add_column(sa.Column("prev_hash", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("hash", sa.String(length=64), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_audit_event_hash"), ["hash"])
+    chain_existing_audit_entries()
 
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
         batch_op.alter_column(
@@ -56,6 +58,18 @@ def upgrade():
             existing_nullable=False,
             postgresql_using="payload::text",
         )
+
+
+def chain_existing_audit_entries():
+    """Entries written before the chain existed join it, in id order, so `audit verify` covers
+    them from now on."""
+    from readiness.audit import chain
+    from readiness.models import AuditEvent
+
+    connection = op.get_bind()
+    audit_table = AuditEvent.__table__
+    entries = connection.execute(sa.select(audit_table).order_by(audit_table.c.id)).all()
+    chain(connection, entries)
 
 
 def downgrade():
