@@ -211,3 +211,27 @@ def test_messages_encrypted_at_rest_are_delivered_in_clear_and_signed(make_app, 
         assert any(EMAIL.encode() in got.body for got in receiver.received)
     finally:
         receiver.stop()
+
+
+def test_rows_written_before_encryption_are_encrypted_and_indexed_by_rotate_key(app, runner):
+    with app.app_context():
+        check = Check(reference_code="K7P4QX", language="fr")
+        db.session.add(check)
+        db.session.commit()
+        db.session.execute(
+            text(
+                "INSERT INTO contact_details (check_id, email, mobile_e164, preferred_language,"
+                " preferred_contact, created_at) VALUES (:c, :e, :m, 'fr', 'sms', :t)"
+            ),
+            {"c": check.id, "e": "legacy@example.org", "m": "+15145550199", "t": check.created_at},
+        )
+        db.session.commit()
+        assert db.session.scalar(select(ContactDetails.email)) == "legacy@example.org"
+    result = runner.invoke(args=["data", "rotate-key"])
+    assert "contact_details: 1 row(s) re-encrypted" in result.output
+    with app.app_context():
+        raw = db.session.execute(text("SELECT email, mobile_e164 FROM contact_details")).one()
+        assert all(value.startswith("v1.") for value in raw)
+        from readiness.desk.search import find_checks
+
+        assert [c.reference_code for c in find_checks("LEGACY@example.org", "CA")[1]] == ["K7P4QX"]
