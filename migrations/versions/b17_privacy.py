@@ -5,14 +5,14 @@ read as is); `flask data rotate-key` encrypts them and fills their blind indexes
 entries are chained here.
 
 Revision ID: b17_privacy
-Revises: 91964cc05a80
+Revises: c16_media_path
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "b17_privacy"
-down_revision = "91964cc05a80"
+down_revision = "c16_media_path"
 branch_labels = None
 depends_on = None
 

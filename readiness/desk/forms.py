@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("fr", "Français")]
+LANGUAGE_CHOICES = [SelectChoice("en", _l("English")), SelectChoice("fr", _l("French"))]
 
 
 class SearchForm(FlaskForm):

@@ -8,6 +8,7 @@ from ..checks import state
 from ..checks.codes import display_code
 from ..checks.reason_labels import label
 from ..connection.advice import advice
+from ..connection.media_verdict import MediaThresholds, media_verdict, with_media
 from ..connection.report import ReportError, parse_report
 from ..connection.verdict import Thresholds, connection_verdict
 from ..errors import json_error
@@ -34,6 +35,12 @@ def test_settings() -> dict:
         "maxDownloadBytes": int(config["PROBE_MAX_DOWNLOAD_BYTES"]),
         # Half the upload limit: a body of exactly the limit is refused under gunicorn.
         "maxUploadBytes": int(config["PROBE_MAX_UPLOAD_BYTES"]) // 2,
+        "mediaOfferUrl": url_for("probe.media_offer") if config["MEDIA_CHECK_ENABLED"] else None,
+        "mediaIceServersUrl": url_for("probe.media_ice_servers"),
+        "mediaSeconds": float(config["MEDIA_SECONDS_PER_DIRECTION"]),
+        "mediaPacketsPerSecond": int(config["MEDIA_PACKETS_PER_SECOND"]),
+        "mediaPacketBytes": int(config["MEDIA_PACKET_BYTES"]),
+        "mediaConnectTimeoutMs": int(float(config["MEDIA_CONNECT_TIMEOUT_SECONDS"]) * 1000),
     }
 
 
@@ -45,6 +52,9 @@ def browser_messages() -> dict:
         "phaseLatency": _("Step 1 of 3: checking how quickly the connection answers…"),
         "phaseDownload": _("Step 2 of 3: measuring the download speed…"),
         "phaseUpload": _("Step 3 of 3: measuring the upload speed…"),
+        "phaseMedia": _(
+            "Last step: checking the route that sound and picture take, with test packets only…"
+        ),
         "saving": _("Saving your result…"),
         "finished": _("The test is finished."),
         "cancelled": _("The test was stopped. You can start it again when you are ready."),
@@ -81,6 +91,7 @@ def result_context(result: ConnectionResult | None) -> dict:
         "reason_labels": [label(code) for code in codes],
         "advice": advice(codes),
         "thresholds": Thresholds.from_config(current_app.config),
+        "media_thresholds": MediaThresholds.from_config(current_app.config),
     }
 
 
@@ -115,13 +126,22 @@ def connection_result():
         fields = parse_report(request.get_json(silent=True))
     except ReportError as error:
         return json_error(400, "invalid_report", str(error))
-    verdict, codes = connection_verdict(
-        fields["download_mbps"],
-        fields["upload_mbps"],
-        fields["latency_ms"],
-        fields["jitter_ms"],
-        Thresholds.from_config(current_app.config),
-        failure=fields["failure"],
+    config = current_app.config
+    verdict, codes = with_media(
+        connection_verdict(
+            fields["download_mbps"],
+            fields["upload_mbps"],
+            fields["latency_ms"],
+            fields["jitter_ms"],
+            Thresholds.from_config(config),
+            failure=fields["failure"],
+        ),
+        media_verdict(
+            fields["media_route"],
+            fields["media_loss_up_percent"],
+            fields["media_loss_down_percent"],
+            MediaThresholds.from_config(config),
+        ),
     )
     result = ConnectionResult(check=check, verdict=verdict, reasons=codes, **fields)
     db.session.add(result)
