@@ -11,12 +11,19 @@ from sqlalchemy import select
 from ..audit import record, record_reads
 from ..checks.codes import code_candidates, display_code
 from ..extensions import db
+from ..handoff import event_labels, outbox
 from ..locale import institution_zone
 from ..models import Check, StaffUser, utcnow
 from ..privacy.access import patient_data
 from ..privacy.erasure import BY_REQUEST, erase_patient
 from . import audit_log, bp
 from .forms import ErasureForm
+
+
+def action_label(action: str) -> str:
+    """Actions named like a message to the scheduling module read as that message's label;
+    the others are shown as their code (marked as English in the page)."""
+    return event_labels.label(action) if action in outbox.EVENT_TYPES else action
 
 
 @bp.route("/audit")
@@ -36,6 +43,7 @@ def audit():
         codes=codes,
         display_code=display_code,
         details_text=audit_log.details_text,
+        action_label=action_label,
         actions=audit_log.actions(db.session),
         staff_members=db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all(),
     )

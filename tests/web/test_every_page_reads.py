@@ -313,7 +313,13 @@ def test_every_page_shows_only_what_it_means(app, sign_in, language):
             "/clinic/",  # 403
         ],
         clinic: ["/clinic/", "/clinic/invite", f"/clinic/visits/{visit_id}", "/desk/nowhere"],
-        admin: ["/admin/handoff", "/desk/", "/clinic/"],
+        admin: [
+            "/admin/handoff",
+            "/admin/audit",
+            f"/admin/requests?code={code}",
+            "/desk/",
+            "/clinic/",
+        ],
     }
     problems, rendered = [], set()
     for html in (invited.get_data(as_text=True),):
