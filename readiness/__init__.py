@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, errors, formatting, locale, security
+from . import cli, errors, formatting, locale, security, templating
 from .config import DefaultConfig, finish_config
 from .data_keys import Keyring
 from .encrypted import KEYRING
@@ -60,6 +60,7 @@ def create_app(config=None):
 
     app.jinja_env.add_extension("jinja2.ext.do")
     formatting.init_app(app)
+    templating.init_app(app)
     locale.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -5,14 +5,14 @@ read as is); `flask data rotate-key` encrypts them and fills their blind indexes
 entries are chained here.
 
 Revision ID: b17_privacy
-Revises: c16_media_path
+Revises: b13_security_sessions
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "b17_privacy"
-down_revision = "c16_media_path"
+down_revision = "b13_security_sessions"
 branch_labels = None
 depends_on = None
 

@@ -6,13 +6,13 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Check, Invitation, utcnow
-from .codes import new_code, new_token, token_hash
+from .codes import JOIN_LENGTH, new_code, new_token, token_hash
 
 
-def unused_code() -> str:
+def unused_code(length: int = JOIN_LENGTH) -> str:
     """A code no invitation and no check has, so the desk can read either kind aloud."""
     while True:
-        code = new_code()
+        code = new_code(length)
         taken = db.session.scalar(select(Invitation.id).where(Invitation.code == code))
         taken = taken or db.session.scalar(select(Check.id).where(Check.reference_code == code))
         if not taken:

@@ -7,20 +7,15 @@ stored together or not at all. The deliverer (readiness.handoff.deliver) sends t
 from sqlalchemy.orm import Session
 
 from ..models import Check, Invitation, OutboxMessage, VisitDecision, new_public_id, utcnow
+from ..vocabulary import EventType
 from . import payloads
 
-CHECK_COMPLETED = "check.completed"
-CONSENT_RECORDED = "consent.recorded"
-CONTACT_CHANGED = "contact.changed"
-DECISION_RECORDED = "decision.recorded"
-CHECK_ERASED = "check.erased"  # its personal data was erased (retention or request)
-EVENT_TYPES = (
-    CHECK_COMPLETED,
-    CONSENT_RECORDED,
-    CONTACT_CHANGED,
-    DECISION_RECORDED,
-    CHECK_ERASED,
-)
+CHECK_COMPLETED = EventType.CHECK_COMPLETED
+CONSENT_RECORDED = EventType.CONSENT_RECORDED
+CONTACT_CHANGED = EventType.CONTACT_CHANGED
+DECISION_RECORDED = EventType.DECISION_RECORDED
+CHECK_ERASED = EventType.CHECK_ERASED  # its personal data was erased (retention or request)
+EVENT_TYPES = tuple(EventType)
 
 
 def enqueue(

@@ -1,6 +1,6 @@
 """The connection test step: the page that runs it, and where the browser reports its result."""
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import _
 
 from ..audit import record
@@ -15,9 +15,8 @@ from ..errors import json_error
 from ..extensions import db
 from ..models import ConnectionResult
 from . import bp
-from .finish import seen
 from .journey import step_url
-from .session_check import current_check
+from .session_check import check_required, seen
 
 
 def test_settings() -> dict:
@@ -96,10 +95,8 @@ def result_context(result: ConnectionResult | None) -> dict:
 
 
 @bp.route("/check/connection")
-def connection():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def connection(check):
     check.step = "connection"
     seen(check)
     db.session.commit()
@@ -117,11 +114,9 @@ def connection():
 
 
 @bp.route("/check/connection/result", methods=["POST"])
-def connection_result():
+@check_required(json=True)
+def connection_result(check):
     """The browser's figures: checked, judged against the thresholds here, stored."""
-    check = current_check()
-    if check is None:
-        return json_error(403, "no_check", "this browser has no check")
     try:
         fields = parse_report(request.get_json(silent=True))
     except ReportError as error:

@@ -5,6 +5,8 @@ import pytest
 from readiness import create_app
 from readiness.data_keys import Keyring, new_key
 
+STRONG_SECRET = "Xq7-made-up-but-random-looking-secret-for-tests-Zk3v9Rb2"
+
 
 def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
     monkeypatch.delenv("READINESS_SECRET_KEY", raising=False)
@@ -17,7 +19,7 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
 def test_production_refuses_to_start_without_a_data_key(monkeypatch):
     monkeypatch.delenv("READINESS_DATA_KEYS", raising=False)
     with pytest.raises(RuntimeError, match="READINESS_DATA_KEYS"):
-        create_app({"ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
+        create_app({"ENV": "production", "SECRET_KEY": STRONG_SECRET, "DATABASE_URL": "sqlite://"})
 
 
 def test_development_makes_its_data_key_file_readable_by_its_owner_only(tmp_path):
@@ -38,7 +40,7 @@ def test_production_sends_the_session_cookie_secure_only():
     app = create_app(
         {
             "ENV": "production",
-            "SECRET_KEY": "x" * 40,
+            "SECRET_KEY": STRONG_SECRET,
             "DATA_KEYS": new_key(),
             "DATABASE_URL": "sqlite://",
         }
