@@ -7,6 +7,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, errors, formatting, locale, security, templating
 from .config import DefaultConfig, finish_config
+from .data_keys import Keyring
+from .encrypted import KEYRING
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +27,7 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     finish_config(app.config, app.instance_path)
+    app.extensions[KEYRING] = Keyring.from_setting(app.config["DATA_KEYS"])
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "translations")
     proxies = int(app.config["PROXY_COUNT"])
     if proxies:

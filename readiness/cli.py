@@ -1,4 +1,5 @@
-"""flask commands: staff accounts, the speed test, API keys, handoff delivery."""
+"""flask commands: staff accounts, the speed test, API keys, handoff delivery, personal data
+(purge, key rotation) and the audit trail."""
 
 import json
 import sys
@@ -229,7 +230,13 @@ def deliver(loop, interval):
         raise click.ClickException(str(error)) from None
     if interval is None:
         interval = float(current_app.config["HANDOFF_LOOP_INTERVAL_SECONDS"])
+    purge_every = float(current_app.config["PURGE_INTERVAL_HOURS"]) * 3600
+    next_purge = time.monotonic()
     while True:
+        if loop and time.monotonic() >= next_purge:
+            # The retention periods are enforced by the same long-running process, daily.
+            run_purge(dry_run=False)
+            next_purge = time.monotonic() + purge_every
         report = deliver_due(db.session, settings)
         handled = report.delivered + report.failed + report.gave_up
         if handled or not loop:
@@ -243,7 +250,94 @@ def deliver(loop, interval):
             time.sleep(interval)
 
 
+data_cli = AppGroup("data", help="Personal data: retention and encryption keys.")
+
+
+def run_purge(dry_run: bool) -> None:
+    from flask import current_app
+
+    from .privacy.retention import Periods, plan, purge
+
+    now = utcnow()
+    found = plan(db.session, Periods.from_config(current_app.config), now)
+    verb = "Would erase" if dry_run else "Erasing"
+    for invitation in found.invitations:
+        checks = ", ".join(check.public_id for check in invitation.checks) or "no checks"
+        click.echo(f"{verb} invitation {invitation.public_id} ({checks})")
+    for check in found.checks:
+        click.echo(f"{verb} check {check.public_id}")
+    click.echo(
+        f"{'Would remove' if dry_run else 'Removing'} {len(found.messages)} delivered "
+        f"webhook message(s) and {found.audit_entries} audit entries past their period."
+    )
+    if dry_run:
+        db.session.rollback()
+        return
+    report = purge(db.session, found, now)
+    record(
+        "data.purged",
+        details={
+            "checks": report.erased.checks,
+            "invitations": report.invitations,
+            "messages": report.messages,
+            "audit_entries": report.audit_entries,
+        },
+    )
+    db.session.commit()
+    click.echo(
+        f"Erased the personal data of {report.erased.checks} check(s) and "
+        f"{report.invitations} invitation(s); removed {report.messages} message(s) and "
+        f"{report.audit_entries} audit entries."
+    )
+
+
+@data_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Print what would be removed; change nothing.")
+def purge_command(dry_run):
+    """Erase personal data past its retention period (RETENTION_* settings)."""
+    run_purge(dry_run)
+
+
+@data_cli.command("rotate-key")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Stop after N rows.")
+def rotate_key(limit):
+    """Re-encrypt every personal field with the newest key of READINESS_DATA_KEYS.
+
+    Safe to interrupt: run it again and it carries on with the rows still under an older key.
+    """
+    from .encrypted import keyring
+    from .privacy.rotation import rotate
+
+    ring = keyring()
+    report = rotate(db.session, ring, db.metadata, limit=limit)
+    record("data.key_rotated", details={"key_id": ring.newest.id, "rows": report.total})
+    db.session.commit()
+    for table_name, rows in sorted(report.rows.items()):
+        click.echo(f"{table_name}: {rows} row(s) re-encrypted")
+    if report.finished:
+        click.echo(f"Every personal field is now under key {ring.newest.id}.")
+    else:
+        click.echo(f"Stopped after {report.total} row(s); run the command again to carry on.")
+
+
+audit_cli = AppGroup("audit", help="The audit trail.")
+
+
+@audit_cli.command("verify")
+def verify_audit():
+    """Check the audit trail's hash chain; exit 1 naming the first broken link."""
+    from .audit import verify
+
+    checked, broken = verify(db.session)
+    if broken is not None:
+        click.echo(f"Audit chain broken at entry {broken.entry_id}: {broken.reason}.", err=True)
+        sys.exit(1)
+    click.echo(f"Audit chain intact: {checked} entries checked.")
+
+
 def init_app(app) -> None:
+    app.cli.add_command(data_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(probe_cli)
     app.cli.add_command(apikey_cli)

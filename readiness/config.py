@@ -3,6 +3,7 @@
 import math
 import os
 import secrets
+import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 from .devices.browser_support import DEFAULT_SUPPORT_MATRIX
 
 DEVELOPMENT_SECRET_FILE = "secret_key"
+DEVELOPMENT_DATA_KEY_FILE = "data_key"
 ENVIRONMENTS = ("development", "production")
 # A secret must hold at least this much randomness, estimated from its characters.
 MIN_SECRET_LENGTH = 32
@@ -23,6 +25,9 @@ class DefaultConfig:
     ENV = "development"
     SECRET_KEY = None
     DATABASE_URL = None  # SQLite file in the instance folder when unset
+    # Keys that encrypt personal fields at rest, newest first, comma-separated (see
+    # readiness/data_keys.py). Required in production; generated into instance/ in development.
+    DATA_KEYS = None
 
     # The institution, as patients see it.
     SERVICE_NAME_EN = "Video visit readiness check"
@@ -175,6 +180,16 @@ class DefaultConfig:
     API_RATE_LIMIT = "300 per minute"
     API_PAGE_SIZE = 50
 
+    # Retention, in days (readiness/privacy/retention.py; README "Privacy" gives the reasons).
+    # A patient's personal data after the later of the appointment and their last activity:
+    RETENTION_CHECK_DAYS = 90
+    # A webhook message after the scheduling module received it:
+    RETENTION_OUTBOX_DAYS = 14
+    # An audit entry (no personal data in it) after it was written: about six years.
+    RETENTION_AUDIT_DAYS = 2190
+    # flask handoff deliver --loop purges what is due this often (hours).
+    PURGE_INTERVAL_HOURS = 24
+
     MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_TIME_LIMIT = 3600 * 8
     SESSION_COOKIE_HTTPONLY = True
@@ -238,6 +253,15 @@ def finish_config(config, instance_path: str) -> None:
             )
     elif not secret:
         config["SECRET_KEY"] = development_secret(instance_path)
+    if not config.get("DATA_KEYS"):
+        if production:
+            raise RuntimeError(
+                "READINESS_DATA_KEYS must be set when READINESS_ENV=production: one or more keys "
+                "that encrypt personal data, newest first, separated by commas (make one with: "
+                'python -c "import base64, os; '
+                'print(base64.urlsafe_b64encode(os.urandom(32)).decode())").'
+            )
+        config["DATA_KEYS"] = development_data_key(instance_path)
 
     if production:
         # Over plain HTTP (make run on 127.0.0.1) a Secure cookie would never come back.
@@ -250,6 +274,8 @@ def finish_config(config, instance_path: str) -> None:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        private_sqlite_file(url[len("sqlite:///") :])
     if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("database://"):
         config["RATELIMIT_STORAGE_OPTIONS"] = {"url": url}
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
@@ -263,3 +289,46 @@ def development_secret(instance_path: str) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def private_file(path: Path, make_content) -> str:
+    """Read a file only its owner may read, creating it (mode 0600) if it does not exist yet.
+
+    Two processes starting together (gunicorn's workers, a test and its server) agree: only
+    one creates the file, the other reads what it wrote.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(make_content())
+    for _ in range(50):
+        content = path.read_text().strip()
+        if content:
+            return content
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty")
+
+
+def development_data_key(instance_path: str) -> str:
+    """A data key kept in the instance folder, so make run works with no key set by hand."""
+    from .data_keys import new_key
+
+    return private_file(Path(instance_path) / DEVELOPMENT_DATA_KEY_FILE, new_key)
+
+
+def private_sqlite_file(path: str) -> None:
+    """Create the SQLite file (and tighten an existing one) so only its owner can read it.
+
+    SQLite gives its journal and WAL files the database file's permissions.
+    """
+    if path.startswith(":") or path.startswith("file:"):
+        return
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(file, os.O_RDWR | os.O_CREAT, 0o600))
+    if file.stat().st_uid == os.getuid() and file.stat().st_mode & 0o077:
+        file.chmod(0o600)

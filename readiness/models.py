@@ -4,9 +4,11 @@ import uuid
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, types
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, event, types
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .data_keys import normalise_email, normalise_phone
+from .encrypted import EncryptedJSON, EncryptedText, keyring
 from .extensions import db
 from .vocabulary import (
     ConsentDecision,
@@ -124,9 +126,12 @@ class Invitation(db.Model):
     appointment_ref: Mapped[str] = mapped_column(String(100), unique=True)
     appointment_at: Mapped[datetime] = mapped_column(UTCDateTime)
     language: Mapped[str] = mapped_column(String(2))
-    first_name: Mapped[str | None] = mapped_column(String(100))
-    email: Mapped[str | None] = mapped_column(String(254))
-    phone_e164: Mapped[str | None] = mapped_column(String(20))
+    # Personal fields: encrypted at rest, found through their keyed hashes (blind indexes).
+    first_name: Mapped[str | None] = mapped_column(EncryptedText)
+    email: Mapped[str | None] = mapped_column(EncryptedText)
+    phone_e164: Mapped[str | None] = mapped_column(EncryptedText)
+    email_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
     clinician_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     created_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     created_by_api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
@@ -167,6 +172,8 @@ class Check(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When its personal data was erased (retention or request); its figures stay.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When a browser joined a desk-started check with its code: a code joins once.
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -308,9 +315,13 @@ class ContactDetails(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
-    email: Mapped[str | None] = mapped_column(String(254), index=True)
-    mobile_e164: Mapped[str | None] = mapped_column(String(20), index=True)
-    backup_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    # Personal fields: encrypted at rest, found through their keyed hashes (blind indexes).
+    email: Mapped[str | None] = mapped_column(EncryptedText)
+    mobile_e164: Mapped[str | None] = mapped_column(EncryptedText)
+    backup_e164: Mapped[str | None] = mapped_column(EncryptedText)
+    email_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    mobile_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    backup_index: Mapped[str | None] = mapped_column(String(64), index=True)
     preferred_language: Mapped[str] = mapped_column(String(2))
     preferred_contact: Mapped[str] = mapped_column(String(8))  # email | sms | phone
     entered_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
@@ -327,7 +338,7 @@ class DeskNote(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     check: Mapped[Check] = relationship(back_populates="notes")
@@ -344,7 +355,7 @@ class VisitDecision(db.Model):
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     choice: Mapped[str] = mapped_column(String(16))  # video | phone | in_person
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(EncryptedText)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     invitation: Mapped[Invitation] = relationship(back_populates="decisions")
@@ -352,7 +363,11 @@ class VisitDecision(db.Model):
 
 
 class AuditEvent(db.Model):
-    """Who did or saw what, and when. Never holds contact details or tokens."""
+    """Who did or saw what, and when. Never holds contact details or tokens.
+
+    Each entry is chained to the one before it (readiness.audit): `hash` covers `prev_hash` and
+    the entry's content, so an edited or deleted entry breaks the chain.
+    """
 
     __tablename__ = "audit_event"
 
@@ -364,6 +379,8 @@ class AuditEvent(db.Model):
     check_id: Mapped[int | None] = mapped_column(ForeignKey("check.id"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class OutboxMessage(db.Model):
@@ -376,7 +393,7 @@ class OutboxMessage(db.Model):
     delivery_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
     event_type: Mapped[str] = mapped_column(String(48))
     check_id: Mapped[int | None] = mapped_column(ForeignKey("check.id"), index=True)
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict] = mapped_column(EncryptedJSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -410,3 +427,30 @@ class ApiKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+BLIND_INDEXES = {
+    # model: ((clear field, index field, normalise), ...)
+    Invitation: (
+        ("email", "email_index", normalise_email),
+        ("phone_e164", "phone_index", normalise_phone),
+    ),
+    ContactDetails: (
+        ("email", "email_index", normalise_email),
+        ("mobile_e164", "mobile_index", normalise_phone),
+        ("backup_e164", "backup_index", normalise_phone),
+    ),
+}
+
+
+def set_blind_indexes(_mapper, _connection, target) -> None:
+    """Keep each searchable field's keyed hash in step with the field, on every write."""
+    ring = keyring()
+    for field, index_field, normalise in BLIND_INDEXES[type(target)]:
+        value = getattr(target, field)
+        setattr(target, index_field, ring.blind_index(normalise(value)) if value else None)
+
+
+for _model in BLIND_INDEXES:
+    event.listen(_model, "before_insert", set_blind_indexes)
+    event.listen(_model, "before_update", set_blind_indexes)

@@ -13,4 +13,4 @@ def guard():
     return require_role(Role.ADMIN)
 
 
-from . import views  # noqa: E402,F401
+from . import privacy_views, views  # noqa: E402,F401

@@ -7,7 +7,7 @@ from flask import Response, current_app, g, jsonify, request, url_for
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..audit import record
+from ..audit import record, record_reads
 from ..checks.invitations import create_invitation
 from ..extensions import db
 from ..handoff import fhir, payloads
@@ -78,7 +78,10 @@ def invitation(public_id: str):
     found = db.session.scalar(select(Invitation).where(Invitation.public_id == public_id))
     if found is None:
         return not_found("invitation")
-    return jsonify(payloads.invitation_document(found))
+    document = payloads.invitation_document(found)
+    record("api.invitation_read", api_key_id=g.api_key.id, invitation_id=found.id)
+    db.session.commit()
+    return jsonify(document)
 
 
 @bp.route("/checks")
@@ -101,9 +104,15 @@ def checks():
     next_cursor = None
     if len(found) > limit:
         next_cursor = inputs.encode_cursor(page[-1].updated_at, page[-1].id)
-    return jsonify(
-        checks=[payloads.check_document(check) for check in page], next_cursor=next_cursor
+    documents = [payloads.check_document(check) for check in page]
+    # Which patients' data this page handed out: one audit entry per check.
+    record_reads(
+        "api.check_read",
+        [(check.id, check.invitation_id) for check in page],
+        api_key_id=g.api_key.id,
     )
+    db.session.commit()
+    return jsonify(checks=documents, next_cursor=next_cursor)
 
 
 @bp.route("/checks/<public_id>")
@@ -116,6 +125,13 @@ def check(public_id: str):
     if found is None:
         return not_found("check")
     document = payloads.check_document(found)
+    record(
+        "api.check_read",
+        api_key_id=g.api_key.id,
+        check_id=found.id,
+        invitation_id=found.invitation_id,
+    )
+    db.session.commit()
     if wanted == "fhir":
         bundle = fhir.bundle_for_check(document, base=current_app.config["FHIR_BASE_URL"])
         return Response(json.dumps(bundle), mimetype="application/fhir+json")

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..audit import record
+from ..audit import record_reads
 from ..checks.codes import display_code
 from ..extensions import db
 from ..formatting import zone_name
@@ -41,13 +41,21 @@ def index():
     totals = counts(rows)
     if filters.not_ready:
         rows = [row for row in rows if row.status == visit_status.NOT_READY]
-    return render_template(
+    page = render_template(
         "clinic/index.html",
         filters=filters,
         totals=totals,
         days=by_day(rows, zone, filters.sort),
         shown=len(rows),
     )
+    # Recorded once the page is built: a commit before would reload every row it shows.
+    record_reads(
+        "clinic.view_list",
+        [(row.latest_check.id if row.latest_check else None, row.invitation.id) for row in rows],
+        staff_id=current_user.id,
+    )
+    db.session.commit()
+    return page
 
 
 def clinician_choices() -> list[tuple[int, str]]:
@@ -170,11 +178,11 @@ def render_patient(invitation: Invitation, form: DecisionForm, status: int = 200
     )
     page.chart_note = chart_note(invitation, page.decision, page.consent)
     page.checklist = visit_checklist(current_app.config, current_language())
-    record(
+    # The page shows every attempt of the invitation: each is recorded as read.
+    record_reads(
         "clinic.view_patient",
+        [(check.id, invitation.id) for check in checks] or [(None, invitation.id)],
         staff_id=current_user.id,
-        invitation_id=invitation.id,
-        check_id=page.latest.id if page.latest else None,
     )
     db.session.commit()
     who = invitation.first_name or _("Patient")

@@ -4,10 +4,12 @@ import hashlib
 import hmac
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from ..checks.codes import code_candidates
 from ..checks.contacts import parse_phone
+from ..data_keys import normalise_email, normalise_phone
+from ..encrypted import keyring
 from ..extensions import db
 from ..models import Check, ContactDetails, Invitation, utcnow
 
@@ -37,19 +39,23 @@ def by_codes(candidates: list[str]) -> list[Check]:
 
 
 def by_email(email: str) -> list[Check]:
-    email = email.lower()
-    by_contact = select(ContactDetails.check_id).where(func.lower(ContactDetails.email) == email)
-    by_invitation = select(Invitation.id).where(func.lower(Invitation.email) == email)
+    """Through the emails' keyed hashes: the stored emails are encrypted, and never decrypted to
+    be searched."""
+    hashes = keyring().blind_indexes(normalise_email(email))
+    by_contact = select(ContactDetails.check_id).where(ContactDetails.email_index.in_(hashes))
+    by_invitation = select(Invitation.id).where(Invitation.email_index.in_(hashes))
     return latest_first(
         select(Check).where(or_(Check.id.in_(by_contact), Check.invitation_id.in_(by_invitation)))
     )
 
 
 def by_phone(number: str) -> list[Check]:
+    """An E.164 number, through the numbers' keyed hashes."""
+    hashes = keyring().blind_indexes(normalise_phone(number))
     by_contact = select(ContactDetails.check_id).where(
-        or_(ContactDetails.mobile_e164 == number, ContactDetails.backup_e164 == number)
+        or_(ContactDetails.mobile_index.in_(hashes), ContactDetails.backup_index.in_(hashes))
     )
-    by_invitation = select(Invitation.id).where(Invitation.phone_e164 == number)
+    by_invitation = select(Invitation.id).where(Invitation.phone_index.in_(hashes))
     return latest_first(
         select(Check).where(or_(Check.id.in_(by_contact), Check.invitation_id.in_(by_invitation)))
     )

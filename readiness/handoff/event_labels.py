@@ -12,6 +12,7 @@ LABELS = {
     outbox.CONSENT_RECORDED: _l("Consent recorded"),
     outbox.CONTACT_CHANGED: _l("Contact details changed"),
     outbox.DECISION_RECORDED: _l("Decision recorded"),
+    outbox.CHECK_ERASED: _l("Personal data erased"),
 }
 
 

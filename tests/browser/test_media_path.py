@@ -131,6 +131,10 @@ def patient_network(drop_udp: bool = False, download_tbf: tuple[str, ...] = ()):
     try:
         run("ip", "link", "add", outside, "type", "veth", "peer", "name", inside)
         run("ip", "link", "set", inside, "netns", name)
+        # No IPv6 inside: its addresses arriving after the link is up make Chromium abort the
+        # first navigation with ERR_NETWORK_CHANGED.
+        run("ip", "netns", "exec", name, "sh", "-c",
+            "for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do echo 1 > $f; done")  # fmt: skip
         run("ip", "addr", "add", f"{host}/30", "dev", outside)
         run("ip", "link", "set", outside, "up")
         run("ip", "netns", "exec", name, "ip", "addr", "add", f"{guest}/30", "dev", inside)

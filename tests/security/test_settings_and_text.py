@@ -61,6 +61,7 @@ def test_production_starts_with_good_settings(database_url):
         SECRET_KEY=STRONG,
         SCHEDULING_WEBHOOK_SECRET=STRONG[::-1],
         SCHEDULING_WEBHOOK_URL="https://scheduling.example.org/hook",
+        DATA_KEYS="bWFkZS11cC10ZXN0LWtleS1ub3QtZm9yLXJlYWwtdXM=",
     )
     assert started.returncode == 0, started.stderr
 

@@ -1,6 +1,9 @@
+import stat
+
 import pytest
 
 from readiness import create_app
+from readiness.data_keys import Keyring, new_key
 
 STRONG_SECRET = "Xq7-made-up-but-random-looking-secret-for-tests-Zk3v9Rb2"
 
@@ -13,9 +16,34 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
         create_app({"ENV": "production", "SECRET_KEY": "short", "DATABASE_URL": "sqlite://"})
 
 
+def test_production_refuses_to_start_without_a_data_key(monkeypatch):
+    monkeypatch.delenv("READINESS_DATA_KEYS", raising=False)
+    with pytest.raises(RuntimeError, match="READINESS_DATA_KEYS"):
+        create_app({"ENV": "production", "SECRET_KEY": STRONG_SECRET, "DATABASE_URL": "sqlite://"})
+
+
+def test_development_makes_its_data_key_file_readable_by_its_owner_only(tmp_path):
+    from readiness.config import development_data_key
+
+    key = development_data_key(str(tmp_path))
+    assert development_data_key(str(tmp_path)) == key
+    assert stat.S_IMODE((tmp_path / "data_key").stat().st_mode) == 0o600
+    assert len(Keyring.from_setting(key).keys) == 1
+
+
+def test_a_new_sqlite_file_is_readable_by_its_owner_only(tmp_path):
+    create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/fresh.db"})
+    assert stat.S_IMODE((tmp_path / "fresh.db").stat().st_mode) == 0o600
+
+
 def test_production_sends_the_session_cookie_secure_only():
     app = create_app(
-        {"ENV": "production", "SECRET_KEY": STRONG_SECRET, "DATABASE_URL": "sqlite://"}
+        {
+            "ENV": "production",
+            "SECRET_KEY": STRONG_SECRET,
+            "DATA_KEYS": new_key(),
+            "DATABASE_URL": "sqlite://",
+        }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

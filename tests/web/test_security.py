@@ -1,5 +1,7 @@
 import re
 
+from readiness.data_keys import new_key
+
 
 def test_every_page_carries_the_security_headers(client):
     response = client.get("/en/")
@@ -61,7 +63,9 @@ def test_forms_carry_a_csrf_token_that_is_accepted(make_app):
 
 def test_production_sets_secure_cookie_on_a_real_response(make_app):
     app = make_app(
-        ENV="production", SECRET_KEY="Xq7-made-up-but-random-looking-secret-for-tests-Zk3v9Rb2"
+        ENV="production",
+        SECRET_KEY="Xq7-made-up-but-random-looking-secret-for-tests-Zk3v9Rb2",
+        DATA_KEYS=new_key(),
     )
     client = app.test_client()
     response = client.post("/en/check/new", base_url="https://localhost")
