@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import cli, errors, formatting, locale, security
 from .config import DefaultConfig, finish_config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .json_input import StrictJSONProvider
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +21,8 @@ def create_app(config=None):
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    # Request bodies: no NaN, no infinities, no deep nesting (a 400, never a 500).
+    app.json = StrictJSONProvider(app)
     app.config.from_object(DefaultConfig)
     app.config.from_prefixed_env("READINESS")
     if config:

@@ -1,5 +1,5 @@
-from flask_wtf import FlaskForm
+from ..forms import Form
 
 
-class RetryForm(FlaskForm):
+class RetryForm(Form):
     """Only the CSRF token: the message is in the URL."""

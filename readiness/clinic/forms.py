@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms import TimeField as BaseTimeField
 from wtforms.validators import (
@@ -10,6 +9,8 @@ from wtforms.validators import (
     Regexp,
     StopValidation,
 )
+
+from ..forms import Form
 
 
 class AppointmentDateField(DateField):
@@ -51,7 +52,7 @@ class StaffChoiceField(OwnChoiceMessage, SelectField):
     pass
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     """One appointment's invitation; the clinician choices are set by the view."""
 
     appointment_ref = StringField(
@@ -91,7 +92,7 @@ class InviteForm(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     choice = ChoiceField(
         _l("How will the visit take place?"),
         choices=[

@@ -1,6 +1,6 @@
 """The connection test step: the page that runs it, and where the browser reports its result."""
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import current_app, jsonify, redirect, render_template, url_for
 from flask_babel import _
 
 from ..audit import record
@@ -10,12 +10,12 @@ from ..checks.reason_labels import label
 from ..connection.advice import advice
 from ..connection.report import ReportError, parse_report
 from ..connection.verdict import Thresholds, connection_verdict
-from ..errors import json_error
 from ..extensions import db
 from ..models import ConnectionResult
 from . import bp
 from .finish import seen
 from .journey import step_url
+from .json_answers import UnreadableBody, json_body, patient_json_error
 from .session_check import current_check
 
 
@@ -110,11 +110,13 @@ def connection_result():
     """The browser's figures: checked, judged against the thresholds here, stored."""
     check = current_check()
     if check is None:
-        return json_error(403, "no_check", "this browser has no check")
+        return patient_json_error(403, "no_check")
     try:
-        fields = parse_report(request.get_json(silent=True))
+        fields = parse_report(json_body())
+    except UnreadableBody:
+        return patient_json_error(400, "invalid_json")
     except ReportError as error:
-        return json_error(400, "invalid_report", str(error))
+        return patient_json_error(400, "invalid_report", str(error), error.field)
     verdict, codes = connection_verdict(
         fields["download_mbps"],
         fields["upload_mbps"],

@@ -30,6 +30,7 @@ from ..models import DeviceResult
 from . import bp
 from .finish import seen
 from .journey import step_url
+from .json_answers import UnreadableBody, json_body, patient_json_error
 from .session_check import current_check
 
 
@@ -124,26 +125,24 @@ def devices():
     )
 
 
-def bad_request(message: str):
-    return jsonify(error={"code": "invalid_result", "message": message}), 400
-
-
 @bp.route("/check/devices/result", methods=["POST"])
 def device_result():
     """Store one device check's outcome, as the page saw it; the browser check is judged here."""
     check = current_check()
     if check is None:
-        return jsonify(error={"code": "no_check", "message": "start a check first"}), 403
-    payload = request.get_json(silent=True)
+        return patient_json_error(403, "no_check")
     try:
+        payload = json_body()
         if isinstance(payload, dict) and payload.get("kind") == "browser":
             result = browser_result(check, *read_browser_report(payload))
         else:
             kind, status, reason, details = read_device_result(payload)
             result = DeviceResult(check=check, kind=kind, status=status, reason=reason)
             result.details = details
+    except UnreadableBody:
+        return patient_json_error(400, "invalid_json")
     except InvalidResult as error:
-        return bad_request(str(error))
+        return patient_json_error(400, "invalid_result", str(error))
     db.session.add(result)
     check.step = "devices"
     seen(check)

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, SelectChoice, StringField, TelField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..forms import Form
 
-class CodeForm(FlaskForm):
+
+class CodeForm(Form):
     code = StringField(
         _l("Code given by the support desk"),
         description=_l("6 letters and numbers, for example K7P-4QX."),
@@ -12,11 +13,11 @@ class CodeForm(FlaskForm):
     )
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     """No fields: the button that starts a check, protected against cross-site posts."""
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     decision = RadioField(
         _l("Your answer"),
         choices=[
@@ -28,7 +29,7 @@ class ConsentForm(FlaskForm):
     text_sha256 = HiddenField()
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     """Contact details; the checks that need the institution's phone region are in the view."""
 
     email = EmailField(
@@ -67,7 +68,7 @@ class ContactForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """The button that saves what the patient has just read back."""
 
 
@@ -79,7 +80,7 @@ def yes_no(label, error) -> RadioField:
     )
 
 
-class SettingForm(FlaskForm):
+class SettingForm(Form):
     """The patient's own checklist about where they will be during the visit."""
 
     private_place = yes_no(

@@ -8,6 +8,7 @@ from .payload import random_stream
 
 # no-transform: a proxy must not compress or recode what we measure.
 NO_STORE = "no-store, no-transform"
+READ_SIZE = 256 * 1024
 MINI_PAGE = """<!doctype html>
 <html><head><title>Speedtest Mini</title></head>
 <body><script>var settings = { upload_extension: "php" };</script></body></html>
@@ -41,10 +42,20 @@ def requested_size(text: str | None):
 
 
 def receive_body() -> int:
-    """Read and discard the whole request body; the number of bytes received."""
+    """Read and discard the whole request body; the number of bytes received.
+
+    With a Content-Length, read exactly that many bytes: under gunicorn the stream is capped at
+    the upload limit and raises 413 on any read past it, so asking for "one more chunk" after a
+    body of exactly the limit would refuse a body that is allowed.
+    """
     stream = request.stream
+    expected = request.content_length
     received = 0
-    while chunk := stream.read(256 * 1024):
+    while expected is None or received < expected:
+        wanted = READ_SIZE if expected is None else min(READ_SIZE, expected - received)
+        chunk = stream.read(wanted)
+        if not chunk:
+            break
         received += len(chunk)
     return received
 
