@@ -157,7 +157,10 @@ def finish_config(config, instance_path: str) -> None:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     config["SQLALCHEMY_DATABASE_URI"] = url
-    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    options = {"pool_pre_ping": True, **config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
+    # Never in a log: statement parameters are contact details, notes, searched values, codes.
+    options["hide_parameters"] = True
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def development_secret(instance_path: str) -> str:

@@ -1,13 +1,11 @@
 """Error pages in the visitor's language; JSON for the machine-facing blueprints."""
 
-import logging
-
 from flask import jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-log = logging.getLogger(__name__)
+from .request_log import log_failure
 
 MACHINE_PREFIXES = ("/api/", "/probe/")
 
@@ -69,8 +67,9 @@ def handle_csrf_error(error: CSRFError):
 
 
 def handle_unexpected(error: Exception):
-    # The endpoint, never the path: invitation paths carry tokens.
-    log.exception("unhandled error in %s %s", request.method, request.endpoint)
+    # The request id and the exception's class: never the path (invitation paths carry
+    # tokens) nor the message (a database error quotes the values it refused).
+    log_failure(error)
     return handle_http_error(InternalServerError())
 
 
