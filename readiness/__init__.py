@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, errors, formatting, locale, request_log, security
+from . import cli, errors, formatting, locale, request_limits, request_log, security
 from .config import DefaultConfig, finish_config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .json_input import StrictJSONProvider
@@ -60,6 +60,7 @@ def create_app(config=None):
 
     app.jinja_env.add_extension("jinja2.ext.do")
     request_log.init_app(app)
+    request_limits.init_app(app)
     formatting.init_app(app)
     locale.init_app(app)
     security.init_app(app)

@@ -24,6 +24,14 @@ MESSAGES = {
         _l("What was sent is too large"),
         _l("Please go back and send something smaller."),
     ),
+    414: (
+        _l("This address is too long"),
+        _l("Check the address, or start again from the home page."),
+    ),
+    431: (
+        _l("Your browser sent too much with this request"),
+        _l("Clear this site's cookies in your browser, then start again from the home page."),
+    ),
     429: (
         _l("Too many tries in a short time"),
         _l("Please wait a minute, then try again."),
@@ -47,7 +55,12 @@ def json_error(status: int, code: str, message: str):
 
 def render_error(status: int, title, detail):
     if request.path.startswith(MACHINE_PREFIXES):
-        code = {429: "rate_limited", 413: "too_large"}.get(status, f"http_{status}")
+        code = {
+            429: "rate_limited",
+            413: "too_large",
+            414: "uri_too_long",
+            431: "headers_too_large",
+        }.get(status, f"http_{status}")
         return json_error(status, code, str(title))
     page = render_template("errors/error.html", status=status, title=title, detail=detail)
     return make_response(page, status)
