@@ -5,7 +5,16 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, errors, formatting, locale, request_limits, request_log, security
+from . import (
+    cli,
+    errors,
+    formatting,
+    locale,
+    request_limits,
+    request_log,
+    security,
+    sqlite_settings,
+)
 from .config import DefaultConfig, finish_config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .json_input import StrictJSONProvider
@@ -35,6 +44,7 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
+    sqlite_settings.init_app(app, db)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=locale.select_locale, timezone_selector=locale.timezone)

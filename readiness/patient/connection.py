@@ -13,7 +13,7 @@ from ..connection.verdict import Thresholds, connection_verdict
 from ..extensions import db
 from ..models import ConnectionResult
 from . import bp
-from .finish import seen
+from .finish import seen, viewed
 from .journey import step_url
 from .json_answers import UnreadableBody, json_body, patient_json_error
 from .session_check import current_check
@@ -89,9 +89,7 @@ def connection():
     check = current_check()
     if check is None:
         return redirect(url_for("patient.start"))
-    check.step = "connection"
-    seen(check)
-    db.session.commit()
+    viewed(check, "connection")
     latest = state.latest_connection(check)
     return render_template(
         "patient/connection.html",

@@ -28,7 +28,7 @@ from ..devices.instructions import BLOCKS
 from ..extensions import db
 from ..models import DeviceResult
 from . import bp
-from .finish import seen
+from .finish import seen, viewed
 from .journey import step_url
 from .json_answers import UnreadableBody, json_body, patient_json_error
 from .session_check import current_check
@@ -108,9 +108,7 @@ def devices():
     matrix = current_app.config["SUPPORT_MATRIX"]
     environment = parse_user_agent(request.headers.get("User-Agent", ""))
     support = evaluate(environment, {}, matrix)
-    check.step = "devices"
-    seen(check)
-    db.session.commit()
+    viewed(check, "devices")
     return render_template(
         "patient/devices.html",
         environment=environment,

@@ -1,5 +1,7 @@
 """The end of the journey: summary and verdict, consent, contact details, confirmation."""
 
+from datetime import timedelta
+
 from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import _
 
@@ -27,9 +29,24 @@ def phone_error(code: str) -> str:
     return _("This phone number does not exist. Check it and include the area code.")
 
 
+# A page view writes "last seen" at most this often: the support desk's "seen 2 minutes ago"
+# needs no more, and every write is a turn at the embedded database's one writer.
+SEEN_EVERY = timedelta(seconds=10)
+
+
 def seen(check) -> None:
     check.last_seen_at = utcnow()
     check.touch()
+
+
+def viewed(check, step: str) -> None:
+    """A page of the check was shown: write (and commit) only if the step or a stale
+    "last seen" changes, so that most page views only read."""
+    now = utcnow()
+    if check.step != step or check.last_seen_at is None or now - check.last_seen_at >= SEEN_EVERY:
+        check.step = step
+        seen(check)
+        db.session.commit()
 
 
 @bp.route("/check/summary")
@@ -38,9 +55,7 @@ def summary():
     if check is None:
         return redirect(url_for("patient.start"))
     result = state.overall_for(check)
-    check.step = "summary"
-    seen(check)
-    db.session.commit()
+    viewed(check, "summary")
     return render_template(
         "patient/summary.html",
         overall=result,
