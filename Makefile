@@ -19,7 +19,7 @@ run: $(VENV)/.runtime $(COMPILED) migrate
 	@echo "Create a first staff account in another terminal:"
 	@echo "  $(FLASK) staff create --email you@example.org --role admin"
 	@echo
-	$(BIN)/gunicorn --worker-class gthread --workers 2 --threads 32 \
+	$(BIN)/gunicorn --worker-class gthread --workers 2 --threads 64 \
 		--bind $(HOST):$(PORT) wsgi:app
 
 test: $(VENV)/.dev $(COMPILED) chromium lint pytest

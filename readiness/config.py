@@ -50,6 +50,13 @@ class DefaultConfig:
     PROBE_MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024
     PROBE_MAX_UPLOAD_BYTES = 32 * 1024 * 1024
     PROBE_RATE_LIMIT = "600 per minute"
+    # Transfers (downloads and uploads) at once in each worker process, in all and per client
+    # address: keep the total well below gunicorn's --threads so that pages always find a
+    # thread. A browser's test runs 4 at once. A client that stops reading or sending for this
+    # many seconds loses its connection (and its slot).
+    PROBE_MAX_TRANSFERS = 48
+    PROBE_MAX_TRANSFERS_PER_CLIENT = 8
+    PROBE_STALL_SECONDS = 10
 
     # Which browsers can run a video visit: oldest major version of each browser and system,
     # and the browser to recommend on each system (JSON in READINESS_SUPPORT_MATRIX).
