@@ -57,6 +57,10 @@ class DefaultConfig:
     PROBE_MAX_TRANSFERS = 48
     PROBE_MAX_TRANSFERS_PER_CLIENT = 8
     PROBE_STALL_SECONDS = 10
+    # The probe on hosts of its own: where the browser measures (set on the pages' hosts), and
+    # the pages' origin, the only one allowed to read the probe's answers (set on the probe's).
+    PROBE_BASE_URL = ""
+    PAGES_ORIGIN = ""
 
     # Which browsers can run a video visit: oldest major version of each browser and system,
     # and the browser to recommend on each system (JSON in READINESS_SUPPORT_MATRIX).

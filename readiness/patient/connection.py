@@ -12,6 +12,7 @@ from ..connection.report import ReportError, parse_report
 from ..connection.verdict import Thresholds, connection_verdict
 from ..extensions import db
 from ..models import ConnectionResult
+from ..probe.origin import probe_base_url
 from . import bp
 from .finish import seen, viewed
 from .journey import step_url
@@ -22,18 +23,19 @@ from .session_check import current_check
 def test_settings() -> dict:
     """What the browser code needs to run the test, from configuration."""
     config = current_app.config
+    # The probe may live on hosts of its own (READINESS_PROBE_BASE_URL); by default, here.
+    probe = probe_base_url(config)
     return {
-        "pingUrl": url_for("probe.ping"),
-        "downloadUrl": url_for("probe.download"),
-        "uploadUrl": url_for("probe.upload"),
+        "pingUrl": probe + url_for("probe.ping"),
+        "downloadUrl": probe + url_for("probe.download"),
+        "uploadUrl": probe + url_for("probe.upload"),
         "resultUrl": url_for("patient.connection_result"),
         "guidanceMbps": float(config["GUIDANCE_DOWNLOAD_MBPS"]),
         "maxSeconds": float(config["CONNECTION_TEST_MAX_SECONDS"]),
         "slowMaxSeconds": float(config["CONNECTION_TEST_SLOW_MAX_SECONDS"]),
         "maxBytes": int(float(config["CONNECTION_TEST_MAX_MEGABYTES"]) * 1_000_000),
         "maxDownloadBytes": int(config["PROBE_MAX_DOWNLOAD_BYTES"]),
-        # Half the upload limit: a body of exactly the limit is refused under gunicorn.
-        "maxUploadBytes": int(config["PROBE_MAX_UPLOAD_BYTES"]) // 2,
+        "maxUploadBytes": int(config["PROBE_MAX_UPLOAD_BYTES"]),
     }
 
 

@@ -7,6 +7,7 @@ as little as possible: stream bytes out, count bytes in, answer at once.
 from flask import Blueprint, current_app, request
 
 from ..extensions import csrf, limiter
+from .origin import cors_headers
 from .slots import TransferSlots
 
 bp = Blueprint("probe", __name__, url_prefix="/probe")
@@ -33,6 +34,16 @@ def make_transfer_slots(state) -> None:
 
 def transfer_slots() -> TransferSlots:
     return current_app.extensions["probe_slots"]
+
+
+@bp.after_request
+def allow_our_pages_only(response):
+    """CORS for the pages' origin alone, when the probe runs on hosts of its own."""
+    response.headers.update(
+        cors_headers(request.headers.get("Origin"), current_app.config["PAGES_ORIGIN"])
+    )
+    response.vary.add("Origin")
+    return response
 
 
 @bp.before_request
