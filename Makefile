@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 CATALOG := translations/fr/LC_MESSAGES/messages.po
 COMPILED := translations/fr/LC_MESSAGES/messages.mo
 
-.PHONY: run test lint pytest bench translations compile-translations migrate chromium clean
+.PHONY: run test lint pytest bench load translations compile-translations migrate chromium clean
 
 run: $(VENV)/.runtime $(COMPILED) migrate
 	@echo
@@ -33,6 +33,11 @@ pytest: $(VENV)/.dev $(COMPILED)
 
 bench: $(VENV)/.dev $(COMPILED) chromium
 	$(BIN)/python -m bench
+
+# Patients at once through the whole check (Locust, headless, loopback only); USERS=50 by default.
+USERS ?= 50
+load: $(VENV)/.dev $(COMPILED)
+	$(BIN)/python -m load --users $(USERS)
 
 migrate: $(VENV)/.runtime
 	$(FLASK) db upgrade
