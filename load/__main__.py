@@ -7,7 +7,8 @@ a fresh SQLite database (or the PostgreSQL database given, whose tables it fills
 headless with every patient at once, each through the check once, and prints errors and
 percentiles per page, then one PASS or FAIL line: every journey done and no error. Bounded in
 users (at most 300), time (--max-seconds) and requests (one journey per user). Rate limits are
-off: every simulated patient shares 127.0.0.1.
+off, and each simulated patient has an address of its own (X-Forwarded-For behind a pretend
+proxy), so that probe transfers are counted per patient as on the internet.
 """
 
 import argparse
@@ -57,6 +58,8 @@ def environment(database_url: str) -> dict:
         READINESS_DATABASE_URL=database_url,
         READINESS_SECRET_KEY=secrets.token_urlsafe(48),
         READINESS_RATELIMIT_ENABLED="false",
+        # Each simulated patient sends X-Forwarded-For with an address of its own.
+        READINESS_PROXY_COUNT="1",
     )
     return env
 

@@ -4,6 +4,7 @@ Pages, the probe (transfers sized as a test at 20 Mbit/s sends them), every resu
 contact details. Each request is named by its route, so the report is per page.
 """
 
+import itertools
 import re
 
 from locust import HttpUser, constant, task
@@ -30,6 +31,11 @@ CHROME = (
 )
 
 
+# Each patient has an address of its own, as on the internet: the server (behind a pretend
+# proxy, READINESS_PROXY_COUNT=1) counts probe transfers per client address.
+ADDRESSES = (f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))
+
+
 class Patient(HttpUser):
     """Runs the check once, then leaves."""
 
@@ -37,6 +43,7 @@ class Patient(HttpUser):
 
     def on_start(self):
         self.client.headers["User-Agent"] = CHROME
+        self.client.headers["X-Forwarded-For"] = next(ADDRESSES)
         self.token = ""
 
     def page(self, path: str, name: str):
