@@ -19,6 +19,7 @@ from . import report
 from .server import ROOT
 from .server_load import measure_server
 from .shaped import measure_rate
+from .starvation import measure_starvation
 
 DEFAULT_RATES = "1,2,5,10,20,50,100"
 
@@ -29,6 +30,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=2, help="browser runs per rate")
     parser.add_argument("--skip-shaped", action="store_true", help="leave out table 1")
     parser.add_argument("--skip-server", action="store_true", help="leave out table 2")
+    parser.add_argument("--skip-starvation", action="store_true", help="leave out table 3")
     options = parser.parse_args(argv)
     try:
         options.rates = [float(rate) for rate in options.rates.split(",") if rate.strip()]
@@ -91,6 +93,14 @@ def main(argv: list[str]) -> int:
             say(f"  failed: {type(error).__name__}: {error}")
             data["server"] = {"error": f"{error}"[:500]}
         sections.append(report.server_section(data["server"]))
+    if not options.skip_starvation:
+        say("\nNever-read downloads (progress):")
+        try:
+            data["starvation"] = measure_starvation(say)
+        except Exception as error:
+            say(f"  failed: {type(error).__name__}: {error}")
+            data["starvation"] = {"error": f"{error}"[:500]}
+        sections.append(report.starvation_section(data["starvation"]))
     sections.append(f"Bench time: {time.monotonic() - started:.0f} s.")
     text = "\n\n".join(sections)
     say("\n" + "\n\n".join(sections[1:]))
