@@ -7,11 +7,12 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TLS ?=
 CHROMIUM := /usr/bin/chromium
 CATALOG := translations/fr/LC_MESSAGES/messages.po
 COMPILED := translations/fr/LC_MESSAGES/messages.mo
 
-.PHONY: run test lint pytest bench load translations compile-translations migrate chromium clean
+.PHONY: run run-lan test lint jstest pytest bench load translations compile-translations migrate chromium nodejs clean
 
 run: $(VENV)/.runtime $(COMPILED) migrate
 	@echo
@@ -20,13 +21,34 @@ run: $(VENV)/.runtime $(COMPILED) migrate
 	@echo "  $(FLASK) staff create --email you@example.org --role admin"
 	@echo
 	$(BIN)/gunicorn --worker-class gthread --workers 2 --threads 64 \
-		--bind $(HOST):$(PORT) wsgi:app
+		--bind $(HOST):$(PORT) $(TLS) wsgi:app
 
-test: $(VENV)/.dev $(COMPILED) chromium lint pytest
+# make run-lan: the same over HTTPS on every address of this machine, so a phone on the same
+# network can try the check (browsers give the camera only to HTTPS pages or localhost).
+LAN_CERT := instance/lan-cert.pem
+LAN_KEY := instance/lan-key.pem
+
+run-lan: $(LAN_CERT)
+	$(MAKE) run HOST=0.0.0.0 PORT=$(if $(filter 8000,$(PORT)),8443,$(PORT)) \
+		TLS="--certfile $(LAN_CERT) --keyfile $(LAN_KEY)"
+
+$(LAN_CERT):
+	@command -v openssl >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl; } || \
+		{ echo "make run-lan needs openssl: sudo apt-get install openssl"; exit 1; }
+	mkdir -p instance
+	umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=readiness-lan" \
+		-keyout $(LAN_KEY) -out $(LAN_CERT) 2>/dev/null
+
+test: $(VENV)/.dev $(COMPILED) chromium nodejs lint jstest pytest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The browser code's arithmetic (median, jitter, steady rate), with Node's own test runner.
+jstest: nodejs
+	node --test tests/js/*.test.mjs
 
 pytest: $(VENV)/.dev $(COMPILED)
 	$(BIN)/pytest
@@ -72,6 +94,15 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
 	else \
 		echo "The browser tests need Debian's chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; \
+	fi
+
+# Node runs the browser code's unit tests; Debian's package is enough (node --test).
+nodejs:
+	@if command -v node >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs; \
+	else \
+		echo "The JavaScript tests need Node.js: sudo apt-get install nodejs"; exit 1; \
 	fi
 
 clean:
