@@ -99,6 +99,7 @@ def stop(server: subprocess.Popen) -> None:
 def run_patients(host: str, users: int, max_seconds: float) -> tuple[Environment, float]:
     env = Environment(user_classes=[Patient], host=host)
     env.journeys_done = 0
+    env.busy_waits = 0
     runner = env.create_local_runner()
     started = time.monotonic()
     runner.start(users, spawn_rate=users)
@@ -130,8 +131,8 @@ def report(env: Environment, users: int, elapsed: float, header: str) -> bool:
     lines.append("")
     lines.append(
         f"{'PASS' if passed else 'FAIL'}: {done}/{users} journeys done in {elapsed:.0f} s, "
-        f"{total.num_requests} requests, {total.num_failures} errors "
-        "(target: every journey done, 0 errors)"
+        f"{total.num_requests} requests, {total.num_failures} errors, {env.busy_waits} probe "
+        "transfers asked again after a 503 (target: every journey done, 0 errors)"
     )
     print("\n".join(lines))
     return passed
