@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 CATALOG := translations/fr/LC_MESSAGES/messages.po
 COMPILED := translations/fr/LC_MESSAGES/messages.mo
 
-.PHONY: run run-lan test lint jstest pytest bench load translations compile-translations migrate chromium nodejs clean
+.PHONY: run run-lan test lint jstest pytest bench load translations compile-translations migrate chromium nodejs netfilter clean
 
 run: $(VENV)/.runtime $(COMPILED) migrate
 	@echo
@@ -40,7 +40,7 @@ $(LAN_CERT):
 	umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=readiness-lan" \
 		-keyout $(LAN_KEY) -out $(LAN_CERT) 2>/dev/null
 
-test: $(VENV)/.dev $(COMPILED) chromium nodejs lint jstest pytest
+test: $(VENV)/.dev $(COMPILED) chromium nodejs netfilter lint jstest pytest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -83,7 +83,7 @@ compile-translations: $(COMPILED)
 
 # Re-extract every string from the code and templates and merge it into the French catalog.
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --width 100 readiness templates
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k _p:1c,2 -o translations/messages.pot --no-location --sort-output --width 100 readiness templates
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete --no-fuzzy-matching --width 100
 	@echo "Now translate the new entries in $(CATALOG)."
 
@@ -94,6 +94,16 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
 	else \
 		echo "The browser tests need Debian's chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; \
+	fi
+
+# The media path's tests put Chromium on a network that drops UDP (iptables in a network
+# namespace) and relay it through a real coturn. Root only: elsewhere those tests skip.
+netfilter:
+	@if command -v iptables >/dev/null && command -v turnserver >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables coturn; \
+	else \
+		echo "The media path's network tests will skip: they need root, iptables and coturn"; \
 	fi
 
 # Node runs the browser code's unit tests; Debian's package is enough (node --test).

@@ -19,12 +19,12 @@ class DefaultConfig:
 
     # The institution, as patients see it.
     SERVICE_NAME_EN = "Video visit readiness check"
-    SERVICE_NAME_FR = "Vérification avant la visite vidéo"
+    SERVICE_NAME_FR = "Vérification avant la consultation vidéo"
     INSTITUTION_NAME_EN = "Your health care team"
     INSTITUTION_NAME_FR = "Votre équipe de soins"
     SUPPORT_PHONE = "1-800-555-0199"
     SUPPORT_HOURS_EN = "Monday to Friday, 8 a.m. to 6 p.m."
-    SUPPORT_HOURS_FR = "Du lundi au vendredi, de 8 h à 18 h"
+    SUPPORT_HOURS_FR = "du lundi au vendredi, de 8\u00a0h à 18\u00a0h"
     TIMEZONE = "America/Toronto"
     DEFAULT_PHONE_REGION = "CA"
 
@@ -45,6 +45,28 @@ class DefaultConfig:
     CONNECTION_TEST_MAX_SECONDS = 8
     CONNECTION_TEST_SLOW_MAX_SECONDS = 11  # below the guidance, where estimates settle slower
     CONNECTION_TEST_MAX_MEGABYTES = 150
+
+    # The media path (readiness.connection.media_service): the browser sends packets the size
+    # and rate of a video call over WebRTC for this many seconds each way. Packet loss above
+    # READY is video with limits, above LIMITED not ready (percent; sources in the README).
+    MEDIA_CHECK_ENABLED = True
+    MEDIA_SECONDS_PER_DIRECTION = 2.0
+    MEDIA_PACKETS_PER_SECOND = 50
+    MEDIA_PACKET_BYTES = 1000
+    MEDIA_CONNECT_TIMEOUT_SECONDS = 8.0
+    MEDIA_MAX_PEERS = 20  # per gunicorn worker, at once
+    MEDIA_PEER_SECONDS = 30.0  # a peer is closed after this long, finished or not
+    MEDIA_PUBLIC_ADDRESS = ""  # behind NAT: the address browsers reach this server's UDP on
+    MEDIA_HOST_ADDRESSES = ""  # comma-separated local addresses to offer; "" = every interface
+    READY_PACKET_LOSS_PERCENT = 5.0
+    LIMITED_PACKET_LOSS_PERCENT = 10.0
+    # An optional TURN server (coturn), for networks that block UDP: comma-separated URLs such
+    # as "turn:turn.example.org:3478?transport=tcp,turns:turn.example.org:443", and the
+    # shared secret of coturn's REST API scheme (static-auth-secret). Credentials given to a
+    # browser last this many seconds.
+    TURN_URLS = ""
+    TURN_SECRET = ""
+    TURN_CREDENTIAL_SECONDS = 300
 
     # The probe endpoints: the largest single transfer each way, and requests per client.
     PROBE_MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024

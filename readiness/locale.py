@@ -4,7 +4,8 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import current_app, redirect, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
+from flask_babel import lazy_gettext as _l
 
 from .models import LANGUAGES
 
@@ -39,6 +40,22 @@ def timezone() -> str:
 
 def institution_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+# A language's name in the page's language: « Anglais » in a label, « anglais » in a sentence.
+LANGUAGE_NAMES = {"en": _l("English"), "fr": _l("French")}
+
+
+def language_name(code: str | None, in_sentence: bool = False) -> str:
+    if code not in LANGUAGE_NAMES:
+        return "–"
+    if in_sentence:
+        names = {
+            "en": pgettext("in a sentence", "English"),
+            "fr": pgettext("in a sentence", "French"),
+        }
+        return names[code]
+    return str(LANGUAGE_NAMES[code])
 
 
 def current_language() -> str:
@@ -84,4 +101,5 @@ def init_app(app) -> None:
             "other_language": other_language,
             "switch_language_url": switch_language_url,
             "localized_setting": localized_setting,
+            "language_name": language_name,
         }

@@ -163,9 +163,28 @@ class ConnectionResult(db.Model):
     bytes_used: Mapped[int | None]
     duration_ms: Mapped[int | None]
     connection_type: Mapped[str | None] = mapped_column(String(32))
+    # The media path (None when the browser could not run that check): the route a call's
+    # packets took (udp, tcp, tls, relay-udp, relay-tcp, none) and what they met on it.
+    media_route: Mapped[str | None] = mapped_column(String(16))
+    media_candidate_type: Mapped[str | None] = mapped_column(String(8))
+    media_connect_ms: Mapped[float | None]
+    media_rtt_ms: Mapped[float | None]
+    media_jitter_ms: Mapped[float | None]
+    media_loss_up_percent: Mapped[float | None]
+    media_loss_down_percent: Mapped[float | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     check: Mapped[Check] = relationship(back_populates="connection_results")
+
+    @property
+    def packet_loss_percent(self) -> float | None:
+        """The worse direction's packet loss: a call needs both."""
+        measured = [
+            loss
+            for loss in (self.media_loss_up_percent, self.media_loss_down_percent)
+            if loss is not None
+        ]
+        return max(measured) if measured else None
 
 
 class DeviceResult(db.Model):

@@ -203,13 +203,18 @@ def server_environment(database_url: str, **extra: str) -> dict:
         # link to be ready must not fail on it. The thresholds are tested in test_verdict.py.
         READINESS_READY_LATENCY_MS="1000",
         READINESS_READY_JITTER_MS="1000",
+        # The media path adds seconds to every connection test; its own tests turn it on
+        # (tests/browser/test_media_path.py).
+        READINESS_MEDIA_CHECK_ENABLED="false",
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)
     return env
 
 
-def start_gunicorn(database_url: str, port: int, **extra_env: str) -> subprocess.Popen:
+def start_gunicorn(
+    database_url: str, port: int, host: str = "127.0.0.1", **extra_env: str
+) -> subprocess.Popen:
     return subprocess.Popen(
         [
             sys.executable,
@@ -222,7 +227,7 @@ def start_gunicorn(database_url: str, port: int, **extra_env: str) -> subprocess
             "--threads",
             "8",
             "--bind",
-            f"127.0.0.1:{port}",
+            f"{host}:{port}",
             "wsgi:app",
         ],
         cwd=PROJECT_ROOT,

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from ..audit import record
 from ..extensions import db
+from ..handoff import event_labels
 from ..handoff.deliver import retry_now
 from ..models import DeliveryAttempt, OutboxMessage
 from . import bp
@@ -46,6 +47,7 @@ def handoff():
         attempts=attempts,
         waiting=waiting,
         form=RetryForm(),
+        event_label=event_labels.label,
     )
 
 

@@ -56,6 +56,23 @@ CHECK = obj(
                     "upload_mbps": {"type": ["number", "null"]},
                     "latency_ms": {"type": ["number", "null"]},
                     "jitter_ms": {"type": ["number", "null"]},
+                    "media_route": {
+                        "type": ["string", "null"],
+                        "enum": ["udp", "tcp", "tls", "relay-udp", "relay-tcp", "none", None],
+                        "description": "The route a call's packets took (WebRTC data channel "
+                        "to this server): udp is the fast one; tcp, tls and relay-tcp mean the "
+                        "network blocks UDP; none, that nothing got through. Null when the "
+                        "browser could not run the media check.",
+                    },
+                    "packet_loss_percent": {
+                        "type": ["number", "null"],
+                        "description": "Packet loss in the worse direction, in percent.",
+                    },
+                    "packet_loss_up_percent": {"type": ["number", "null"]},
+                    "packet_loss_down_percent": {"type": ["number", "null"]},
+                    "media_rtt_ms": {"type": ["number", "null"]},
+                    "media_jitter_ms": {"type": ["number", "null"]},
+                    "media_connect_ms": {"type": ["number", "null"]},
                     "verdict": VERDICT,
                     "reasons": {"type": "array", "items": {"type": "string"}},
                     "failure": {"type": ["string", "null"]},

@@ -31,14 +31,31 @@ def parse_phone(text: str, region: str) -> tuple[str | None, str | None]:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
 
 
-def national_format(e164: str | None, region: str) -> str:
-    """(514) 555-0123 for a number of the institution's region, +33 1 … for others."""
+def national_format(e164: str | None, region: str, language: str = "en") -> str:
+    """A number of the institution's region as each language writes it, others in full.
+
+    English: (514) 555-0123, 1-800-555-0199. French (OQLF): 514 555-0123, 1 800 555-0199, with
+    non-breaking spaces. A number from elsewhere: +33 1 23 45 67 89. Text that is not a number
+    is returned as it is.
+    """
     if not e164:
         return ""
-    number = phonenumbers.parse(e164, None)
-    if phonenumbers.region_code_for_number(number) == region.upper():
+    try:
+        number = phonenumbers.parse(e164, region.upper())
+    except phonenumbers.NumberParseException:
+        return e164
+    # The whole North American plan is dialled alike (a 1-800 number is "US" to phonenumbers).
+    if number.country_code != phonenumbers.country_code_for_region(region.upper()):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    digits = phonenumbers.national_significant_number(number)
+    if number.country_code != 1 or len(digits) != 10:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    area, exchange, line = digits[:3], digits[3:6], digits[6:]
+    toll_free = phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.TOLL_FREE
+    if language == "fr":
+        local = f"{area}\u00a0{exchange}-{line}"
+        return f"1\u00a0{local}" if toll_free else local
+    return f"1-{area}-{exchange}-{line}" if toll_free else f"({area}) {exchange}-{line}"
 
 
 def check_contact_details(typed: dict, region: str) -> tuple[dict, dict[str, str]]:

@@ -35,6 +35,8 @@ def device_verdict(results: dict[str, tuple[str, str | None]]) -> tuple[str, lis
         if status == "pass":
             continue
         code = reason or (reasons.DEVICE_NOT_FOUND if status == "skipped" else None)
+        if kind == "camera" and status == "skipped":
+            code = reasons.NO_CAMERA
         if code and code not in found:
             found.append(code)
         if kind in BLOCKING_DEVICE_KINDS or (

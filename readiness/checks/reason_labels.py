@@ -13,6 +13,14 @@ LABELS = {
     reasons.OFFLINE: _l("The device was not connected to the internet."),
     reasons.TIMEOUT: _l("The connection test took too long and stopped."),
     reasons.TRANSFER_BLOCKED: _l("Something on the network blocked the test (a proxy or filter)."),
+    reasons.UDP_BLOCKED: _l(
+        "The network blocks the fast route video calls use: the visit would take a slower one, "
+        "with a weaker picture and more delay."
+    ),
+    reasons.PACKET_LOSS_HIGH: _l(
+        "Part of the sound and picture was lost on the way (packet loss): the visit may break up."
+    ),
+    reasons.MEDIA_BLOCKED: _l("Sound and picture could not get through this network at all."),
     reasons.PERMISSION_DENIED: _l("The browser was not allowed to use the camera or microphone."),
     reasons.DEVICE_NOT_FOUND: _l("No camera or microphone was found."),
     reasons.DEVICE_BUSY: _l("The camera or microphone is being used by another app."),
@@ -24,6 +32,7 @@ LABELS = {
     reasons.NO_SOUND: _l("The microphone did not pick up any voice."),
     reasons.NOT_HEARD: _l("The test sound was not heard through the speakers."),
     reasons.UNSUPPORTED_BROWSER: _l("This browser cannot run a video visit."),
+    reasons.NO_CAMERA: _l("No camera on this device."),
     reasons.IN_APP_BROWSER: _l("The link was opened inside another app instead of a browser."),
     reasons.NOT_PRIVATE: _l("There is no private place to talk freely."),
     reasons.PUBLIC_WIFI: _l("The connection is a public or shared Wi-Fi."),
@@ -33,3 +42,10 @@ LABELS = {
 
 def label(code: str) -> str:
     return str(LABELS.get(code, code))
+
+
+def device_label(kind: str, status: str, reason: str | None) -> str:
+    """Why one device did not pass: a skipped camera is a camera the patient does not have."""
+    if kind == "camera" and status == "skipped":
+        return label(reasons.NO_CAMERA)
+    return label(reason) if reason else ""

@@ -14,6 +14,10 @@ SERVER_UNREACHABLE = "server_unreachable"
 OFFLINE = "offline"
 TIMEOUT = "timeout"
 TRANSFER_BLOCKED = "transfer_blocked"  # a proxy or filter that stops large transfers
+# The media path (readiness.connection.media_verdict).
+UDP_BLOCKED = "udp_blocked"  # a call's packets got through only over TCP or TLS
+PACKET_LOSS_HIGH = "packet_loss_high"
+MEDIA_BLOCKED = "media_blocked"  # no route at all for a call's packets
 
 CONNECTION = (
     DOWNLOAD_LOW,
@@ -24,6 +28,9 @@ CONNECTION = (
     OFFLINE,
     TIMEOUT,
     TRANSFER_BLOCKED,
+    UDP_BLOCKED,
+    PACKET_LOSS_HIGH,
+    MEDIA_BLOCKED,
 )
 
 # Camera and microphone (getUserMedia errors and what the page notices).
@@ -37,6 +44,10 @@ NO_SOUND = "no_sound"  # microphone: no speech-level sound before the timeout
 NOT_HEARD = "not_heard"  # speakers: the patient did not hear the test sound
 UNSUPPORTED_BROWSER = "unsupported_browser"
 IN_APP_BROWSER = "in_app_browser"
+# The patient said "I do not have a camera": the camera was skipped. Recorded on the device
+# result as DEVICE_NOT_FOUND (as before); the overall result names it so that the microphone,
+# tested on its own, is not said to be missing.
+NO_CAMERA = "no_camera"
 
 DEVICES = (
     PERMISSION_DENIED,
@@ -49,6 +60,7 @@ DEVICES = (
     NOT_HEARD,
     UNSUPPORTED_BROWSER,
     IN_APP_BROWSER,
+    NO_CAMERA,
 )
 
 # The patient's own checklist.

@@ -5,10 +5,10 @@ encounter and that the patient consented to it. The note is written in the langu
 (the clinician's), with dates in the institution's time zone.
 """
 
-from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..formatting import day_in_sentence, short_time
 from ..models import ConsentRecord, Invitation, StaffUser, VisitDecision
 
 IN_LANGUAGE = {"en": _l("in English"), "fr": _l("in French")}
@@ -22,8 +22,8 @@ def staff_name(staff: StaffUser | None) -> str:
 
 def encounter_sentence(invitation: Invitation, choice: str) -> str | None:
     """None for an in-person visit: there is no virtual encounter to note."""
-    date = format_date(invitation.appointment_at, "long")
-    time = format_time(invitation.appointment_at, "short")
+    date = day_in_sentence(invitation.appointment_at)
+    time = short_time(invitation.appointment_at)
     if choice == "video":
         return _("Virtual encounter (video) at %(time)s on %(date)s.", date=date, time=time)
     if choice == "phone":
@@ -35,8 +35,8 @@ def consent_sentence(consent: ConsentRecord | None) -> str:
     if consent is None:
         return _("No consent to a virtual encounter is on record.")
     values = {
-        "date": format_date(consent.given_at, "long"),
-        "time": format_time(consent.given_at, "short"),
+        "date": day_in_sentence(consent.given_at),
+        "time": short_time(consent.given_at),
         "version": consent.text_version,
         "in_language": str(IN_LANGUAGE.get(consent.language, consent.language)),
     }

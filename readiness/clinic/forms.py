@@ -82,7 +82,7 @@ class InviteForm(Form):
     )
     language = ChoiceField(
         _l("Patient's language"),
-        choices=[SelectChoice("en", "English"), SelectChoice("fr", "Français")],
+        choices=[SelectChoice("en", _l("English")), SelectChoice("fr", _l("French"))],
         validators=[InputRequired(_l("Choose the patient's language."))],
     )
     clinician_id = StaffChoiceField(

@@ -21,8 +21,10 @@ from ..checks import state
 from ..checks.codes import display_code
 from ..checks.contacts import national_format
 from ..checks.invitations import MAX_YEARS_AHEAD, too_far_ahead
-from ..checks.reason_labels import label
+from ..checks.reason_labels import device_label, label
 from ..extensions import db
+from ..formatting import zone_name
+from ..handoff import event_labels
 from ..locale import FORMAT_LOCALES, current_language, institution_zone
 from ..models import Check, Invitation, OutboxMessage, StaffUser, utcnow
 from . import bp, visit_status
@@ -99,7 +101,8 @@ def invitation_message(invitation: Invitation, link: str) -> str:
 def invite():
     form = InviteForm()
     form.clinician_id.choices = clinician_choices()
-    zone_hint = _("In the institution's time zone (%(zone)s).", zone=current_app.config["TIMEZONE"])
+    zone = zone_name(current_app.config["TIMEZONE"], current_language())
+    zone_hint = _("In the institution's time zone (%(zone)s).", zone=zone)
     form.appointment_date.description = form.appointment_time.description = zone_hint
     if request.method == "GET":
         form.clinician_id.data = current_user.id
@@ -197,16 +200,18 @@ def render_patient(invitation: Invitation, form: DecisionForm, status: int = 200
         latest_devices=state.latest_devices,
         latest_setting=state.latest_setting,
         reason_label=label,
+        device_label=device_label,
         display_code=display_code,
         consents=consents,
         contact=contacts[-1] if contacts else None,
-        phone=lambda number: national_format(number, region),
+        phone=lambda number: national_format(number, region, current_language()),
         notes=notes,
         decisions=list(reversed(invitation.decisions)),
         decision=decision,
         chart_note=chart_note(invitation, decision, consent),
         checklist=visit_checklist(current_app.config, current_language()),
         handoff=handoff,
+        event_label=event_labels.label,
         form=form,
     ), status
 

@@ -14,6 +14,7 @@ GO_ONLINE = "go_online"
 TRY_AGAIN = "try_again"
 OTHER_NETWORK = "other_network"
 PHONE_AT_HAND = "phone_at_hand"
+FAST_ROUTE = "fast_route"
 
 TEXTS = {
     NEARER_ROUTER: _l("Move closer to your Wi-Fi router, or into the same room."),
@@ -39,6 +40,10 @@ TEXTS = {
         "A work, school or hotel network, or security software, may block the visit. "
         "Try another network, such as your home Wi-Fi or mobile data."
     ),
+    FAST_ROUTE: _l(
+        "Your network blocks the fast route video calls use; the visit would use a slower one. "
+        "Try another network, such as your home Wi-Fi or mobile data, then test again."
+    ),
     PHONE_AT_HAND: _l(
         "Keep your phone nearby during the visit: if the video stops, your care team will call you."
     ),
@@ -53,6 +58,9 @@ BY_REASON = {
     reasons.OFFLINE: [GO_ONLINE],
     reasons.TIMEOUT: [NEARER_ROUTER, SWITCH_NETWORK, TRY_AGAIN],
     reasons.TRANSFER_BLOCKED: [OTHER_NETWORK],
+    reasons.UDP_BLOCKED: [FAST_ROUTE],
+    reasons.PACKET_LOSS_HIGH: [WIRED, NEARER_ROUTER, PAUSE_DOWNLOADS, SWITCH_NETWORK],
+    reasons.MEDIA_BLOCKED: [OTHER_NETWORK, SWITCH_NETWORK],
 }
 
 

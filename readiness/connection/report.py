@@ -21,6 +21,15 @@ FIGURES = {
     "latency_ms": 60_000.0,
     "jitter_ms": 60_000.0,
 }
+MEDIA_ROUTES = ("udp", "tcp", "tls", "relay-udp", "relay-tcp", "none")
+CANDIDATE_TYPES = ("host", "srflx", "prflx", "relay")
+MEDIA_FIGURES = {
+    "media_connect_ms": 120_000.0,
+    "media_rtt_ms": 60_000.0,
+    "media_jitter_ms": 60_000.0,
+    "media_loss_up_percent": 100.0,
+    "media_loss_down_percent": 100.0,
+}
 MAX_SAMPLES_JSON = 32 * 1024
 MAX_BYTES_USED = 10 * 1024**3
 MAX_DURATION_MS = 10 * 60 * 1000
@@ -52,6 +61,29 @@ def whole(data: dict, name: str, upper: int) -> int | None:
     return None if value is None else int(value)
 
 
+def choice(data: dict, name: str, allowed: tuple[str, ...]) -> str | None:
+    value = data.get(name)
+    if value is not None and value not in allowed:
+        raise ReportError(name, f"must be one of {', '.join(allowed)}")
+    return value
+
+
+def parse_media(data: dict) -> dict:
+    """The media-path figures: all absent when the browser could not run that check."""
+    route = choice(data, "media_route", MEDIA_ROUTES)
+    fields = {name: number(data, name, upper, False) for name, upper in MEDIA_FIGURES.items()}
+    if route in (None, "none"):
+        # Without a route nothing was measured; figures sent anyway are not kept.
+        fields = dict.fromkeys(MEDIA_FIGURES)
+    fields.update(
+        media_route=route,
+        media_candidate_type=None
+        if route in (None, "none")
+        else choice(data, "media_candidate_type", CANDIDATE_TYPES),
+    )
+    return fields
+
+
 def parse_report(data) -> dict:
     """The fields of a ConnectionResult, from the browser's JSON; raises ReportError."""
     if not isinstance(data, dict):
@@ -79,4 +111,5 @@ def parse_report(data) -> dict:
         duration_ms=whole(data, "duration_ms", MAX_DURATION_MS),
         connection_type=connection_type,
     )
+    fields.update(parse_media(data))
     return fields

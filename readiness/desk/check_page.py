@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..checks import state
 from ..checks.contacts import national_format
-from ..checks.reason_labels import label
+from ..checks.reason_labels import device_label, label
 from ..devices.browser_support import Environment
-from ..locale import FORMAT_LOCALES, current_language
+from ..locale import FORMAT_LOCALES, current_language, language_name
 from ..models import Check, utcnow
 from . import scripts
 
@@ -34,7 +34,6 @@ ENVIRONMENT_FIELDS = (
     "browser_version",
     "in_app",
 )
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 FRAGMENTS = ("summary", "results", "scripts")
 # Letters read over the phone: the international radiotelephony alphabet, known in both languages.
 SPELLING = {
@@ -152,7 +151,7 @@ def live_context(check: Check, environment: dict) -> dict:
     return {
         "check": check,
         "step_label": step_label(check),
-        "language_name": LANGUAGE_NAMES.get(check.language, check.language),
+        "caller_language": language_name(check.language),
         "device": device_description(check),
         "overall": state.overall_for(check),
         "connection": state.latest_connection(check),
@@ -160,9 +159,14 @@ def live_context(check: Check, environment: dict) -> dict:
         "setting": state.latest_setting(check),
         "consent": state.latest_consent(check),
         "contact": contact,
-        "mobile": national_format(contact.mobile_e164, region) if contact else "",
-        "backup": national_format(contact.backup_e164, region) if contact else "",
+        "mobile": national_format(contact.mobile_e164, region, current_language())
+        if contact
+        else "",
+        "backup": national_format(contact.backup_e164, region, current_language())
+        if contact
+        else "",
         "label": label,
+        "device_label": device_label,
         "scripts": scripts_context(check, environment),
     }
 

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import Form
 
-LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("fr", "Français")]
+LANGUAGE_CHOICES = [SelectChoice("en", _l("English")), SelectChoice("fr", _l("French"))]
 
 
 class SearchForm(Form):

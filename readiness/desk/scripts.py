@@ -9,6 +9,7 @@ of readiness.browser_support, as the device step keeps them in Check.device_summ
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 
 from ..checks import reasons
 from ..devices import browser_support
@@ -51,7 +52,7 @@ SCRIPTS = {
             _l("If you can, move closer to your Wi-Fi router, or into the same room."),
             _l("Ask the people at home to pause videos, downloads and games for a moment."),
             _l("If your phone has mobile data, try turning Wi-Fi off, or the reverse."),
-            _l("Now tap Test again on the screen, and tell me what it says."),
+            _l("Now select Test again on the screen, and tell me what it says."),
         ),
         _script(
             reasons.UPLOAD_LOW,
@@ -59,7 +60,7 @@ SCRIPTS = {
             _l("Is your device backing up photos or files right now? Please pause the backup."),
             _l("Close any other video call on this device."),
             _l("Move closer to your Wi-Fi router, or switch between Wi-Fi and mobile data."),
-            _l("Now tap Test again on the screen."),
+            _l("Now select Test again on the screen."),
         ),
         _script(
             reasons.LATENCY_HIGH,
@@ -67,20 +68,20 @@ SCRIPTS = {
             _l("On a computer, plug a network cable into your router if you have one."),
             _l("Otherwise, move closer to your Wi-Fi router."),
             _l("If you are on a public Wi-Fi, try your phone's mobile data instead."),
-            _l("Now tap Test again on the screen."),
+            _l("Now select Test again on the screen."),
         ),
         _script(
             reasons.JITTER_HIGH,
             _l("Connection unsteady"),
             _l("Ask the people at home to pause videos, downloads and games for a moment."),
             _l("Public or shared Wi-Fi is often unsteady: use your home internet if you can."),
-            _l("Move closer to your Wi-Fi router, then tap Test again."),
+            _l("Move closer to your Wi-Fi router, then select Test again."),
         ),
         _script(
             reasons.SERVER_UNREACHABLE,
             _l("Our server could not be reached"),
             _l("Please check that another website opens on your device."),
-            _l("Wait a minute, then tap Test again."),
+            _l("Wait a minute, then select Test again."),
             _l("On a work, school or hotel network, try your home Wi-Fi or mobile data instead."),
         ),
         _script(
@@ -88,21 +89,46 @@ SCRIPTS = {
             _l("Not connected to the internet"),
             _l("Your device is not connected to the internet right now."),
             _l("On a phone, open the quick settings and check that Airplane mode is off."),
-            _l("Turn on Wi-Fi or mobile data, then tap Test again."),
+            _l("Turn on Wi-Fi or mobile data, then select Test again."),
         ),
         _script(
             reasons.TIMEOUT,
             _l("Connection test stopped: too slow"),
             _l("The test could not finish: the connection is too slow or unsteady."),
             _l("Move closer to your Wi-Fi router, or switch between Wi-Fi and mobile data."),
-            _l("Now tap Test again on the screen."),
+            _l("Now select Test again on the screen."),
         ),
         _script(
             reasons.TRANSFER_BLOCKED,
             _l("Network blocks the test"),
             _l("Something on your network stopped the test, such as a work or hotel network."),
             _l("Let's try another network: your home Wi-Fi, or your phone's mobile data."),
-            _l("Then tap Test again on the screen."),
+            _l("Then select Test again on the screen."),
+        ),
+        _script(
+            reasons.UDP_BLOCKED,
+            _l("Network blocks the fast route for video"),
+            _l("Your network lets the visit through only by a slower route."),
+            _l("The picture may be weaker and the sound may lag."),
+            _l("If you can, use another network: your home Wi-Fi, or your phone's mobile data."),
+            _l("Then select Test again on the screen."),
+        ),
+        _script(
+            reasons.PACKET_LOSS_HIGH,
+            _l("Sound and picture lost on the way"),
+            _l("Part of the test's sound and picture did not arrive: the visit may break up."),
+            _l("On a computer, plug a network cable into your router if you have one."),
+            _l("Otherwise, move closer to your Wi-Fi router."),
+            _l("Ask the people at home to pause videos, downloads and games for a moment."),
+            _l("Then select Test again on the screen."),
+        ),
+        _script(
+            reasons.MEDIA_BLOCKED,
+            _l("Network blocks sound and picture"),
+            _l("Your network does not let the sound and picture of a video call through."),
+            _l("This often happens on work, school or hotel networks."),
+            _l("Let's try another network: your home Wi-Fi, or your phone's mobile data."),
+            _l("Then select Test again on the screen."),
         ),
         # Camera and microphone permission, browser by browser.
         _script(
@@ -110,7 +136,7 @@ SCRIPTS = {
             _l("Permission refused: Safari on iPhone or iPad"),
             _l("At the left of the address bar, tap the aA button or the small page icon."),
             _l("Tap Website Settings."),
-            _l("Set Camera and Microphone to Allow."),
+            _p("Safari on iPhone", "Set Camera and Microphone to Allow."),
             _l("Tap Done, reload the page, then tap the test button again."),
             _l(
                 "If you do not see Camera there: open the Settings app, tap Apps, then Safari, "
@@ -130,7 +156,7 @@ SCRIPTS = {
             _l("Permission refused: Chrome on Android"),
             _l("Tap the icon just left of the web address: a padlock or two small sliders."),
             _l("Tap Permissions."),
-            _l("Set Camera and Microphone to Allow."),
+            _p("Chrome on Android", "Set Camera and Microphone to Allow."),
             _l("Reload the page, then tap the test button again."),
             _l(
                 "If it still does not work: open Settings, then Apps, then Chrome, then "
@@ -164,7 +190,7 @@ SCRIPTS = {
             _l("Permission refused: Microsoft Edge on a computer"),
             _l("Click the padlock just left of the web address."),
             _l("Click Permissions for this site."),
-            _l("Set Camera and Microphone to Allow."),
+            _p("Edge", "Set Camera and Microphone to Allow."),
             _l("Reload the page, then click the test button again."),
         ),
         _script(
@@ -179,7 +205,7 @@ SCRIPTS = {
             _l("Permission refused: Safari on a Mac"),
             _l("In the menu bar at the top of the screen, click Safari."),
             _l("Click Settings for This Website."),
-            _l("Set Camera and Microphone to Allow."),
+            _p("Safari on a Mac", "Set Camera and Microphone to Allow."),
             _l("Reload the page, then click the test button again."),
         ),
         _script(
@@ -187,7 +213,7 @@ SCRIPTS = {
             _l("Permission refused: other browsers"),
             _l("Look for a padlock, a camera icon or a settings icon near the web address."),
             _l("Allow the camera and the microphone for this website."),
-            _l("Reload the page, then tap the test button again."),
+            _l("Reload the page, then select the test button again."),
         ),
         # The computer's own settings can keep every browser away from the devices.
         _script(
@@ -231,6 +257,13 @@ SCRIPTS = {
             _l("If the device has no working camera, the visit can be by phone."),
         ),
         _script(
+            reasons.NO_CAMERA,
+            _l("No camera"),
+            _l("If the camera plugs in, plug it in firmly and test the camera again."),
+            _l("The microphone and speakers can still be tested."),
+            _l("Without a camera, the visit can be by phone."),
+        ),
+        _script(
             "not_found_computer",
             _l("No camera or microphone found: computer"),
             _l("If your camera or headset plugs in, plug it in firmly, or try another USB port."),
@@ -242,7 +275,7 @@ SCRIPTS = {
             _l("Camera or microphone gives no usable picture or sound"),
             _l("Close other apps that may use the camera or microphone."),
             _l("If the camera plugs in, unplug it, plug it back in and wait a few seconds."),
-            _l("Reload the page, then tap the test button again."),
+            _l("Reload the page, then select the test button again."),
         ),
         _script(
             reasons.INSECURE_PAGE,
@@ -270,7 +303,7 @@ SCRIPTS = {
             _l("Microphone picked up no voice"),
             _l("Check that nothing covers the microphone, and that a headset is not muted."),
             _l("When the test starts, say your name out loud, close to the device."),
-            _l("If it still hears nothing, tap the test button again."),
+            _l("If it still hears nothing, select the test button again."),
         ),
         # The test sound was not heard.
         _script(

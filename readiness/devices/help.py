@@ -31,6 +31,7 @@ DEVICE_REASONS = {
         reasons.DEVICE_CONSTRAINTS,
         reasons.INSECURE_PAGE,
         reasons.BLACK_PICTURE,
+        reasons.NO_CAMERA,
     ),
     "microphone": (
         reasons.PERMISSION_DENIED,
@@ -91,7 +92,7 @@ def instruction_blocks(reason: str, environment: Environment) -> list[str]:
         return permission_blocks(environment)
     if reason == reasons.DEVICE_BUSY:
         return ["busy_phone" if mobile else "busy_computer"]
-    if reason == reasons.DEVICE_NOT_FOUND:
+    if reason in (reasons.DEVICE_NOT_FOUND, reasons.NO_CAMERA):
         if mobile:
             return ["not_found_phone"]
         return ["not_found_computer", *system_privacy_blocks(environment)]

@@ -8,6 +8,7 @@ was opened in (%(app)s).
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ BLOCKS = {
         (
             _l("Click the icon just left of the web address (a padlock or two sliders)."),
             _l("Next to Camera and Microphone, choose Allow (or turn the switches on)."),
-            _l("Reload the page, then tap the test button again."),
+            _l("Reload the page, then click the test button again."),
         ),
     ),
     "permission_edge_desktop": Block(
@@ -31,8 +32,8 @@ BLOCKS = {
         (
             _l("Click the padlock just left of the web address."),
             _l("Click Permissions for this site."),
-            _l("Set Camera and Microphone to Allow."),
-            _l("Reload the page, then tap the test button again."),
+            _p("Edge", "Set Camera and Microphone to Allow."),
+            _l("Reload the page, then click the test button again."),
         ),
     ),
     "permission_firefox_desktop": Block(
@@ -40,7 +41,7 @@ BLOCKS = {
         (
             _l("Click the crossed-out camera or microphone icon just left of the web address."),
             _l("Next to Blocked temporarily or Blocked, click the × to remove the block."),
-            _l("Reload the page, tap the test button again and choose Allow."),
+            _l("Reload the page, click the test button again and choose Allow."),
         ),
     ),
     "permission_safari_macos": Block(
@@ -50,8 +51,8 @@ BLOCKS = {
                 "In the menu bar at the top of the screen, click Safari, then Settings for This "
                 "Website."
             ),
-            _l("Set Camera and Microphone to Allow (or Ask)."),
-            _l("Reload the page, then tap the test button again."),
+            _p("Safari on a Mac", "Set Camera and Microphone to Allow (or Ask)."),
+            _l("Reload the page, then click the test button again."),
         ),
     ),
     "permission_safari_ios": Block(
@@ -62,7 +63,7 @@ BLOCKS = {
                 "icon)."
             ),
             _l("Tap Website Settings."),
-            _l("Set Camera and Microphone to Allow (or Ask)."),
+            _p("Safari on iPhone", "Set Camera and Microphone to Allow (or Ask)."),
             _l("Tap Done, reload the page, then tap the test button again."),
         ),
     ),
@@ -89,7 +90,7 @@ BLOCKS = {
         (
             _l("Tap the icon just left of the web address (a padlock or two sliders)."),
             _l("Tap Permissions (or Site settings)."),
-            _l("Set Camera and Microphone to Allow."),
+            _p("Chrome on Android", "Set Camera and Microphone to Allow."),
             _l("Reload the page, then tap the test button again."),
         ),
     ),
@@ -124,7 +125,7 @@ BLOCKS = {
         (
             _l("Look for a padlock, a camera icon or a settings icon near the web address."),
             _l("Allow the camera and the microphone for this website."),
-            _l("Reload the page, then tap the test button again."),
+            _l("Reload the page, then select the test button again."),
         ),
     ),
     # The system itself can keep every browser from the camera and microphone.
@@ -133,10 +134,10 @@ BLOCKS = {
         (
             _l("Open Start, then Settings, then Privacy & security."),
             _l(
-                "Tap Camera. Turn on Camera access, Let apps access your camera and Let desktop "
+                "Click Camera. Turn on Camera access, Let apps access your camera and Let desktop "
                 "apps access your camera."
             ),
-            _l("Go back, tap Microphone and turn on the same switches."),
+            _l("Go back, click Microphone and turn on the same switches."),
             _l("Close your browser completely, open it again and come back to this page."),
         ),
     ),
@@ -144,7 +145,7 @@ BLOCKS = {
         _l("Check the Mac privacy settings"),
         (
             _l("Open the Apple menu, then System Settings, then Privacy & Security."),
-            _l("Tap Camera and turn on %(browser)s. Do the same under Microphone."),
+            _l("Click Camera and turn on %(browser)s. Do the same under Microphone."),
             _l("Quit %(browser)s when the Mac asks, open it again and come back to this page."),
         ),
     ),
@@ -157,7 +158,7 @@ BLOCKS = {
                 "FaceTime, Photo Booth or the Camera app."
             ),
             _l("Close other browser tabs or windows that have a video call open."),
-            _l("Come back to this page and tap the test button again."),
+            _l("Come back to this page and click the test button again."),
             _l("If it still does not work, restart the computer."),
         ),
     ),
@@ -186,7 +187,7 @@ BLOCKS = {
                 "Some laptops have a key or switch that turns the camera off: look for a camera "
                 "icon."
             ),
-            _l("Reload the page, then tap the test button again."),
+            _l("Reload the page, then click the test button again."),
         ),
     ),
     "not_found_phone": Block(
@@ -229,7 +230,8 @@ BLOCKS = {
             ),
             _l("Gently wipe the lens with a soft cloth and turn on a light in front of you."),
             _l(
-                "If a list of cameras is shown, choose another one. Then tap the test button again."
+                "If a list of cameras is shown, choose another one. "
+                "Then click the test button again."
             ),
         ),
     ),
@@ -259,7 +261,7 @@ BLOCKS = {
                 "Do not cover the bottom of a phone or the edge of a laptop, where the microphone "
                 "is."
             ),
-            _l("Tap the test button again and say your name clearly."),
+            _l("Select the test button again and say your name clearly."),
         ),
     ),
     # The test sound was not heard.
@@ -268,7 +270,7 @@ BLOCKS = {
         (
             _l("Turn the volume up with the device's volume buttons or keys."),
             _l("Check that the sound is not muted (a speaker icon with a line through it)."),
-            _l("Tap Play the test sound again."),
+            _l("Select Play the test sound again."),
         ),
     ),
     "not_heard_ios": Block(

@@ -36,6 +36,11 @@ FIGURES = (
     ("upload_mbps", "upload-speed", "Upload speed", "Mbit/s"),
     ("latency_ms", "latency", "Latency", "ms"),
     ("jitter_ms", "jitter", "Jitter", "ms"),
+    ("packet_loss_percent", "packet-loss", "Packet loss (worse direction)", "%"),
+    ("packet_loss_up_percent", "packet-loss-up", "Packet loss, patient to server", "%"),
+    ("packet_loss_down_percent", "packet-loss-down", "Packet loss, server to patient", "%"),
+    ("media_rtt_ms", "media-round-trip-time", "Round-trip time of the media path", "ms"),
+    ("media_jitter_ms", "media-jitter", "Jitter of the media path", "ms"),
 )
 SETTING_ANSWERS = (
     ("private_place", "private-place", "In a private place"),
@@ -189,6 +194,13 @@ def connection_resource(connection: dict, patient_url: str, builder: BundleBuild
         for key, code, display, unit in FIGURES
         if connection.get(key) is not None
     ]
+    if connection.get("media_route"):
+        components.append(
+            {
+                "code": builder.concept("media-route", "Route of the media path"),
+                "valueString": connection["media_route"],
+            }
+        )
     resource = {
         "resourceType": "Observation",
         "status": "final",

@@ -8,6 +8,7 @@ from ..checks import state
 from ..checks.codes import display_code
 from ..checks.reason_labels import label
 from ..connection.advice import advice
+from ..connection.media_verdict import MediaThresholds, media_verdict, with_media
 from ..connection.report import ReportError, parse_report
 from ..connection.verdict import Thresholds, connection_verdict
 from ..extensions import db
@@ -36,6 +37,12 @@ def test_settings() -> dict:
         "maxBytes": int(float(config["CONNECTION_TEST_MAX_MEGABYTES"]) * 1_000_000),
         "maxDownloadBytes": int(config["PROBE_MAX_DOWNLOAD_BYTES"]),
         "maxUploadBytes": int(config["PROBE_MAX_UPLOAD_BYTES"]),
+        "mediaOfferUrl": url_for("probe.media_offer") if config["MEDIA_CHECK_ENABLED"] else None,
+        "mediaIceServersUrl": url_for("probe.media_ice_servers"),
+        "mediaSeconds": float(config["MEDIA_SECONDS_PER_DIRECTION"]),
+        "mediaPacketsPerSecond": int(config["MEDIA_PACKETS_PER_SECOND"]),
+        "mediaPacketBytes": int(config["MEDIA_PACKET_BYTES"]),
+        "mediaConnectTimeoutMs": int(float(config["MEDIA_CONNECT_TIMEOUT_SECONDS"]) * 1000),
     }
 
 
@@ -47,6 +54,9 @@ def browser_messages() -> dict:
         "phaseLatency": _("Step 1 of 3: checking how quickly the connection answers…"),
         "phaseDownload": _("Step 2 of 3: measuring the download speed…"),
         "phaseUpload": _("Step 3 of 3: measuring the upload speed…"),
+        "phaseMedia": _(
+            "Last step: checking the route that sound and picture take, with test packets only…"
+        ),
         "saving": _("Saving your result…"),
         "finished": _("The test is finished."),
         "cancelled": _("The test was stopped. You can start it again when you are ready."),
@@ -83,6 +93,7 @@ def result_context(result: ConnectionResult | None) -> dict:
         "reason_labels": [label(code) for code in codes],
         "advice": advice(codes),
         "thresholds": Thresholds.from_config(current_app.config),
+        "media_thresholds": MediaThresholds.from_config(current_app.config),
     }
 
 
@@ -117,13 +128,22 @@ def connection_result():
         return patient_json_error(400, "invalid_json")
     except ReportError as error:
         return patient_json_error(400, "invalid_report", str(error), error.field)
-    verdict, codes = connection_verdict(
-        fields["download_mbps"],
-        fields["upload_mbps"],
-        fields["latency_ms"],
-        fields["jitter_ms"],
-        Thresholds.from_config(current_app.config),
-        failure=fields["failure"],
+    config = current_app.config
+    verdict, codes = with_media(
+        connection_verdict(
+            fields["download_mbps"],
+            fields["upload_mbps"],
+            fields["latency_ms"],
+            fields["jitter_ms"],
+            Thresholds.from_config(config),
+            failure=fields["failure"],
+        ),
+        media_verdict(
+            fields["media_route"],
+            fields["media_loss_up_percent"],
+            fields["media_loss_down_percent"],
+            MediaThresholds.from_config(config),
+        ),
     )
     result = ConnectionResult(check=check, verdict=verdict, reasons=codes, **fields)
     db.session.add(result)

@@ -13,6 +13,7 @@ from ..checks.contacts import check_contact_details, form_values, national_forma
 from ..checks.reason_labels import label
 from ..extensions import db
 from ..handoff import outbox
+from ..locale import current_language
 from ..models import ConsentRecord, ContactDetails, utcnow
 from . import bp
 from .forms import ConfirmForm, ConsentForm, ContactForm
@@ -199,8 +200,8 @@ def contact_confirm():
         "patient/contact_confirm.html",
         form=form,
         values=values,
-        mobile=national_format(values["mobile"], region),
-        backup=national_format(values["backup"], region),
+        mobile=national_format(values["mobile"], region, current_language()),
+        backup=national_format(values["backup"], region, current_language()),
     )
 
 

@@ -54,7 +54,7 @@ class ContactForm(Form):
     )
     preferred_language = RadioField(
         _l("Language for messages"),
-        choices=[SelectChoice("en", "English"), SelectChoice("fr", "Français")],
+        choices=[SelectChoice("en", _l("English")), SelectChoice("fr", _l("French"))],
         validators=[InputRequired(_l("Choose a language."))],
     )
     preferred_contact = RadioField(

@@ -52,4 +52,4 @@ def allow_large_uploads():
     request.max_content_length = current_app.config["PROBE_MAX_UPLOAD_BYTES"]
 
 
-from . import views  # noqa: E402,F401
+from . import media, views  # noqa: E402,F401

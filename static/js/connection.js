@@ -9,6 +9,7 @@ import {
   ratesPerInterval,
   TestFailure,
 } from "./measure.js";
+import { measureMediaPath } from "./media.js";
 import { announce, fill, pageMessages, postJSON } from "./page.js";
 
 const root = document.querySelector("[data-connection-test]");
@@ -141,8 +142,15 @@ async function runTest() {
       download: Math.round(download.phase.lastData - download.phase.started) / 1000,
       upload: Math.round(performance.now() - upload.phase.started) / 1000,
     };
+
+    if (settings.mediaOfferUrl) showPhase(messages.phaseMedia);
+    const media = await measureMediaPath(settings, controller.signal).catch((error) => {
+      if (controller.signal.aborted) throw error;
+      return null; // a browser or server that cannot run it: left out, not failed
+    });
     setRunning(false);
     await saveResult({
+      ...media,
       download_mbps: round(download.mbps),
       upload_mbps: round(upload.mbps),
       latency_ms: round(latency.latencyMs),

@@ -38,18 +38,18 @@ CLINIC_WORDS = {
         "in_language": "in English",
     },
     "fr": {
-        "invite": "Inviter un patient",
+        "invite": "Inviter une personne",
         "create": "Créer l’invitation",
         "ref": "Numéro du rendez-vous",
-        "date": "Date de la visite",
-        "time": "Heure de la visite",
-        "first_name": "Prénom du patient (facultatif)",
+        "date": "Date de la consultation",
+        "time": "Heure de la consultation",
+        "first_name": "Prénom (facultatif)",
         "language": "Français",
-        "copied": "Copié.",
+        "copied": "Texte copié.",
         "video": "Par vidéo",
         "note": "Note (facultative)",
         "save": "Enregistrer la décision",
-        "chart": ["Rencontre virtuelle (vidéo) le", "à 14 h 30", "a consenti en ligne"],
+        "chart": ["Rencontre virtuelle (vidéo) le", "à 14\u00a0h\u00a030", "a consenti en ligne"],
         "in_language": "en français",
     },
 }
@@ -57,7 +57,7 @@ CLINIC_WORDS = {
 
 SIGN_IN = {
     "en": ("Email", "Password", "Sign in"),
-    "fr": ("Courriel", "Mot de passe", "Se connecter"),
+    "fr": ("Courriel", "Mot de passe", "Ouvrir une session"),
 }
 
 
@@ -137,7 +137,8 @@ def test_clinician_invites_a_patient_follows_the_check_and_records_the_decision(
     clinician.get_by_test_id("copy-message").click()
     clinician.get_by_text(words["copied"]).wait_for()
     copied = clinician.evaluate("navigator.clipboard.readText()")
-    assert link in copied and "1-800-555-0199" in copied
+    support_phone = {"en": "1-800-555-0199", "fr": "1\u00a0800\u00a0555-0199"}[lang]
+    assert link in copied and support_phone in copied
 
     clinician.goto("/clinic/")
     assert status_of(clinician, ref) == "not_tested"
@@ -158,7 +159,8 @@ def test_clinician_invites_a_patient_follows_the_check_and_records_the_decision(
     clinician.goto("/clinic/")
     clinician.locator(f'[data-ref="{ref}"] a').click()
     assert clinician.get_by_test_id("patient-status").get_attribute("data-status") == "ready"
-    assert "(613) 555-0142" in clinician.get_by_test_id("contact-details").inner_text()
+    backup_shown = {"en": "(613) 555-0142", "fr": "613\u00a0555-0142"}[lang]
+    assert backup_shown in clinician.get_by_test_id("contact-details").inner_text()
     assert clinician.get_by_test_id("attempt").count() == 1
     assert_accessible(clinician)
     clinician.get_by_label(words["video"]).check()

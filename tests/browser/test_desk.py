@@ -31,14 +31,14 @@ WORDS = {
     },
     "fr": {
         "find": "Chercher",
-        "consent": "Inscrire le consentement verbal",
+        "consent": "Consigner le consentement verbal",
         "contact": "Entrer ou corriger les coordonnées",
         "note": "Ajouter une note",
-        "outcome": "Pas d’appareil adéquat : visite par téléphone",
-        "record_answer": "Inscrire la réponse de la personne qui appelle",
+        "outcome": "Pas d’appareil adéquat : consultation téléphonique",
+        "record_answer": "Consigner la réponse de la personne qui appelle",
         "save_contact": "Enregistrer les coordonnées",
         "add_note": "Ajouter la note",
-        "record_phone": "Inscrire : pas d’appareil adéquat, visite par téléphone",
+        "record_phone": "Consigner : pas d’appareil adéquat, consultation téléphonique",
         "updated": "La vérification de la personne qui appelle a été mise à jour",
     },
 }
@@ -136,7 +136,8 @@ def test_agent_starts_a_check_watches_it_live_and_finishes_it_by_phone(
     agent.locator("input[name=preferred_contact][value=sms]").check()
     agent.get_by_role("button", name=words["save_contact"]).click()
     agent.wait_for_url("**/desk/checks/*")
-    assert "(514) 555-0123" in agent.get_by_test_id("desk-contact").inner_text()
+    mobile_shown = {"en": "(514) 555-0123", "fr": "514\u00a0555-0123"}[lang]
+    assert mobile_shown in agent.get_by_test_id("desk-contact").inner_text()
 
     # A note, and the outcome page (axe only: this caller has a device).
     agent.get_by_role("link", name=words["note"]).click()

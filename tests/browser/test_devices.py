@@ -194,6 +194,28 @@ def test_sound_not_heard_gives_volume_and_output_advice(app, browser_page, asser
     assert stored(app, code)["speakers"][:2] == ("fail", "not_heard")
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_answer_buttons_and_turn_off_stay_hidden_until_their_time(new_browser_page, lang):
+    """The hidden attribute wins over .button-row and .button display rules."""
+    page = new_browser_page(locale=f"{lang}-CA")
+    start_check(page, lang)
+    wait_for_status(page, "browser", "pass")
+    heard, not_heard = (
+        page.get_by_test_id("speakers-heard"),
+        page.get_by_test_id("speakers-not-heard"),
+    )
+    stop = page.get_by_test_id("stop-camera")
+    assert heard.is_hidden() and not_heard.is_hidden() and stop.is_hidden()
+    assert stop.evaluate("e => getComputedStyle(e).display") == "none"
+
+    page.get_by_test_id("play-sound").click()
+    heard.wait_for(state="visible")
+    assert not_heard.is_visible() and stop.is_hidden()
+    page.get_by_test_id("test-camera").click()
+    wait_for_status(page, "camera", "pass")
+    assert stop.is_visible()
+
+
 def test_patient_without_a_camera_skips_it_and_the_skip_is_stored_as_skipped(app, browser_page):
     page = browser_page
     code = start_check(page, "en")

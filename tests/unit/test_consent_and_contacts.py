@@ -1,4 +1,4 @@
-from readiness.checks.consent import DEFAULT_TEXTS, consent_text
+from readiness.checks.consent import DEFAULT_TEXTS, DEFAULT_VERSIONS, ConsentText, consent_text
 from readiness.checks.contacts import (
     check_contact_details,
     national_format,
@@ -81,3 +81,25 @@ def test_contact_rules_name_each_problem_by_field():
     }
     _, errors = check_contact_details({"backup": "abc", "preferred_contact": "email"}, "CA")
     assert errors == {"backup": "phone_unreadable", "email": "email_needed"}
+
+
+def test_earlier_default_consent_texts_stay_on_record_word_for_word():
+    """Records of 2026-11-default point at these exact words: their fingerprints never change."""
+    earlier = DEFAULT_VERSIONS["2026-11-default"]
+    fingerprints = {
+        "en": "0e96c8146044f01ba1396f52fa587bed624f4739a1d150f2fe0a9e8d21c4fb16",
+        "fr": "a046552066a37458056f9ee1fe94b26dcbe7354c518270e3b88272518f6b9058",
+    }
+    for language, expected in fingerprints.items():
+        text = ConsentText("2026-11-default", language, earlier[language])
+        assert text.sha256 == expected
+    assert "Ce que vous dites" in ConsentText("2026-11-default", "fr", earlier["fr"]).text
+
+
+def test_the_current_french_consent_covers_all_that_is_shared_not_only_what_is_said():
+    french = consent_text({}, "fr")
+    assert french.version == "2026-12"
+    assert "default" not in french.version
+    assert "Ce que vous communiquez pendant la consultation" in french.text
+    assert "Ce que vous dites" not in french.text
+    assert "visite" not in french.text

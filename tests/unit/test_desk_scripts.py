@@ -94,4 +94,4 @@ def test_scripts_read_in_french_for_a_french_speaking_caller():
     with app.test_request_context(), force_locale("fr_CA"):
         script = SCRIPTS["permission_safari_ios"]
         assert str(script.title) == "Autorisation refusée\u00a0: Safari sur iPhone ou iPad"
-        assert str(script.lines[1]) == "Touchez Réglages du site web."
+        assert str(script.lines[1]) == "Touchez «\u00a0Réglages du site web\u00a0»."

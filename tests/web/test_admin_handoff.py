@@ -41,10 +41,15 @@ def test_a_message_that_gave_up_is_shown_and_retried_by_an_admin(make_app, sign_
 
         admin = sign_in.client_for("admin")
         page = admin.get("/admin/handoff").text
-        assert "consent.recorded" in page and first.delivery_id in page
+        assert "Consent recorded" in page and first.delivery_id in page
+        assert "consent.recorded" not in page
+        assert "Messages not delivered yet: 2." in page
         assert "HTTP 503" in page and "Retry now" in page
-        french = admin.get("/admin/handoff", headers={"Accept-Language": "fr"})
+        french = admin.get("/auth/language/fr?next=/admin/handoff", follow_redirects=True)
         assert french.status_code == 200
+        assert "Consentement consigné" in french.text
+        assert "Messages pas encore transmis\u00a0: 2." in french.text
+        admin.get("/auth/language/en?next=/admin/handoff")
 
         receiver.status = 200
         response = admin.post(f"/admin/handoff/{first.id}/retry")

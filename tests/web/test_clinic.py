@@ -102,9 +102,9 @@ def test_invitation_gives_a_link_a_code_and_a_message_in_the_patients_language(a
     message = re.search(r'data-testid="invitation-message"[^>]*>(.*?)</div>', page, re.S).group(1)
     assert "Bonjour Amélie," in message
     assert link in message and code in message and "http://localhost/fr/code" in message
-    assert "1-800-555-0199" in message
+    assert "1\u00a0800\u00a0555-0199" in message  # the OQLF's way, not 1-800-555-0199
     assert "téléphone à portée de main" in message
-    assert "14 h 30" in message
+    assert "à 14\u00a0h\u00a030" in message
     # The clinician's page is in English; the reminders about sending it safely are there.
     assert "Send it to the patient alone" in page
     assert "distribution list" in page
@@ -177,7 +177,7 @@ def test_invitation_form_errors_in_french(clinician):
     client, staff = clinician
     data = invite_form(clinician_id=staff.id, appointment_date="", appointment_ref="")
     page = in_french(client).post("/clinic/invite", data=data).text
-    assert "Entrez la date de la visite." in page
+    assert "Entrez la date de la consultation." in page
 
 
 # Upcoming visits
@@ -225,7 +225,8 @@ def test_visits_are_grouped_by_day_in_the_institutions_zone(app, clinician):
         visit_at(days=1).date().isoformat(),
         visit_at(days=2).date().isoformat(),
     ]
-    assert "23 h 30" in page and "00 h 30" in page or "0 h 30" in page
+    assert "23\u00a0h\u00a030" in page and "0\u00a0h\u00a030" in page
+    assert "00\u00a0h" not in page and "00 h" not in page
 
 
 def test_filters_today_this_week_mine_and_not_ready(app, clinician, make_staff):
@@ -355,7 +356,8 @@ def test_patient_page_shows_every_attempt_consent_contact_notes_and_handoff(
     assert backup == '<a href="tel:+16135550142">(613) 555-0142</a>'
     assert "amelie.roy@example.org" in page
     assert "Called from her tablet." in page
-    assert "check.completed" in page and "delivered" in page
+    assert "Check completed" in page and "delivered" in page
+    assert "check.completed" not in page
     assert "waiting room" in page  # the host's checklist
 
 
@@ -423,9 +425,9 @@ def test_chart_note_in_french_for_a_phone_visit_and_online_consent(app, clinicia
     page = client.get(f"/clinic/visits/{public_id}").text
     note = re.search(r'data-testid="chart-note"[^>]*>([^<]+)<', page).group(1)
     assert note == (
-        "Rencontre virtuelle (téléphone) le 3 décembre 2030 à 14 h 30. La personne a consenti "
-        "en ligne à une rencontre virtuelle le 20 novembre 2026 à 10 h 05 (texte de "
-        "consentement version 2026-11-default, en français)."
+        "Rencontre virtuelle (téléphone) le 3 décembre 2030 à 14\u00a0h\u00a030. L’usager ou "
+        "l’usagère a consenti en ligne à une rencontre virtuelle le 20 novembre 2026 à "
+        "10\u00a0h\u00a005 (texte de consentement version 2026-11-default, en français)."
     )
 
 
@@ -502,8 +504,8 @@ def test_french_clinician_gets_an_english_message_for_an_english_patient(clinici
     data = invite_form(language="en", first_name="John", clinician_id=staff.id)
     page = in_french(client).post("/clinic/invite", data=data).text
     assert '<html lang="fr">' in page
-    assert "Envoyez-le au patient seulement" in page
-    assert "En anglais, la langue du patient." in page
+    assert "Envoyez-le seulement à la personne concernée" in page
+    assert "En anglais, la langue de la personne." in page
     message = re.search(r'data-testid="invitation-message"[^>]*>(.*?)</div>', page, re.S).group(1)
     assert 'lang="en"' in re.search(r'<div[^>]*data-testid="invitation-message"[^>]*>', page).group(
         0
@@ -518,6 +520,6 @@ def test_french_list_names_each_status_in_french(app, clinician):
     add_visit(app, "NOCNS-1", results="ready")
     add_visit(app, "NEW-001")
     page = in_french(client).get("/clinic/").text
-    for words in ("Prêt", "Consentement manquant", "Pas encore testé", "Visites à venir"):
+    for words in ("Prêt", "Consentement manquant", "Pas encore testé", "Consultations à venir"):
         assert words in page
-    assert "3 visites affichées." in page
+    assert "3 consultations affichées." in page

@@ -50,7 +50,7 @@ def test_the_script_gets_its_messages_in_french(client):
     page = client.get("/fr/check/connection").text
     messages = json.loads(re.search(r'id="page-messages">([^<]+)<', page).group(1))
     assert messages["speed"] == "%(value)s\u00a0Mbit/s"
-    assert messages["phaseDownload"].startswith("Étape 2 de 3\u00a0:")
+    assert messages["phaseDownload"].startswith("Étape 2 sur 3\u00a0:")
 
 
 def test_a_result_is_judged_on_the_server_and_stored_with_its_samples(app, client):

@@ -299,7 +299,8 @@ def test_verbal_consent_is_recorded_with_method_agent_time_and_text_version(
 ):
     public_id = make_check(language="fr", results=True)
     page = desk_client.get(f"/desk/checks/{public_id}/consent").text
-    assert "Acceptez-vous que votre visite se fasse par vidéo" in page  # the caller's language
+    # The caller's language.
+    assert "Acceptez-vous que votre consultation se fasse par vidéo" in page
     text = consent_text({}, "fr")
     response = desk_client.post(
         f"/desk/checks/{public_id}/consent",

@@ -64,7 +64,7 @@ def test_summary_lists_the_parts_not_done_yet(client, started):
 def test_agreeing_records_the_exact_text_version_language_and_method(app, client, started):
     started()
     page = client.get("/fr/check/consent").text
-    assert "La visite n’est pas enregistrée." in page
+    assert "La consultation n’est pas enregistrée." in page
     response = client.post(
         "/fr/check/consent", data={"decision": "agreed", "text_sha256": sha("fr")}
     )
@@ -164,7 +164,7 @@ def test_contact_errors_are_in_french_on_french_pages(client, started):
     started()
     agree(client, "fr")
     response = client.post("/fr/check/contact", data=dict(GOOD_CONTACT, email="marie@"))
-    assert "Entrez une adresse courriel comme nom@exemple.com." in response.text
+    assert "Entrez une adresse courriel comme nom@example.com." in response.text
     assert "Il y a un problème" in response.text
 
 

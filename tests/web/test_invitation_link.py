@@ -23,10 +23,10 @@ def test_link_greets_by_first_name_and_shows_the_appointment_in_french(app, clie
         db.session.commit()
     page = client.get(f"/fr/i/{token}").text
     assert "Bonjour Amélie," in page
-    assert "mardi 1 décembre 2026, 14 h 30" in page
+    assert "mardi 1er décembre 2026 à 14\u00a0h\u00a030" in page
     page = client.get(f"/en/i/{token}").text
     assert "Hello Amélie," in page
-    assert "Tuesday, December 1, 2026, 2:30" in page
+    assert "Tuesday, December 1, 2026 at 2:30" in page
 
 
 def test_link_without_a_first_name_greets_plainly(app, client):

@@ -38,7 +38,7 @@ def test_unknown_language_prefix_is_not_found(client):
 def test_start_page_in_french_reads_in_french_with_french_number_format(make_app):
     app = make_app(GUIDANCE_DOWNLOAD_MBPS=12.5)
     page = app.test_client().get("/fr/").text
-    assert "Préparez-vous à votre visite vidéo" in page
+    assert "Préparez-vous à votre consultation vidéo" in page
     assert "12,5\u00a0Mbit/s" in page
     assert "Commencer la vérification" in page
 
@@ -47,7 +47,7 @@ def test_staff_pages_follow_the_language_chosen_with_the_toggle(client):
     assert "Staff sign-in" in client.get("/auth/login").text
     response = client.get("/auth/language/fr?next=/auth/login")
     assert response.headers["Location"] == "/auth/login"
-    assert "Connexion du personnel" in client.get("/auth/login").text
+    assert "Ouverture de session du personnel" in client.get("/auth/login").text
 
 
 def test_language_toggle_never_redirects_off_site(client):

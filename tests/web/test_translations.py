@@ -45,6 +45,8 @@ def test_every_string_in_the_code_is_in_the_french_catalog(tmp_path):
             "babel.cfg",
             "-k",
             "_l",
+            "-k",
+            "_p:1c,2",
             "-o",
             str(template),
             "--no-location",

@@ -1,0 +1,194 @@
+"""The server side of the media-path check: a WebRTC peer (aiortc) that counts and echoes.
+
+Pure of Flask: the probe's view hands it the browser's offer and gets the answer back. The
+peers live in one asyncio loop on a thread of its own, started on first use in each worker,
+so `make run` (gunicorn) starts it with everything else.
+
+What travels between the browser and this peer (nothing from a camera or microphone):
+- "media", unordered and unreliable like a call's packets: the browser's packets ("U", counted
+  and echoed back as "E" so the browser can time the round trip) and ours ("D", counted by
+  the browser);
+- "control", ordered and reliable: the browser asks for the counts and for our packets.
+"""
+
+import asyncio
+import json
+import logging
+import re
+import struct
+import threading
+import time
+
+import aioice.ice
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+
+log = logging.getLogger(__name__)
+
+# kind (1 byte), sequence number, sender's clock in milliseconds; then padding.
+HEADER = struct.Struct("!cId")
+MAX_PACKETS = 1000  # per direction and peer: 20 s at 50 a second
+MAX_PACKET_BYTES = 1200
+MIN_INTERVAL_MS = 5.0
+
+
+class MediaBusy(RuntimeError):
+    """Too many checks at once in this worker: the browser should report the check as skipped."""
+
+
+class TransitJitter:
+    """RFC 3550's interarrival jitter: the smoothed change in one-way transit time, in ms."""
+
+    def __init__(self):
+        self.jitter = 0.0
+        self.last_transit = None
+
+    def add(self, sent_ms: float, arrived_ms: float) -> None:
+        transit = arrived_ms - sent_ms
+        if self.last_transit is not None:
+            self.jitter += (abs(transit - self.last_transit) - self.jitter) / 16
+        self.last_transit = transit
+
+
+class EchoPeer:
+    """One browser's check: counts what arrives, echoes it, sends packets when asked."""
+
+    def __init__(self, lifetime_seconds: float):
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self.lifetime = lifetime_seconds
+        self.received = set()
+        self.jitter = TransitJitter()
+        self.media = None
+        self.sending = None
+        self.pc.on("datachannel", self.on_datachannel)
+
+    def on_datachannel(self, channel):
+        if channel.label == "media":
+            self.media = channel
+            channel.on("message", self.on_media)
+        elif channel.label == "control":
+            channel.on("message", lambda message: self.on_control(channel, message))
+
+    def on_media(self, message):
+        if not isinstance(message, bytes) or len(message) < HEADER.size:
+            return
+        kind, sequence, sent_ms = HEADER.unpack_from(message)
+        if kind != b"U" or len(self.received) >= MAX_PACKETS:
+            return
+        self.received.add(sequence)
+        self.jitter.add(sent_ms, now_ms())
+        self.media.send(b"E" + message[1 : HEADER.size])
+
+    def on_control(self, channel, message):
+        try:
+            request = json.loads(message)
+        except (TypeError, ValueError):
+            return
+        if not isinstance(request, dict):
+            return
+        if request.get("type") == "counts":
+            channel.send(
+                json.dumps(
+                    {
+                        "type": "counts",
+                        "received": len(self.received),
+                        "jitter_ms": round(self.jitter.jitter, 2),
+                    }
+                )
+            )
+        elif request.get("type") == "send" and self.sending is None and self.media:
+            count = bounded(request.get("count"), 1, MAX_PACKETS, 100)
+            size = bounded(request.get("size"), HEADER.size, MAX_PACKET_BYTES, 1000)
+            interval = bounded(request.get("interval_ms"), MIN_INTERVAL_MS, 1000, 20)
+            self.sending = asyncio.ensure_future(self.send_packets(channel, count, size, interval))
+
+    async def send_packets(self, channel, count: int, size: int, interval_ms: float):
+        """count packets of size bytes, evenly spaced; then say how many were sent."""
+        padding = bytes(size - HEADER.size)
+        start = time.monotonic()
+        for sequence in range(count):
+            delay = start + sequence * interval_ms / 1000 - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if self.media.readyState != "open":
+                return
+            self.media.send(HEADER.pack(b"D", sequence, now_ms()) + padding)
+        channel.send(json.dumps({"type": "sent", "count": count}))
+
+    async def answer(self, offer_sdp: str) -> str:
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        asyncio.get_running_loop().call_later(self.lifetime, self.close)
+        return self.pc.localDescription.sdp
+
+    def close(self):
+        asyncio.ensure_future(self.pc.close())
+
+
+def now_ms() -> float:
+    return time.time() * 1000
+
+
+def bounded(value, low, high, default):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    return max(low, min(high, value))
+
+
+def announce_address(sdp: str, public_address: str | None) -> str:
+    """Behind NAT: the host candidates carry the public address the browser must reach."""
+    if not public_address:
+        return sdp
+    return re.sub(
+        r"^(a=candidate:\S+ \d+ udp \d+ )\S+( \d+ typ host)",
+        lambda match: f"{match[1]}{public_address}{match[2]}",
+        sdp,
+        flags=re.MULTILINE | re.IGNORECASE,
+    )
+
+
+class MediaService:
+    """The asyncio loop that holds the peers, on its own daemon thread."""
+
+    def __init__(self, max_peers: int = 20, lifetime_seconds: float = 30.0, host_addresses=()):
+        if host_addresses:
+            # aiortc offers every interface's address and has no setting to choose: the
+            # ICE library's own lookup is replaced for this process.
+            addresses = list(host_addresses)
+            aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: addresses
+        self.max_peers = max_peers
+        self.lifetime = lifetime_seconds
+        self.peers: set[EchoPeer] = set()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="media", daemon=True)
+        self.thread.start()
+
+    def answer(self, offer_sdp: str, public_address: str | None = None, timeout=10.0) -> str:
+        """The answer to a browser's offer, with our candidates gathered; raises MediaBusy."""
+        future = asyncio.run_coroutine_threadsafe(self.open_peer(offer_sdp), self.loop)
+        return announce_address(future.result(timeout), public_address)
+
+    async def open_peer(self, offer_sdp: str) -> str:
+        self.peers = {peer for peer in self.peers if peer.pc.connectionState != "closed"}
+        if len(self.peers) >= self.max_peers:
+            raise MediaBusy
+        peer = EchoPeer(self.lifetime)
+        self.peers.add(peer)
+        try:
+            return await peer.answer(offer_sdp)
+        except Exception:
+            peer.close()
+            raise
+
+
+_service: MediaService | None = None
+_lock = threading.Lock()
+
+
+def service(max_peers: int, lifetime_seconds: float, host_addresses=()) -> MediaService:
+    """This process's media service, started on first use (after gunicorn forks its workers)."""
+    global _service
+    with _lock:
+        if _service is None:
+            _service = MediaService(max_peers, lifetime_seconds, host_addresses)
+            log.info("media service started")
+        return _service

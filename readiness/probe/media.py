@@ -1,0 +1,55 @@
+"""Signalling for the media-path check: the browser posts its WebRTC offer, gets our answer.
+
+The peer itself runs in readiness.connection.media_service, beside the workers' threads.
+"""
+
+import time
+from concurrent.futures import TimeoutError as AnswerTimeout
+
+from flask import current_app, jsonify, request
+
+from ..connection.turn import ice_servers
+from ..errors import json_error
+from . import bp
+from .views import uncached
+
+MAX_OFFER_BYTES = 16 * 1024
+
+
+@bp.route("/media/ice-servers")
+def media_ice_servers():
+    """Our TURN server with credentials that expire soon, fetched just before each check."""
+    config = current_app.config
+    servers = ice_servers(
+        config["TURN_URLS"], config["TURN_SECRET"], time.time(), config["TURN_CREDENTIAL_SECONDS"]
+    )
+    return uncached(jsonify(ice_servers=servers))
+
+
+@bp.route("/media/offer", methods=["POST"])
+def media_offer():
+    config = current_app.config
+    if not config["MEDIA_CHECK_ENABLED"]:
+        return json_error(404, "media_check_disabled", "the media-path check is turned off")
+    if (request.content_length or 0) > MAX_OFFER_BYTES:
+        return json_error(413, "too_large", f"the offer must be at most {MAX_OFFER_BYTES} bytes")
+    data = request.get_json(silent=True)
+    sdp = data.get("sdp") if isinstance(data, dict) else None
+    if not isinstance(sdp, str) or not sdp.startswith("v=0") or len(sdp) > MAX_OFFER_BYTES:
+        return json_error(400, "invalid_offer", "sdp must be a WebRTC session description")
+    # Imported here: aiortc takes a second to load, which no other page or command should pay.
+    from ..connection import media_service
+
+    addresses = [a.strip() for a in config["MEDIA_HOST_ADDRESSES"].split(",") if a.strip()]
+    peers = media_service.service(
+        config["MEDIA_MAX_PEERS"], config["MEDIA_PEER_SECONDS"], addresses
+    )
+    try:
+        answer = peers.answer(sdp, config["MEDIA_PUBLIC_ADDRESS"] or None)
+    except media_service.MediaBusy:
+        return json_error(503, "media_busy", "too many media checks at once; try again soon")
+    except AnswerTimeout:
+        return json_error(503, "media_timeout", "the media service did not answer in time")
+    except ValueError:
+        return json_error(400, "invalid_offer", "the offer could not be used")
+    return uncached(jsonify(sdp=answer, type="answer"))

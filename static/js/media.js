@@ -1,0 +1,249 @@
+// The media path: can a call's packets reach our server and come back, and by which route?
+// A WebRTC peer connection to our own server (no camera, no microphone: only test packets),
+// packets the size and rate of a video call sent unordered and unreliable, each way.
+
+import { median } from "./measure.js";
+
+const HEADER_BYTES = 13; // kind (1 byte), sequence number (4), sender's clock in ms (8)
+
+/** The route a call would take, from the local candidate of the pair in use. */
+export function routeOf(localCandidate) {
+  if (!localCandidate) return "none";
+  if (localCandidate.candidateType === "relay") {
+    const protocol = localCandidate.relayProtocol ?? localCandidate.protocol;
+    if (protocol === "tls") return "tls";
+    return protocol === "tcp" ? "relay-tcp" : "relay-udp";
+  }
+  return localCandidate.protocol === "tcp" ? "tcp" : "udp";
+}
+
+export function lossPercent(sent, received) {
+  if (!sent) return null;
+  return (Math.max(0, sent - received) * 100) / sent;
+}
+
+/** RFC 3550's interarrival jitter, in ms: the smoothed change in one-way transit time. */
+export class TransitJitter {
+  constructor() {
+    this.jitter = 0;
+    this.lastTransit = null;
+  }
+
+  add(sentMs, arrivedMs) {
+    const transit = arrivedMs - sentMs;
+    if (this.lastTransit !== null) {
+      this.jitter += (Math.abs(transit - this.lastTransit) - this.jitter) / 16;
+    }
+    this.lastTransit = transit;
+  }
+}
+
+function packet(kind, sequence, size) {
+  const buffer = new ArrayBuffer(Math.max(size, HEADER_BYTES));
+  const view = new DataView(buffer);
+  view.setUint8(0, kind.charCodeAt(0));
+  view.setUint32(1, sequence);
+  view.setFloat64(5, performance.timeOrigin + performance.now());
+  return buffer;
+}
+
+function readPacket(data) {
+  const view = new DataView(data);
+  return {
+    kind: String.fromCharCode(view.getUint8(0)),
+    sequence: view.getUint32(1),
+    sentMs: view.getFloat64(5),
+  };
+}
+
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+}
+
+/** Resolve true once check() is true (looked at every 50 ms), or false after ms. */
+async function waitFor(check, ms, signal) {
+  const until = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > until) return false;
+    await sleep(50, signal);
+  }
+  return true;
+}
+
+/** The next control message of the given type, or null after ms. */
+function nextMessage(channel, type, ms) {
+  return new Promise((resolve) => {
+    const listener = (event) => {
+      let message = null;
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (message?.type !== type) return;
+      clearTimeout(timer);
+      channel.removeEventListener("message", listener);
+      resolve(message);
+    };
+    const timer = setTimeout(() => {
+      channel.removeEventListener("message", listener);
+      resolve(null);
+    }, ms);
+    channel.addEventListener("message", listener);
+  });
+}
+
+async function selectedCandidate(pc) {
+  const stats = await pc.getStats();
+  let pair = null;
+  stats.forEach((report) => {
+    if (report.type === "transport" && report.selectedCandidatePairId) {
+      pair = stats.get(report.selectedCandidatePairId);
+    }
+  });
+  if (!pair) {
+    stats.forEach((report) => {
+      if (report.type === "candidate-pair" && report.state === "succeeded" && report.nominated) {
+        pair ??= report;
+      }
+    });
+  }
+  return { pair, local: pair ? stats.get(pair.localCandidateId) : null };
+}
+
+async function iceServers(settings) {
+  try {
+    const response = await fetch(settings.mediaIceServersUrl, { cache: "no-store" });
+    return response.ok ? (await response.json()).ice_servers : [];
+  } catch {
+    return [];
+  }
+}
+
+async function sendOffer(settings, pc) {
+  const response = await fetch(settings.mediaOfferUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ sdp: pc.localDescription.sdp }),
+  });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+}
+
+/** Our packets out, echoes back: how many left, the round trips of those that came back. */
+async function sendPackets(media, count, intervalMs, size, signal) {
+  const sentAt = new Map();
+  const roundTrips = [];
+  const onEcho = (event) => {
+    const echo = readPacket(event.data);
+    if (echo.kind !== "E" || !sentAt.has(echo.sequence)) return;
+    roundTrips.push(performance.now() - sentAt.get(echo.sequence));
+    sentAt.delete(echo.sequence);
+  };
+  media.addEventListener("message", onEcho);
+  const started = performance.now();
+  let sent = 0;
+  for (; sent < count && media.readyState === "open"; sent += 1) {
+    await sleep(Math.max(0, started + sent * intervalMs - performance.now()), signal);
+    sentAt.set(sent, performance.now());
+    media.send(packet("U", sent, size));
+  }
+  await sleep(500, signal); // the last echoes
+  media.removeEventListener("message", onEcho);
+  return { sent, roundTrips };
+}
+
+/** The server's packets in: how many arrived, and how steadily. */
+async function receivePackets(control, media, count, intervalMs, size, signal) {
+  const arrived = new Set();
+  const jitter = new TransitJitter();
+  const onPacket = (event) => {
+    const data = readPacket(event.data);
+    if (data.kind !== "D" || arrived.has(data.sequence)) return;
+    arrived.add(data.sequence);
+    jitter.add(data.sentMs, performance.timeOrigin + performance.now());
+  };
+  media.addEventListener("message", onPacket);
+  const finished = nextMessage(control, "sent", count * intervalMs + 3000);
+  control.send(JSON.stringify({ type: "send", count, interval_ms: intervalMs, size }));
+  const report = await finished;
+  await sleep(500, signal); // packets still on their way when the count arrived
+  media.removeEventListener("message", onPacket);
+  return { sent: report?.count ?? count, received: arrived.size, jitterMs: jitter.jitter };
+}
+
+/**
+ * The media-path figures for the connection report, or null when this browser cannot run the
+ * check or our server does not offer it (the check is then left out, not failed).
+ */
+export async function measureMediaPath(settings, signal) {
+  if (!settings.mediaOfferUrl || typeof RTCPeerConnection === "undefined") return null;
+  const started = performance.now();
+  const pc = new RTCPeerConnection({ iceServers: await iceServers(settings) });
+  try {
+    const control = pc.createDataChannel("control");
+    const media = pc.createDataChannel("media", { ordered: false, maxRetransmits: 0 });
+    media.binaryType = "arraybuffer";
+    await pc.setLocalDescription(await pc.createOffer());
+    await waitFor(() => pc.iceGatheringState === "complete", 5000, signal);
+    let answer;
+    try {
+      answer = await sendOffer(settings, pc);
+    } catch {
+      return null;
+    }
+    await pc.setRemoteDescription(answer);
+    const open = () => control.readyState === "open" && media.readyState === "open";
+    const failed = () => ["failed", "closed"].includes(pc.connectionState);
+    const connected = await waitFor(
+      () => open() || failed(),
+      settings.mediaConnectTimeoutMs,
+      signal,
+    );
+    if (signal?.aborted) throw signal.reason;
+    if (!connected || !open()) return { media_route: "none" };
+    const connectMs = performance.now() - started;
+    const { pair, local } = await selectedCandidate(pc);
+
+    const count = Math.round(settings.mediaSeconds * settings.mediaPacketsPerSecond);
+    const intervalMs = 1000 / settings.mediaPacketsPerSecond;
+    const up = await sendPackets(media, count, intervalMs, settings.mediaPacketBytes, signal);
+    const counts = await nextMessageAfter(control, { type: "counts" }, "counts", 3000);
+    const down = await receivePackets(
+      control,
+      media,
+      count,
+      intervalMs,
+      settings.mediaPacketBytes,
+      signal,
+    );
+    const pairRtt = pair?.currentRoundTripTime != null ? pair.currentRoundTripTime * 1000 : null;
+    return {
+      media_route: routeOf(local),
+      media_candidate_type: local?.candidateType ?? null,
+      media_connect_ms: round(connectMs),
+      media_rtt_ms: round(median(up.roundTrips) ?? pairRtt),
+      media_jitter_ms: round(Math.max(down.jitterMs, counts?.jitter_ms ?? 0)),
+      media_loss_up_percent: counts ? round(lossPercent(up.sent, counts.received)) : null,
+      media_loss_down_percent: round(lossPercent(down.sent, down.received)),
+    };
+  } finally {
+    pc.close();
+  }
+}
+
+function nextMessageAfter(channel, request, type, ms) {
+  const reply = nextMessage(channel, type, ms);
+  channel.send(JSON.stringify(request));
+  return reply;
+}
+
+function round(value) {
+  return value == null ? null : Math.round(value * 100) / 100;
+}
