@@ -10,7 +10,7 @@ from .codes import new_code, new_token, token_hash
 
 # No clinic books a visit further ahead; a later date is a typing error (or an attack on the
 # date arithmetic: 9999-12-31 plus the link's hours overflows).
-MAX_YEARS_AHEAD = 2
+MAX_YEARS_AHEAD = 5
 
 
 def too_far_ahead(appointment_at: datetime, now: datetime) -> bool:
