@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 CATALOG := translations/fr/LC_MESSAGES/messages.po
 COMPILED := translations/fr/LC_MESSAGES/messages.mo
 
-.PHONY: run run-lan test lint jstest pytest bench load translations compile-translations migrate chromium nodejs netfilter clean
+.PHONY: run run-lan test lint jstest pytest bench bench-tools load translations compile-translations migrate chromium nodejs netfilter clean
 
 run: $(VENV)/.runtime $(COMPILED) migrate
 	@echo
@@ -53,8 +53,8 @@ jstest: nodejs
 pytest: $(VENV)/.dev $(COMPILED)
 	$(BIN)/pytest
 
-bench: $(VENV)/.dev $(COMPILED) chromium
-	$(BIN)/python -m bench
+bench: $(VENV)/.dev $(COMPILED) chromium bench-tools
+	$(BIN)/python -m bench $(if $(ROWS),--rows $(ROWS)) $(BENCH_ARGS)
 
 # Patients at once through the whole check (Locust, headless, loopback only); USERS=50 by default.
 USERS ?= 50
@@ -94,6 +94,18 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
 	else \
 		echo "The browser tests need Debian's chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; \
+	fi
+
+# The bench builds its delay line with gcc and checks it with ping; Debian's packages.
+BENCH_TOOLS := gcc:gcc ping:iputils-ping
+bench-tools:
+	@missing=""; for pair in $(BENCH_TOOLS); do \
+		command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+		echo "make bench needs:$$missing (sudo apt-get install$$missing)"; exit 1; \
 	fi
 
 # The media path's tests put Chromium on a network that drops UDP (iptables in a network

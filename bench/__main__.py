@@ -1,4 +1,4 @@
-"""make bench (python -m bench): the connection test on shaped links, then the server.
+"""make bench (python -m bench): the connection test on emulated links, then the server.
 
 Needs root: network namespaces (ip netns) and traffic control (tc). Every namespace is named
 rbench-<pid>-..., every process is stopped and every namespace deleted on the way out,
@@ -16,28 +16,37 @@ import time
 from datetime import UTC, datetime
 
 from . import report
+from .rows import DEFAULT_ROWS, QUICK_ROWS, parse_rows
 from .server import ROOT
 from .server_load import measure_server
-from .shaped import measure_rate
+from .shaped import measure_row
 from .starvation import measure_starvation
-
-DEFAULT_RATES = "1,2,5,10,20,50,100"
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--rates", default=DEFAULT_RATES, help="link rates in Mbit/s, e.g. 2,10")
-    parser.add_argument("--runs", type=int, default=2, help="browser runs per rate")
+    parser.add_argument(
+        "--rows",
+        default="all",
+        help="links to measure, DOWN[/UP]@RTT[+LOSS%%] separated by commas (10@20, 25/3@40, "
+        f"20@40+2), or all ({', '.join(DEFAULT_ROWS)}) or quick ({', '.join(QUICK_ROWS)})",
+    )
+    parser.add_argument("--runs", type=int, default=2, help="browser runs per row")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check the link emulator only: ping and curl on each row, no browser",
+    )
     parser.add_argument("--skip-shaped", action="store_true", help="leave out table 1")
     parser.add_argument("--skip-server", action="store_true", help="leave out table 2")
     parser.add_argument("--skip-starvation", action="store_true", help="leave out table 3")
     options = parser.parse_args(argv)
     try:
-        options.rates = [float(rate) for rate in options.rates.split(",") if rate.strip()]
-    except ValueError:
-        parser.error("--rates takes numbers separated by commas, e.g. 2,10,50")
-    if not options.rates or any(rate <= 0 for rate in options.rates) or options.runs < 1:
-        parser.error("rates must be positive and --runs at least 1")
+        options.rows = parse_rows(options.rows)
+    except ValueError as error:
+        parser.error(str(error))
+    if not options.rows or options.runs < 1:
+        parser.error("name at least one row, and --runs at least 1")
     return options
 
 
@@ -77,15 +86,20 @@ def main(argv: list[str]) -> int:
     say(top)
     sections, data = [top], {"argv": argv, "shaped": [], "server": None}
     if not options.skip_shaped:
-        say("\nShaped links (progress):")
-        for rate in options.rates:
+        say("\nEmulated links (progress):")
+        for spec, shape in options.rows:
             try:
-                data["shaped"].append(measure_rate(rate, options.runs, say))
+                data["shaped"].append(
+                    measure_row(spec, shape, options.runs, say, browser=not options.self_check)
+                )
             except Exception as error:
-                say(f"  {rate:g} Mbit/s failed: {type(error).__name__}: {error}")
-                data["shaped"].append({"rate_mbit": rate, "error": f"{error}"[:500]})
-        sections.append(report.shaped_section(data["shaped"]))
-    if not options.skip_server:
+                say(f"  {spec} failed: {type(error).__name__}: {error}")
+                data["shaped"].append({"spec": spec, "error": f"{error}"[:500]})
+        if options.self_check:
+            sections.append(report.self_check_section(data["shaped"]))
+        else:
+            sections.append(report.shaped_section(data["shaped"]))
+    if not options.skip_server and not options.self_check:
         say("\nServer (progress):")
         try:
             data["server"] = measure_server(say)

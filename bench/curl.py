@@ -3,6 +3,7 @@
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 from .figures import mbit_per_second
@@ -58,3 +59,36 @@ def upload(ns, base_url: str, body: Path, timeout: float) -> dict:
     if received != size:
         raise RuntimeError(f"upload: HTTP {status}, server received {received} of {size} bytes")
     return {"bytes": received, "seconds": seconds, "mbps": mbit_per_second(received, seconds)}
+
+
+def timed_download(ns, base_url: str, size: int, timeout: float, ramp_s: float) -> dict:
+    """One GET of size bytes, read through a pipe and counted as it arrives: the whole
+    transfer's goodput, and the steady one from ramp_s after the first byte to the last."""
+    command = ns.command("curl", "-sS", "--max-time", f"{timeout:g}", "-o", "-",
+                         f"{base_url}/probe/download?bytes={size}")  # fmt: skip
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    points, received = [], 0
+    try:
+        while chunk := os.read(process.stdout.fileno(), 1 << 16):
+            received += len(chunk)
+            points.append((time.monotonic(), received))
+        process.wait(timeout=timeout + 10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        error = process.stderr.read().decode(errors="replace").strip()
+        process.stderr.close()
+    if process.returncode or received != size:
+        raise RuntimeError(f"download failed ({process.returncode}): {received} of {size} {error}")
+    end = points[-1][0]
+    opened = points[0][0] + ramp_s
+    base = next(((t, n) for t, n in points if t >= opened), None)
+    steady = (
+        mbit_per_second(received - base[1], end - base[0]) if base and end - base[0] >= 1 else None
+    )
+    seconds = end - started
+    return {"bytes": received, "seconds": seconds, "mbps": mbit_per_second(received, seconds),
+            "steady_mbps": steady}  # fmt: skip

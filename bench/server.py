@@ -40,34 +40,41 @@ def create_database(database: Path):
 
 @contextmanager
 def app_server(
-    ns: Namespace, workdir: Path, database: Path, *, workers: int, threads: int, **settings
+    ns: Namespace,
+    workdir: Path,
+    database: Path,
+    *,
+    workers: int,
+    threads: int,
+    host: str = "127.0.0.1",
+    **settings,
 ):
-    """gunicorn serving the app on 127.0.0.1:8000 inside ns until the block ends."""
+    """gunicorn serving the app on host:8000 inside ns until the block ends."""
     command = ns.command(
         str(BIN / "gunicorn"),
         "--worker-class", "gthread",
         "--workers", str(workers),
         "--threads", str(threads),
-        "--bind", f"127.0.0.1:{PORT}",
+        "--bind", f"{host}:{PORT}",
         "wsgi:app",
     )  # fmt: skip
     log = workdir / f"gunicorn-{time.monotonic_ns()}.log"
     server = Background(command, log=log, cwd=ROOT, env=app_environment(database, **settings))
     try:
-        wait_until_ready(ns, server)
-        yield f"http://127.0.0.1:{PORT}"
+        wait_until_ready(ns, server, host)
+        yield f"http://{host}:{PORT}"
     finally:
         server.stop()
 
 
-def wait_until_ready(ns: Namespace, server: Background):
+def wait_until_ready(ns: Namespace, server: Background, host: str):
     deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline:
         if not server.running():
             raise RuntimeError(f"gunicorn stopped at start:\n{server.tail()}")
         probe = subprocess.run(
             ns.command("curl", "-sf", "-o", "/dev/null", "--max-time", "2",
-                       f"http://127.0.0.1:{PORT}/probe/ping"),
+                       f"http://{host}:{PORT}/probe/ping"),
             capture_output=True,
             timeout=10,
         )  # fmt: skip

@@ -1,82 +1,154 @@
-"""Table 1: the browser's figures against curl's on links shaped with tc tbf."""
+"""Table 1: the browser's figures against curl's, and speedtest-cli's, on emulated links.
+
+Each row is a fresh Link (two namespaces, the delay line, tbf each way): the link checked first
+(ping's round trip), then curl's references, the check page in Chromium, and speedtest-cli.
+"""
 
 import json
+import statistics
+import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 from . import curl
 from .browser import chromium_in, number, phase_seconds, run_check
-from .figures import bytes_for_seconds, error_percent
-from .namespace import Namespace
+from .figures import bytes_for_seconds, error_percent, mbit_per_second
+from .link import SERVER_ADDRESS, Link, Shape, ping_rtt_ms
 from .server import (
+    BIN,
+    ROOT,
+    app_environment,
     app_server,
     connection_results_after,
     create_database,
     last_connection_result_id,
 )
 
-MTU = 1500
-REFERENCE_SECONDS = 8.5  # at the line rate; goodput is a little lower, so about 9 s
+REFERENCE_SECONDS = 6  # the full transfer at the line rate; the half one about 3 s
+# curl's one stream opens more slowly than the check's four: a longer ramp before its steady part.
+REFERENCE_RAMP_S, REFERENCE_RAMP_ROUND_TRIPS = 1.5, 12
 REFERENCE_RUNS = 2
 REFERENCE_MAX_BYTES = 300_000_000
 CHECK_TIMEOUT_S = 60
+SPEEDTEST_TIMEOUT_S = 120
+PING_RTT_TOLERANCE_MS = 2.0
 # The browser runs against the app as deployed: the probe's per-request cap is also the
 # browser's largest request (maxRequestBytes), so only curl's server gets raised limits.
 APP_WORKERS, APP_THREADS = 1, 16
 
 
-def measure_rate(rate_mbit: float, runs: int, say) -> dict:
-    """One fresh namespace shaped at rate_mbit: curl's references, then the check page."""
+def measure_row(spec: str, shape: Shape, runs: int, say, *, browser: bool = True) -> dict:
+    """One fresh link shaped as `shape`: its own check, curl's references, the page, peers."""
     with (
-        Namespace(f"{rate_mbit:g}m", mtu=MTU, rate_mbit=rate_mbit) as ns,
+        Link(spec.replace("/", "-").replace("@", "r").replace("+", "l")[:8], shape) as link,
         tempfile.TemporaryDirectory(prefix="rbench-") as tmp,
     ):
         workdir = Path(tmp)
         database = workdir / "bench.db"
         create_database(database)
-        outcome = {"rate_mbit": rate_mbit, "burst_bytes": ns.burst, "tc": ns.tc_command()}
-        outcome["reference"] = references(ns, workdir, database, rate_mbit, say)
-        outcome["runs"] = browser_runs(ns, workdir, database, rate_mbit, runs, say)
+        outcome = {"spec": spec, "shape": shape.__dict__, "tc": link.tc_commands()}
+        outcome["ping"] = ping_rtt_ms(link)
+        outcome["ping"]["ok"] = abs(outcome["ping"]["avg"] - shape.rtt_ms) <= PING_RTT_TOLERANCE_MS
+        say(
+            f"  {spec} ({shape.name()}): ping min/avg/max {outcome['ping']['min']:.1f}/"
+            f"{outcome['ping']['avg']:.1f}/{outcome['ping']['max']:.1f} ms"
+        )
+        outcome["reference"] = references(link, workdir, database, say)
+        if browser:
+            outcome["runs"] = browser_runs(link, workdir, database, runs, say)
+            outcome["speedtest"] = speedtest(link, workdir, database, say)
+        outcome["relay"] = link.relay_counts()
         return outcome
 
 
-def references(ns, workdir: Path, database: Path, rate_mbit: float, say) -> dict:
-    size = bytes_for_seconds(rate_mbit, REFERENCE_SECONDS)
-    timeout = REFERENCE_SECONDS * 3 + 10
-    body = curl.random_file(workdir / "upload.bin", size)
+def references(link: Link, workdir: Path, database: Path, say) -> dict:
+    """curl's goodput each way, whole and steady (without slow start or tbf's first bucket).
+
+    Download: bytes counted as they come out of curl, from the ramp's end to the last one.
+    Upload (the sender cannot see when bytes cross): transfers of half and full size, and the
+    goodput of the difference.
+    """
+    shape = link.shape
+    ramp_s = max(REFERENCE_RAMP_S, REFERENCE_RAMP_ROUND_TRIPS * shape.rtt_ms / 1000)
+    sizes = {
+        "download": bytes_for_seconds(shape.down_mbit, REFERENCE_SECONDS + ramp_s),
+        "upload": bytes_for_seconds(shape.up_mbit, REFERENCE_SECONDS),
+    }
+    # Slow start at a long round trip and lost packets stretch a transfer; give it room.
+    timeout = (REFERENCE_SECONDS + ramp_s) * 3 + 10 + shape.rtt_ms / 10
+    bodies = {
+        size: curl.random_file(workdir / f"upload-{size}.bin", size)
+        for size in (sizes["upload"] // 2, sizes["upload"])
+    }
     limits = {"PROBE_MAX_DOWNLOAD_BYTES": REFERENCE_MAX_BYTES,
               "PROBE_MAX_UPLOAD_BYTES": REFERENCE_MAX_BYTES}  # fmt: skip
     found = {"download": [], "upload": []}
-    with app_server(ns, workdir, database, workers=APP_WORKERS, threads=APP_THREADS,
-                    **limits) as url:  # fmt: skip
+    steady = {"download": [], "upload": []}
+    with app_server(link.server, workdir, database, workers=APP_WORKERS, threads=APP_THREADS,
+                    host=SERVER_ADDRESS, **limits) as url:  # fmt: skip
         for _ in range(REFERENCE_RUNS):
-            found["download"].append(curl.download(ns, url, size, timeout))
-            found["upload"].append(curl.upload(ns, url, body, timeout))
-    body.unlink()
-    best = {way: max(t["mbps"] for t in transfers) for way, transfers in found.items()}
+            try:
+                found["download"].append(
+                    curl.timed_download(link.client, url, sizes["download"], timeout, ramp_s)
+                )
+                steady["download"].append(found["download"][-1]["steady_mbps"])
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                say(f"    curl download failed: {error}")
+            for way in ("upload",):
+                pair = []
+                for size in (sizes[way] // 2, sizes[way]):
+                    try:
+                        pair.append(curl.upload(link.client, url, bodies[size], timeout))
+                    except (RuntimeError, subprocess.TimeoutExpired) as error:
+                        say(f"    curl {way} failed: {error}")
+                if len(pair) == 2:
+                    found[way].append(pair[-1])
+                    steady[way].append(steady_mbps(*pair))
+    for body in bodies.values():
+        body.unlink()
+    best = {way: max((t["mbps"] for t in transfers), default=None)
+            for way, transfers in found.items()}  # fmt: skip
+    # The mean, not the best: a difference of two times is noisier than either, both ways.
+    steady_mean = {way: statistics.fmean(v) if (v := [x for x in values if x]) else None
+                   for way, values in steady.items()}  # fmt: skip
     say(
-        f"  {rate_mbit:g} Mbit/s: curl {size / 1e6:.1f} MB each way, "
-        f"download {fmt_list(found['download'])}, upload {fmt_list(found['upload'])} Mbit/s"
+        f"    curl download {fmt_list(found['download'])} (steady "
+        f"{fmt_values(steady['download'])}), upload {fmt_list(found['upload'])} (steady "
+        f"{fmt_values(steady['upload'])}) Mbit/s"
     )
-    return {"bytes": size, "transfers": found, "best_mbps": best}
+    return {"bytes": sizes, "transfers": found, "whole_mbps": best, "steady": steady,
+            "best_mbps": steady_mean}  # fmt: skip
 
 
-def browser_runs(ns, workdir: Path, database: Path, rate_mbit: float, runs: int, say) -> list:
+def steady_mbps(half: dict, full: dict) -> float | None:
+    """Goodput of the bytes the full transfer moved beyond the half one, in the extra time."""
+    extra = full["seconds"] - half["seconds"]
+    return mbit_per_second(full["bytes"] - half["bytes"], extra) if extra > 0 else None
+
+
+def fmt_values(values: list) -> str:
+    return "/".join(f"{v:.2f}" for v in values if v) or "-"
+
+
+def browser_runs(link: Link, workdir: Path, database: Path, runs: int, say) -> list:
     results = []
     with (
-        app_server(ns, workdir, database, workers=APP_WORKERS, threads=APP_THREADS) as url,
-        chromium_in(ns, workdir) as browser,
-    ):
+        app_server(link.server, workdir, database, workers=APP_WORKERS, threads=APP_THREADS,
+                   host=SERVER_ADDRESS) as url,
+        chromium_in(link.client, workdir) as browser,
+    ):  # fmt: skip
         for run in range(1, runs + 1):
             last_id = last_connection_result_id(database)
+            before = link.transmitted_bytes()
             started = time.monotonic()
             try:
                 page = run_check(browser, url, timeout_s=CHECK_TIMEOUT_S)
             except Exception as error:  # a run that breaks is a result too
-                say(f"  run {run}: failed: {type(error).__name__}: {error}".splitlines()[0])
+                say(f"    run {run}: failed: {type(error).__name__}: {error}".splitlines()[0])
                 results.append({"run": run, "error": f"{type(error).__name__}: {error}"[:300]})
                 continue
+            after = link.transmitted_bytes()
             stored = connection_results_after(database, last_id)
             row = stored[-1] if stored else {}
             samples = json.loads(row.get("samples") or "{}")
@@ -92,39 +164,85 @@ def browser_runs(ns, workdir: Path, database: Path, rate_mbit: float, runs: int,
                 "failure": figures["failure"] or None,
                 "bytes_used": number(figures["bytes-used"]),
                 "duration_ms": number(figures["duration-ms"]),
+                "link_bytes": {way: after[way] - before[way] for way in after},
                 "seconds": samples.get("seconds", {}),
                 "page_phase_seconds": phase_seconds(page["phases"], page["done_ms"]),
                 "samples": samples,
             }
             say(
-                f"  run {run}: download {result['download_mbps']}, upload "
+                f"    run {run}: download {result['download_mbps']}, upload "
                 f"{result['upload_mbps']} Mbit/s, {result['seconds']} s, "
                 f"phases {result['page_phase_seconds']}"
+                + (f", failure {result['failure']}" if result["failure"] else "")
             )
             results.append(result)
     return results
 
 
+def speedtest(link: Link, workdir: Path, database: Path, say) -> dict:
+    """speedtest-cli (flask probe speedtest) from the client side against the app as deployed."""
+    with app_server(link.server, workdir, database, workers=APP_WORKERS, threads=APP_THREADS,
+                    host=SERVER_ADDRESS) as url:  # fmt: skip
+        command = link.client.command(
+            str(BIN / "flask"), "--app", "wsgi", "probe", "speedtest", "--server", url, "--json",
+            "--timeout", "30",
+        )  # fmt: skip
+        started = time.monotonic()
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=SPEEDTEST_TIMEOUT_S, cwd=ROOT,
+                env=app_environment(database),
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            say(f"    speedtest-cli: no answer within {SPEEDTEST_TIMEOUT_S} s")
+            return {"error": f"timeout after {SPEEDTEST_TIMEOUT_S} s"}
+        seconds = round(time.monotonic() - started, 1)
+    if done.returncode:
+        error = (done.stderr.strip().splitlines() or ["failed"])[-1][:200]
+        say(f"    speedtest-cli: {error}")
+        return {"error": error, "seconds": seconds}
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found["seconds"] = seconds
+    say(
+        f"    speedtest-cli: download {found['download_mbps']:.2f}, upload "
+        f"{found['upload_mbps']:.2f} Mbit/s, {seconds} s"
+    )
+    return found
+
+
 def fmt_list(transfers: list[dict]) -> str:
-    return "/".join(f"{t['mbps']:.2f}" for t in transfers)
+    return "/".join(f"{t['mbps']:.2f}" for t in transfers) or "-"
 
 
 def rows(outcome: dict) -> list[dict]:
-    """One row per run and direction: reference, measured, error, duration."""
+    """One row per run and direction, then speedtest-cli's: reference, measured, error, time."""
     table = []
-    for run in outcome["runs"]:
+    runs = [*outcome.get("runs", [])]
+    found = outcome.get("speedtest")
+    if found:
+        runs.append(
+            {
+                "run": "st",
+                "download_mbps": found.get("download_mbps"),
+                "upload_mbps": found.get("upload_mbps"),
+                "error": found.get("error"),
+            }
+        )
+    for run in runs:
         for way in ("download", "upload"):
             reference = outcome["reference"]["best_mbps"][way]
             measured = run.get(f"{way}_mbps")
             table.append(
                 {
-                    "rate_mbit": outcome["rate_mbit"],
                     "run": run["run"],
                     "direction": way,
                     "reference_mbps": reference,
                     "measured_mbps": measured,
-                    "error_percent": error_percent(measured, reference) if measured else None,
+                    "error_percent": (
+                        error_percent(measured, reference) if measured and reference else None
+                    ),
                     "seconds": run.get("seconds", {}).get(way),
+                    "link_bytes": run.get("link_bytes", {}).get(way),
                     "failure": run.get("failure") or run.get("error"),
                 }
             )

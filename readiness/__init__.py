@@ -14,6 +14,7 @@ from . import (
     request_log,
     security,
     sqlite_settings,
+    templating,
 )
 from .config import DefaultConfig, finish_config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -72,6 +73,7 @@ def create_app(config=None):
     request_log.init_app(app)
     request_limits.init_app(app)
     formatting.init_app(app)
+    templating.init_app(app)
     locale.init_app(app)
     security.init_app(app)
     errors.init_app(app)

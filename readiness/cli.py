@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from .audit import record
+from .auth import sessions as staff_sessions
 from .extensions import db
 from .models import ROLES, ApiKey, StaffUser, utcnow
 from .passwords import MIN_LENGTH, generate_password, hash_password
@@ -50,6 +51,61 @@ def create_staff(email, role, display_name, language, password_stdin):
     record("staff.created", details={"role": role, "by": "cli"}, staff_id=user.id)
     db.session.commit()
     click.echo(f"Created {role} account {email}.")
+    if not password_stdin:
+        click.echo(f"Password (shown once): {password}")
+
+
+def staff_by_email(email: str) -> StaffUser:
+    user = db.session.scalar(
+        select(StaffUser).where(func.lower(StaffUser.email) == email.strip().lower())
+    )
+    if user is None:
+        raise click.ClickException(f"No staff account has the email {email}.")
+    return user
+
+
+@staff_cli.command("sign-out")
+@click.option("--email", required=True, help="The staff member whose sessions end.")
+def sign_out_staff(email):
+    """End every session of one staff member, on every computer, at once."""
+    user = staff_by_email(email)
+    ended = staff_sessions.end_all(user.id)
+    record("staff.signed_out_everywhere", staff_id=user.id, details={"by": "cli", "ended": ended})
+    db.session.commit()
+    click.echo(f"Ended {ended} session(s) of {user.email}.")
+
+
+@staff_cli.command("disable")
+@click.option("--email", required=True)
+def disable_staff(email):
+    """Disable an account: it cannot sign in, and its sessions end at once."""
+    user = staff_by_email(email)
+    user.active = False
+    staff_sessions.end_all(user.id)
+    record("staff.disabled", staff_id=user.id, details={"by": "cli"})
+    db.session.commit()
+    click.echo(f"Disabled {user.email}; its sessions ended.")
+
+
+@staff_cli.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_staff_password(email, password_stdin):
+    """Give an account a new password (printed once unless read); its sessions end."""
+    user = staff_by_email(email)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        if len(password) < MIN_LENGTH:
+            raise click.ClickException(f"The password must have at least {MIN_LENGTH} characters.")
+    else:
+        password = generate_password()
+    user.password_hash = hash_password(password)
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    staff_sessions.end_all(user.id)
+    record("staff.password_changed", staff_id=user.id, details={"by": "cli"})
+    db.session.commit()
+    click.echo(f"New password set for {user.email}; its sessions ended.")
     if not password_stdin:
         click.echo(f"Password (shown once): {password}")
 

@@ -1,12 +1,19 @@
 """Configuration: safe embedded defaults, overridden by READINESS_* environment variables."""
 
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .devices.browser_support import DEFAULT_SUPPORT_MATRIX
 
 DEVELOPMENT_SECRET_FILE = "secret_key"
+ENVIRONMENTS = ("development", "production")
+# A secret must hold at least this much randomness, estimated from its characters.
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 128
 
 
 class DefaultConfig:
@@ -126,13 +133,33 @@ class DefaultConfig:
     # X-Forwarded-Proto. 0 trusts none. Rate limits count per client address, so set it.
     PROXY_COUNT = 0
 
-    # Staff sessions end after this many minutes without a request.
+    # Staff sessions end after this many minutes without a request, and this many hours after
+    # signing in whatever happens.
     STAFF_IDLE_MINUTES = 30
+    STAFF_SESSION_HOURS = 12
+    # A patient's browser forgets its check after this many hours without a request.
+    PATIENT_SESSION_HOURS = 2
+    # A code the desk reads to a caller joins the caller's browser once, within this many
+    # minutes, before the check has begun.
+    DESK_CODE_MINUTES = 30
 
-    # Rate limits (Flask-Limiter reads RATELIMIT_*).
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Rate limits (Flask-Limiter reads RATELIMIT_*). "database://" keeps the counters in the
+    # app's own database, shared by every worker; redis://host:6379/0 in production.
+    RATELIMIT_STORAGE_URI = "database://"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Sign-in: after this many wrong passwords in a row an account is locked for a minute,
+    # twice as long after each further one, at most SIGN_IN_LOCK_MAX_MINUTES.
+    SIGN_IN_LOCK_AFTER = 5
+    SIGN_IN_LOCK_MINUTES = 1
+    SIGN_IN_LOCK_MAX_MINUTES = 60
+    # Codes typed at /<lang>/code: tries per client address, and wrong codes for the whole
+    # service (whatever the addresses). The README shows what these make of guessing.
+    CODE_RATE_LIMIT = "10 per minute;60 per hour"
+    CODE_FAILURE_LIMIT = "100 per minute;600 per hour"
+    # Wrong API keys per client address, and desk searches per agent.
+    API_FAILED_KEY_LIMIT = "10 per minute;100 per hour"
+    DESK_SEARCH_RATE_LIMIT = "30 per minute;300 per hour"
 
     # The scheduling module: where its webhooks go, the shared secret that signs them, and
     # their body: "json" (ours) or "fhir" (an HL7 FHIR R4 transaction Bundle).
@@ -165,16 +192,54 @@ def is_production(config) -> bool:
     return str(config.get("ENV", "")).lower() == "production"
 
 
+def secret_bits(value: str) -> float:
+    """A rough estimate of a secret's randomness: its length times its characters' entropy."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    per_char = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+    return per_char * len(value)
+
+
+def is_strong_secret(value) -> bool:
+    value = str(value or "")
+    return len(value) >= MIN_SECRET_LENGTH and secret_bits(value) >= MIN_SECRET_BITS
+
+
+def production_problems(config) -> list[str]:
+    """What makes these settings unsafe for production, in words for the operator."""
+    problems = []
+    if not is_strong_secret(config.get("SECRET_KEY")):
+        problems.append(
+            "READINESS_SECRET_KEY must be a random value of at least 32 characters (for "
+            'example: python -c "import secrets; print(secrets.token_urlsafe(48))").'
+        )
+    webhook_secret = config.get("SCHEDULING_WEBHOOK_SECRET")
+    if webhook_secret is not None and not is_strong_secret(webhook_secret):
+        problems.append(
+            "READINESS_SCHEDULING_WEBHOOK_SECRET must be a random value of at least 32 characters."
+        )
+    webhook_url = config.get("SCHEDULING_WEBHOOK_URL")
+    if webhook_url and urlsplit(str(webhook_url)).scheme != "https":
+        problems.append("READINESS_SCHEDULING_WEBHOOK_URL must be an https:// address.")
+    return problems
+
+
 def finish_config(config, instance_path: str) -> None:
     """Derive the settings that depend on others, and refuse an unsafe production start."""
+    env = str(config.get("ENV", "")).lower()
+    if env not in ENVIRONMENTS:
+        raise RuntimeError(
+            f"READINESS_ENV must be one of {', '.join(ENVIRONMENTS)}; "
+            f"{str(config.get('ENV'))[:40]!r} is not known."
+        )
     production = is_production(config)
     secret = config.get("SECRET_KEY")
     if production:
-        if not secret or len(str(secret)) < 32:
+        problems = production_problems(config)
+        if problems:
             raise RuntimeError(
-                "READINESS_SECRET_KEY must be set to a random value of at least 32 characters "
-                "when READINESS_ENV=production (for example: python -c "
-                '"import secrets; print(secrets.token_urlsafe(48))").'
+                "Refusing to start with READINESS_ENV=production: " + " ".join(problems)
             )
     elif not secret:
         config["SECRET_KEY"] = development_secret(instance_path)
@@ -190,6 +255,8 @@ def finish_config(config, instance_path: str) -> None:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     config["SQLALCHEMY_DATABASE_URI"] = url
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("database://"):
+        config["RATELIMIT_STORAGE_OPTIONS"] = {"url": url}
     options = {"pool_pre_ping": True, **config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     # Never in a log: statement parameters are contact details, notes, searched values, codes.
     options["hide_parameters"] = True

@@ -4,16 +4,33 @@ import uuid
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, Text, types
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, types
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .vocabulary import (
+    ConsentDecision,
+    ConsentMethod,
+    DeviceKind,
+    DeviceStatus,
+    EventType,
+    Outcome,
+    Role,
+    Verdict,
+    VisitChoice,
+    sql_in,
+)
 
 LANGUAGES = ("en", "fr")
-ROLES = ("desk", "clinician", "admin")
-VERDICTS = ("ready", "limited", "not_ready")
-DEVICE_KINDS = ("camera", "microphone", "speakers", "browser")
-DEVICE_STATUSES = ("pass", "fail", "skipped")
+ROLES = tuple(role.value for role in Role)  # plain strings, as click.Choice expects
+VERDICTS = tuple(word.value for word in Verdict)
+DEVICE_KINDS = tuple(word.value for word in DeviceKind)
+DEVICE_STATUSES = tuple(word.value for word in DeviceStatus)
+
+
+def one_of(column: str, words) -> CheckConstraint:
+    """The database refuses a word outside the vocabulary (named ck_<table>_<column>_known)."""
+    return CheckConstraint(sql_in(column, words), name=f"{column}_known")
 
 
 def utcnow() -> datetime:
@@ -49,6 +66,7 @@ class StaffUser(UserMixin, db.Model):
     """A support desk agent, a clinician or an administrator."""
 
     __tablename__ = "staff_user"
+    __table_args__ = (one_of("role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -59,6 +77,9 @@ class StaffUser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Wrong passwords in a row, and until when sign-in is refused after too many of them.
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_active(self) -> bool:
@@ -66,7 +87,29 @@ class StaffUser(UserMixin, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         """Admins may do what every other role may do."""
-        return self.role == "admin" or self.role in roles
+        return self.role == Role.ADMIN or self.role in roles
+
+
+class StaffSession(db.Model):
+    """One signed-in staff session, so that signing out ends it on the server too."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RateLimitCounter(db.Model):
+    """A rate limit's count in its window, shared by every worker (readiness.limit_storage)."""
+
+    __tablename__ = "rate_limit_counter"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[float] = mapped_column(index=True)  # Unix seconds
 
 
 class Invitation(db.Model):
@@ -77,7 +120,7 @@ class Invitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    code: Mapped[str] = mapped_column(String(6), unique=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
     appointment_ref: Mapped[str] = mapped_column(String(100), unique=True)
     appointment_at: Mapped[datetime] = mapped_column(UTCDateTime)
     language: Mapped[str] = mapped_column(String(2))
@@ -104,10 +147,14 @@ class Check(db.Model):
     """One attempt by a patient (or a caller helped by the desk) to test their setup."""
 
     __tablename__ = "check"
+    __table_args__ = (
+        one_of("verdict", Verdict),
+        one_of("outcome", Outcome),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
-    reference_code: Mapped[str] = mapped_column(String(6), unique=True)
+    reference_code: Mapped[str] = mapped_column(String(8), unique=True)
     language: Mapped[str] = mapped_column(String(2))
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"), index=True)
     started_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
@@ -120,6 +167,8 @@ class Check(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a browser joined a desk-started check with its code: a code joins once.
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     invitation: Mapped[Invitation | None] = relationship(back_populates="checks")
     connection_results: Mapped[list["ConnectionResult"]] = relationship(
@@ -149,6 +198,7 @@ class ConnectionResult(db.Model):
     """One run of the connection test, with its figures and the samples they came from."""
 
     __tablename__ = "connection_result"
+    __table_args__ = (one_of("verdict", Verdict),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
@@ -191,6 +241,10 @@ class DeviceResult(db.Model):
     """The outcome of one device check (camera, microphone, speakers, browser)."""
 
     __tablename__ = "device_result"
+    __table_args__ = (
+        one_of("kind", DeviceKind),
+        one_of("status", DeviceStatus),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
@@ -223,6 +277,10 @@ class ConsentRecord(db.Model):
     """Consent to a virtual encounter, agreed or declined, with the exact text that was shown."""
 
     __tablename__ = "consent_record"
+    __table_args__ = (
+        one_of("decision", ConsentDecision),
+        one_of("method", ConsentMethod),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
@@ -275,6 +333,7 @@ class VisitDecision(db.Model):
     """The clinician's choice for the visit: video, phone or in person."""
 
     __tablename__ = "visit_decision"
+    __table_args__ = (one_of("choice", VisitChoice),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), index=True)
@@ -306,6 +365,7 @@ class OutboxMessage(db.Model):
     """A message for the scheduling module, written in the same transaction as its change."""
 
     __tablename__ = "outbox_message"
+    __table_args__ = (one_of("event_type", EventType),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     delivery_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)

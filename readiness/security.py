@@ -76,6 +76,11 @@ def end_idle_staff_session():
     idle_limit = int(current_app.config["STAFF_IDLE_MINUTES"]) * 60
     last_seen = session.get("seen_at")
     if last_seen is not None and now - int(last_seen) > idle_limit:
+        from .auth import STAFF_SESSION_KEY, sessions
+        from .extensions import db
+
+        sessions.end(session.get(STAFF_SESSION_KEY))  # on the server too: a copy stops working
+        db.session.commit()
         logout_user()
         session.clear()
         flash(_("You were signed out after a period of inactivity. Please sign in again."))

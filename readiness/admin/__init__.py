@@ -3,13 +3,14 @@
 from flask import Blueprint
 
 from ..auth import require_role
+from ..vocabulary import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.before_request
 def guard():
-    return require_role("admin")
+    return require_role(Role.ADMIN)
 
 
 from . import views  # noqa: E402,F401

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, g, request
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
+from .. import throttle
 from ..audit import record
 from ..extensions import csrf, db, limiter
 from ..models import ApiKey, utcnow
@@ -40,10 +41,21 @@ def authenticate():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     key = presented_key()
+    address = get_remote_address()
+    failed_key_limit = current_app.config["API_FAILED_KEY_LIMIT"]
+    if not throttle.within(failed_key_limit, "api-failed-key", address):
+        return api_error(429, "rate_limited", "Too many invalid keys from this address.")
     api_key = None
     if key and len(key) <= 200:
         api_key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash(key)))
     if api_key is None or api_key.revoked_at is not None:
+        throttle.count(failed_key_limit, "api-failed-key", address)
+        # The key's public prefix only (what admins see in lists), never the key.
+        record(
+            "api.key_refused",
+            details={"prefix": key_prefix(key) if key else None, "address": address},
+        )
+        db.session.commit()
         response = api_error(
             401, "unauthorized", "Send a valid API key as Authorization: Bearer <key>."
         )

@@ -5,6 +5,7 @@ import base64
 import binascii
 from datetime import UTC, datetime
 
+from ..checks.clean_text import unsafe_characters
 from ..checks.contacts import parse_email, parse_phone
 from ..models import LANGUAGES
 from .errors import InvalidInput
@@ -23,8 +24,11 @@ def text(body: dict, field: str, *, required: bool, max_length: int) -> str | No
     value = value.strip()
     if len(value) > max_length:
         raise InvalidInput(field, f"{field} must have at most {max_length} characters.")
-    if any(ord(ch) < 32 for ch in value):
-        raise InvalidInput(field, f"{field} must not contain control characters.")
+    if unsafe_characters(value):
+        raise InvalidInput(
+            field,
+            f"{field} must be one line, without control characters or bidirectional controls.",
+        )
     return value
 
 
@@ -73,6 +77,8 @@ def invitation_request(body, region: str) -> dict:
         raise InvalidInput("phone", "phone must be a string.")
     values["phone_e164"], error = parse_phone(phone or "", region)
     if error:
+        if error == "phone_premium":
+            raise InvalidInput("phone", "phone is a premium-rate number (900, 976).")
         raise InvalidInput("phone", "phone is not a valid phone number.")
     return values
 

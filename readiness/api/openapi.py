@@ -1,7 +1,14 @@
 """The API's OpenAPI 3.1 document. tests/web/test_api_contract.py validates real responses
 against it and runs schemathesis on it, so it stays true."""
 
+from ..vocabulary import ConsentDecision, DeviceKind, DeviceStatus, Verdict
+
 DATE_TIME = {"type": "string", "format": "date-time"}
+
+
+def words(vocabulary) -> list[str]:
+    """The vocabulary's words as plain strings, for the document's enums."""
+    return [word.value for word in vocabulary]
 
 
 def nullable(schema: dict) -> dict:
@@ -32,7 +39,7 @@ APPOINTMENT = obj(
         "appointment_at": DATE_TIME,
     }
 )
-VERDICT = {"type": ["string", "null"], "enum": ["ready", "limited", "not_ready", None]}
+VERDICT = {"type": ["string", "null"], "enum": [*words(Verdict), None]}
 CHECK = obj(
     {
         "id": {"type": "string", "format": "uuid"},
@@ -87,9 +94,9 @@ CHECK = obj(
                 {
                     "kind": {
                         "type": "string",
-                        "enum": ["browser", "camera", "microphone", "speakers"],
+                        "enum": sorted(words(DeviceKind)),
                     },
-                    "status": {"type": "string", "enum": ["pass", "fail", "skipped"]},
+                    "status": {"type": "string", "enum": words(DeviceStatus)},
                     "reason": {"type": ["string", "null"]},
                     "checked_at": DATE_TIME,
                 }
@@ -109,7 +116,7 @@ CHECK = obj(
         "consent": nullable(
             obj(
                 {
-                    "decision": {"type": "string", "enum": ["agreed", "declined"]},
+                    "decision": {"type": "string", "enum": words(ConsentDecision)},
                     "method": {"type": "string", "enum": ["online", "verbal_desk"]},
                     "text_version": {"type": "string"},
                     "text_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
@@ -143,7 +150,10 @@ INVITATION = obj(
         "first_name": {"type": ["string", "null"]},
         "email": {"type": ["string", "null"]},
         "phone": {"type": ["string", "null"], "description": "E.164"},
-        "code": {"type": "string", "description": "Read aloud by the desk; shown as K7P-4QX."},
+        "code": {
+            "type": "string",
+            "description": "Typed at /{lang}/code to start a new attempt; shown as K7PM-4QX9.",
+        },
         "url": {
             "type": ["string", "null"],
             "description": (

@@ -1,6 +1,6 @@
 """Staff sign-in and sign-out, and the guard every staff blueprint uses."""
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, current_app, session
 from flask_login import current_user
 
 from ..extensions import db, login_manager
@@ -13,10 +13,21 @@ login_manager.login_message = None
 login_manager.session_protection = "strong"
 
 
+STAFF_SESSION_KEY = "staff_session"
+
+
 @login_manager.user_loader
 def load_staff(user_id: str):
+    """The signed-in staff member, only while their server-side session is live."""
+    from . import sessions
+
     user = db.session.get(StaffUser, int(user_id))
-    return user if user and user.active else None
+    if user is None or not user.active:
+        return None
+    hours = float(current_app.config["STAFF_SESSION_HOURS"])
+    if not sessions.is_live(session.get(STAFF_SESSION_KEY), user.id, hours):
+        return None
+    return user
 
 
 def require_role(*roles: str):

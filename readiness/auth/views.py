@@ -9,7 +9,8 @@ from ..audit import record
 from ..extensions import db, limiter
 from ..models import LANGUAGES, StaffUser, utcnow
 from ..passwords import verify_password
-from . import bp
+from ..vocabulary import Role
+from . import STAFF_SESSION_KEY, bp, lockout, sessions
 from .forms import LoginForm
 
 
@@ -24,7 +25,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 def landing_for(user: StaffUser) -> str:
-    return url_for("clinic.index") if user.role == "clinician" else url_for("desk.index")
+    return url_for("clinic.index") if user.role == Role.CLINICIAN else url_for("desk.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -37,24 +38,60 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email))
-        password_ok = verify_password(user.password_hash if user else None, form.password.data)
-        if user and user.active and password_ok:
-            session.clear()
-            login_user(user)
-            user.last_login_at = utcnow()
-            record("staff.sign_in", staff_id=user.id)
+        now = utcnow()
+        if user and lockout.is_locked(user.locked_until, now):
+            # Not even the right password while locked: guessing gains nothing from any address.
+            record(
+                "staff.sign_in_failed",
+                staff_id=user.id,
+                details={"address": request.remote_addr, "why": "locked"},
+            )
             db.session.commit()
+            failed = True
+        elif sign_in_if_right(user, form.password.data, now):
             return redirect(safe_next(request.args.get("next")) or landing_for(user))
-        failed = True
+        else:
+            failed = True
     status = 400 if failed or form.errors else 200
     return render_template("auth/login.html", form=form, failed=failed), status
+
+
+def sign_in_if_right(user: StaffUser | None, password: str, now) -> bool:
+    """Sign the user in when the password is right; count and record the failure otherwise."""
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if user and user.active and password_ok:
+        session.clear()
+        login_user(user)
+        session[STAFF_SESSION_KEY] = sessions.start(user.id)
+        user.last_login_at = now
+        user.failed_sign_ins = 0
+        user.locked_until = None
+        record("staff.sign_in", staff_id=user.id)
+        db.session.commit()
+        return True
+    details = {"address": request.remote_addr}
+    if user is not None:
+        config = current_app.config
+        failures = lockout.count_failure(user.id)
+        user.locked_until = lockout.locked_until(
+            failures,
+            now,
+            after=int(config["SIGN_IN_LOCK_AFTER"]),
+            minutes=float(config["SIGN_IN_LOCK_MINUTES"]),
+            max_minutes=float(config["SIGN_IN_LOCK_MAX_MINUTES"]),
+        )
+        details["failures"] = failures
+    record("staff.sign_in_failed", staff_id=user.id if user else None, details=details)
+    db.session.commit()
+    return False
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
         record("staff.sign_out", staff_id=current_user.id)
-        db.session.commit()
+    sessions.end(session.get(STAFF_SESSION_KEY))
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."))

@@ -1,4 +1,10 @@
-"""Reference codes read aloud over the phone, and the long random tokens in invitation links."""
+"""Codes read aloud over the phone, and the long random tokens in invitation links.
+
+Two lengths. A check's reference code (6 characters, K7P-4QX) only lets signed-in staff find the
+check: it opens nothing. A code that lets a browser in (printed on an invitation, or read out by
+the desk for a check it started) has 8 characters in two groups of 4 (K7PM-4QX9): 31^8 is about
+8.5 x 10^11, which with the limits on wrong codes makes guessing hopeless (README).
+"""
 
 import hashlib
 import itertools
@@ -7,22 +13,25 @@ import secrets
 
 # No 0/O, 1/I/L: nothing that sounds or looks like something else.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-LENGTH = 6
+LENGTH = 6  # reference codes: they find a check, never open one
+JOIN_LENGTH = 8  # codes that let a browser start or join a check
+LENGTHS = (LENGTH, JOIN_LENGTH)
 
 
-def new_code() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+def new_code(length: int = LENGTH) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
 
 
 def display_code(code: str) -> str:
-    """K7P4QX -> K7P-4QX."""
-    return f"{code[:3]}-{code[3:]}"
+    """K7P4QX -> K7P-4QX; K7PM4QX9 -> K7PM-4QX9."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
 
 
 def normalize_code(text: str) -> str | None:
     """What the person typed, as a stored code; None if it cannot be one."""
     cleaned = re.sub(r"[\s\-_.]", "", text or "").upper()
-    if len(cleaned) != LENGTH or any(ch not in ALPHABET for ch in cleaned):
+    if len(cleaned) not in LENGTHS or any(ch not in ALPHABET for ch in cleaned):
         return None
     return cleaned
 
@@ -47,7 +56,7 @@ def code_candidates(text: str) -> list[str]:
     codes never hold (LOOK_ALIKES); empty when the text cannot be a code.
     """
     cleaned = re.sub(r"[\s\-_.]", "", text or "").upper()
-    if len(cleaned) != LENGTH:
+    if len(cleaned) not in LENGTHS:
         return []
     choices = []
     for ch in cleaned:

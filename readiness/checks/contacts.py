@@ -4,6 +4,16 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 CONTACT_METHODS = ("email", "sms", "phone")
+# Premium-rate area codes of the North American plan: a call there is billed to the caller.
+PREMIUM_AREA_CODES = ("900", "976")
+MASK = "\u2022\u2022\u2022"
+
+
+def is_premium_rate(number: phonenumbers.PhoneNumber) -> bool:
+    national = phonenumbers.national_significant_number(number)
+    if number.country_code == 1 and national[:3] in PREMIUM_AREA_CODES:
+        return True
+    return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.PREMIUM_RATE
 
 
 def parse_email(text: str) -> tuple[str | None, str | None]:
@@ -26,6 +36,8 @@ def parse_phone(text: str, region: str) -> tuple[str | None, str | None]:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None, "phone_unreadable"
+    if is_premium_rate(number):
+        return None, "phone_premium"
     if not phonenumbers.is_valid_number(number):
         return None, "phone_invalid"
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
@@ -63,7 +75,8 @@ def check_contact_details(typed: dict, region: str) -> tuple[dict, dict[str, str
 
     typed: email, mobile, backup, preferred_language, preferred_contact as entered.
     Returns (values, errors): values normalised (email, E.164 numbers), errors by field name as
-    codes (email_invalid, phone_unreadable, phone_invalid, email_needed, mobile_needed).
+    codes (email_invalid, phone_unreadable, phone_invalid, phone_premium, email_needed,
+    mobile_needed).
     """
     values, errors = {}, {}
     values["email"], error = parse_email(typed.get("email"))
@@ -92,3 +105,18 @@ def form_values(saved, region: str) -> dict:
         "preferred_language": saved.preferred_language,
         "preferred_contact": saved.preferred_contact,
     }
+
+
+def mask_email(email: str | None) -> str:
+    """a\u2022\u2022\u2022@example.org: enough to recognise one's own, not to read someone's."""
+    if not email or "@" not in email:
+        return ""
+    local, _, domain = email.rpartition("@")
+    return f"{local[:1]}{MASK}@{domain}"
+
+
+def mask_phone(e164: str | None) -> str:
+    """\u2022\u2022\u2022 \u2022\u2022\u2022 0123: the last four digits only."""
+    if not e164:
+        return ""
+    return f"{MASK} {MASK} {e164[-4:]}"

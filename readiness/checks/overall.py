@@ -6,13 +6,15 @@ that was not done yet is reported as missing, not guessed.
 
 from dataclasses import dataclass, field
 
+from ..vocabulary import DeviceKind, DeviceStatus, Verdict
 from . import reasons
 
-READY, LIMITED, NOT_READY = "ready", "limited", "not_ready"
+# Kept as names of their own: other modules read overall.READY and friends.
+READY, LIMITED, NOT_READY = Verdict.READY, Verdict.LIMITED, Verdict.NOT_READY
 ORDER = {READY: 0, LIMITED: 1, NOT_READY: 2}
 
 # Device problems that make a video visit impossible, and those it can go on with.
-BLOCKING_DEVICE_KINDS = {"camera", "microphone", "speakers"}
+BLOCKING_DEVICE_KINDS = {DeviceKind.CAMERA, DeviceKind.MICROPHONE, DeviceKind.SPEAKERS}
 LIMITING_DEVICE_REASONS = {reasons.IN_APP_BROWSER}
 LIMITING_SETTING_REASONS = {reasons.NOT_PRIVATE, reasons.PUBLIC_WIFI, reasons.NO_BACKUP_PHONE}
 
@@ -32,15 +34,15 @@ def device_verdict(results: dict[str, tuple[str, str | None]]) -> tuple[str, lis
     """results: kind -> (status, reason). A skipped camera means an audio-only visit: by phone."""
     verdict, found = READY, []
     for kind, (status, reason) in sorted(results.items()):
-        if status == "pass":
+        if status == DeviceStatus.PASS:
             continue
-        code = reason or (reasons.DEVICE_NOT_FOUND if status == "skipped" else None)
-        if kind == "camera" and status == "skipped":
+        code = reason or (reasons.DEVICE_NOT_FOUND if status == DeviceStatus.SKIPPED else None)
+        if kind == DeviceKind.CAMERA and status == DeviceStatus.SKIPPED:
             code = reasons.NO_CAMERA
         if code and code not in found:
             found.append(code)
         if kind in BLOCKING_DEVICE_KINDS or (
-            kind == "browser" and reason not in LIMITING_DEVICE_REASONS
+            kind == DeviceKind.BROWSER and reason not in LIMITING_DEVICE_REASONS
         ):
             verdict = NOT_READY
         else:

@@ -5,6 +5,8 @@ the patient pages turn them into advice, the support desk into scripts, the hand
 payloads. Codes are stable: add new ones, never rename.
 """
 
+from ..vocabulary import ReasonFamily
+
 # The connection test (readiness.verdict and the browser's failure modes).
 DOWNLOAD_LOW = "download_low"
 UPLOAD_LOW = "upload_low"
@@ -71,3 +73,14 @@ NO_BACKUP_PHONE = "no_backup_phone"
 SETTING = (NOT_PRIVATE, PUBLIC_WIFI, NO_BACKUP_PHONE)
 
 ALL = CONNECTION + DEVICES + SETTING
+
+FAMILIES = {
+    ReasonFamily.CONNECTION: CONNECTION,
+    ReasonFamily.DEVICES: DEVICES,
+    ReasonFamily.SETTING: SETTING,
+}
+
+
+def family(code: str) -> ReasonFamily | None:
+    """The part of the check a reason code comes from; None for a code we do not know."""
+    return next((name for name, codes in FAMILIES.items() if code in codes), None)

@@ -11,6 +11,7 @@ from ..models import (
     DeviceResult,
     SettingAnswers,
 )
+from ..vocabulary import ConsentDecision
 from . import overall
 
 
@@ -57,6 +58,20 @@ def overall_for(check: Check) -> overall.Overall:
 def final_verdict(check: Check) -> str | None:
     """The verdict a clinician acts on: a declined consent means a phone visit."""
     consent = latest_consent(check)
-    if consent and consent.decision == "declined":
+    if consent and consent.decision == ConsentDecision.DECLINED:
         return overall.NOT_READY
     return overall_for(check).verdict
+
+
+def desk_code_open(check: Check, now, minutes: float) -> bool:
+    """Whether the code the desk read for this check still lets a browser in: a desk-started
+    check, not yet joined, not begun, and started within `minutes`."""
+    from datetime import timedelta
+
+    return (
+        check.started_by_staff_id is not None
+        and check.joined_at is None
+        and check.step == "start"
+        and check.completed_at is None
+        and now - check.created_at <= timedelta(minutes=minutes)
+    )

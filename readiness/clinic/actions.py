@@ -1,4 +1,7 @@
-"""What a clinician changes: invitations and the decision for a visit. The caller commits.
+"""What a clinician changes: invitations and the decision for a visit.
+
+Like every service (readiness.checks.completion says why), these add and flush; the view commits,
+or rolls back when one raises.
 
 Every decision goes through record_decision, so the handoff to the scheduling module (an outbox
 message written in the same transaction) is wired in this one place.
@@ -14,8 +17,9 @@ from ..checks.invitations import create_invitation
 from ..extensions import db
 from ..handoff.outbox import enqueue_decision
 from ..models import Invitation, VisitDecision
+from ..vocabulary import VisitChoice
 
-DECISION_CHOICES = ("video", "phone", "in_person")
+DECISION_CHOICES = tuple(VisitChoice)
 
 
 class AppointmentTaken(Exception):
@@ -48,7 +52,6 @@ def invite_patient(
     try:
         db.session.flush()
     except IntegrityError as error:  # another request took the reference in the meantime
-        db.session.rollback()
         raise AppointmentTaken(appointment_ref) from error
     record("clinic.invitation_created", staff_id=staff_id, invitation_id=invitation.id)
     return invitation, token

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..formatting import day_in_sentence, short_time
 from ..models import ConsentRecord, Invitation, StaffUser, VisitDecision
+from ..vocabulary import ConsentDecision, VisitChoice
 
 IN_LANGUAGE = {"en": _l("in English"), "fr": _l("in French")}
 
@@ -24,9 +25,9 @@ def encounter_sentence(invitation: Invitation, choice: str) -> str | None:
     """None for an in-person visit: there is no virtual encounter to note."""
     date = day_in_sentence(invitation.appointment_at)
     time = short_time(invitation.appointment_at)
-    if choice == "video":
+    if choice == VisitChoice.VIDEO:
         return _("Virtual encounter (video) at %(time)s on %(date)s.", date=date, time=time)
-    if choice == "phone":
+    if choice == VisitChoice.PHONE:
         return _("Virtual encounter (telephone) at %(time)s on %(date)s.", date=date, time=time)
     return None
 
@@ -42,7 +43,7 @@ def consent_sentence(consent: ConsentRecord | None) -> str:
     }
     if consent.method == "verbal_desk":
         values["agent"] = staff_name(consent.staff)
-        if consent.decision == "agreed":
+        if consent.decision == ConsentDecision.AGREED:
             return _(
                 "The patient gave verbal consent to a virtual encounter to the support desk "
                 "(%(agent)s) on %(date)s at %(time)s (consent text version %(version)s, "
@@ -54,7 +55,7 @@ def consent_sentence(consent: ConsentRecord | None) -> str:
             "on %(date)s at %(time)s (consent text version %(version)s, %(in_language)s).",
             **values,
         )
-    if consent.decision == "agreed":
+    if consent.decision == ConsentDecision.AGREED:
         return _(
             "The patient gave consent to a virtual encounter online on %(date)s at %(time)s "
             "(consent text version %(version)s, %(in_language)s).",

@@ -8,9 +8,12 @@ from wtforms.validators import (
     Optional,
     Regexp,
     StopValidation,
+    ValidationError,
 )
 
+from ..checks.clean_text import unsafe_characters
 from ..forms import Form
+from ..vocabulary import VisitChoice
 
 
 class AppointmentDateField(DateField):
@@ -52,6 +55,12 @@ class StaffChoiceField(OwnChoiceMessage, SelectField):
     pass
 
 
+def one_line(form, field) -> None:
+    """Refuse line breaks, control characters and bidirectional controls."""
+    if field.data and unsafe_characters(field.data):
+        raise ValidationError(_l("Use one line of ordinary text."))
+
+
 class InviteForm(Form):
     """One appointment's invitation; the clinician choices are set by the view."""
 
@@ -78,7 +87,11 @@ class InviteForm(Form):
     first_name = StringField(
         _l("Patient's first name (optional)"),
         description=_l("Used only to greet the patient. No last name."),
-        validators=[Optional(), Length(max=100, message=_l("Use at most 100 characters."))],
+        validators=[
+            Optional(),
+            Length(max=100, message=_l("Use at most 100 characters.")),
+            one_line,
+        ],
     )
     language = ChoiceField(
         _l("Patient's language"),
@@ -96,9 +109,9 @@ class DecisionForm(Form):
     choice = ChoiceField(
         _l("How will the visit take place?"),
         choices=[
-            SelectChoice("video", _l("By video")),
-            SelectChoice("phone", _l("By phone")),
-            SelectChoice("in_person", _l("In person")),
+            SelectChoice(VisitChoice.VIDEO, _l("By video")),
+            SelectChoice(VisitChoice.PHONE, _l("By phone")),
+            SelectChoice(VisitChoice.IN_PERSON, _l("In person")),
         ],
         validators=[InputRequired(_l("Choose how the visit will take place."))],
     )

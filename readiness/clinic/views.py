@@ -17,21 +17,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..audit import record
-from ..checks import state
 from ..checks.codes import display_code
-from ..checks.contacts import national_format
 from ..checks.invitations import MAX_YEARS_AHEAD, too_far_ahead
-from ..checks.reason_labels import device_label, label
 from ..extensions import db
 from ..formatting import zone_name
-from ..handoff import event_labels
 from ..locale import FORMAT_LOCALES, current_language, institution_zone
 from ..models import Check, Invitation, OutboxMessage, StaffUser, utcnow
+from ..vocabulary import Role
 from . import bp, visit_status
 from .actions import AppointmentTaken, invite_patient, record_decision
 from .chart_note import chart_note
 from .forms import DecisionForm, InviteForm
 from .host_checklist import visit_checklist
+from .patient_page import patient_page
 from .visit_list import Filters, by_day, counts, upcoming_rows
 
 
@@ -56,7 +54,7 @@ def index():
 def clinician_choices() -> list[tuple[int, str]]:
     staff = db.session.scalars(
         select(StaffUser)
-        .where(StaffUser.active.is_(True), StaffUser.role.in_(("clinician", "admin")))
+        .where(StaffUser.active.is_(True), StaffUser.role.in_((Role.CLINICIAN, Role.ADMIN)))
         .order_by(StaffUser.display_name, StaffUser.email)
     )
     return [(user.id, user.display_name or user.email) for user in staff]
@@ -120,6 +118,7 @@ def invite():
             )
             db.session.commit()
         except AppointmentTaken:
+            db.session.rollback()
             form.appointment_ref.errors.append(
                 _("There is already an invitation for this appointment reference.")
             )
@@ -163,15 +162,6 @@ def find_invitation(public_id: str) -> Invitation:
 
 def render_patient(invitation: Invitation, form: DecisionForm, status: int = 200):
     checks = invitation.checks
-    latest = checks[-1] if checks else None
-    consents = [record_ for check in checks for record_ in check.consent_records]
-    consents.sort(key=lambda row: row.given_at)
-    contacts = [row for check in checks for row in check.contact_details]
-    contacts.sort(key=lambda row: row.created_at)
-    notes = [(check, note) for check in checks for note in check.notes]
-    notes.sort(key=lambda pair: pair[1].created_at)
-    decision = invitation.decisions[-1] if invitation.decisions else None
-    consent = consents[-1] if consents else None
     handoff = (
         db.session.scalars(
             select(OutboxMessage)
@@ -181,39 +171,23 @@ def render_patient(invitation: Invitation, form: DecisionForm, status: int = 200
         if checks
         else []
     )
+    page = patient_page(
+        invitation,
+        region=current_app.config["DEFAULT_PHONE_REGION"],
+        language=current_language(),
+        handoff=list(handoff),
+    )
+    page.chart_note = chart_note(invitation, page.decision, page.consent)
+    page.checklist = visit_checklist(current_app.config, current_language())
     record(
         "clinic.view_patient",
         staff_id=current_user.id,
         invitation_id=invitation.id,
-        check_id=latest.id if latest else None,
+        check_id=page.latest.id if page.latest else None,
     )
     db.session.commit()
-    region = current_app.config["DEFAULT_PHONE_REGION"]
-    return render_template(
-        "clinic/patient.html",
-        invitation=invitation,
-        who=invitation.first_name or _("Patient"),
-        status=visit_status.status_for(latest),
-        latest=latest,
-        attempts=list(reversed(checks)),
-        overall_for=state.overall_for,
-        latest_devices=state.latest_devices,
-        latest_setting=state.latest_setting,
-        reason_label=label,
-        device_label=device_label,
-        display_code=display_code,
-        consents=consents,
-        contact=contacts[-1] if contacts else None,
-        phone=lambda number: national_format(number, region, current_language()),
-        notes=notes,
-        decisions=list(reversed(invitation.decisions)),
-        decision=decision,
-        chart_note=chart_note(invitation, decision, consent),
-        checklist=visit_checklist(current_app.config, current_language()),
-        handoff=handoff,
-        event_label=event_labels.label,
-        form=form,
-    ), status
+    who = invitation.first_name or _("Patient")
+    return render_template("clinic/patient.html", page=page, who=who, form=form), status
 
 
 @bp.route("/visits/<public_id>")

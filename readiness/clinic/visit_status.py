@@ -11,6 +11,7 @@ One word per appointment, from its latest check:
 
 from ..checks import overall, state
 from ..models import Check
+from ..vocabulary import ConsentDecision
 
 READY, LIMITED, NOT_READY = overall.READY, overall.LIMITED, overall.NOT_READY
 NOT_TESTED, CONSENT_MISSING = "not_tested", "consent_missing"
@@ -21,11 +22,11 @@ ATTENTION_ORDER = {NOT_READY: 0, CONSENT_MISSING: 1, NOT_TESTED: 2, LIMITED: 3, 
 
 def visit_status(verdict: str | None, missing: list[str], consent_decision: str | None) -> str:
     """verdict and missing as in overall.Overall; consent_decision: agreed, declined or None."""
-    if consent_decision == "declined" or verdict == NOT_READY:
+    if consent_decision == ConsentDecision.DECLINED or verdict == NOT_READY:
         return NOT_READY
     if verdict is None or missing:
         return NOT_TESTED
-    if consent_decision != "agreed":
+    if consent_decision != ConsentDecision.AGREED:
         return CONSENT_MISSING
     return verdict
 

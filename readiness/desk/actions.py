@@ -1,9 +1,11 @@
 """Every change the support desk makes to a caller's check, in one place.
 
 Each action adds its change, its audit event and its message for the scheduling module (the
-outbox) to the session and commits them together, as the patient's own steps do:
+outbox) to the session; the view commits them together (readiness.checks.completion says why).
+A check is finished by the same rule as the patient's own (completion.finish_if_complete):
 
-- record_verbal_consent: consent.recorded, and check.completed when it completes the check;
+- record_verbal_consent: consent.recorded, and check.completed when it completes the check or
+  changes its verdict;
 - correct_contact: check.completed when it completes the check, contact.changed when the check
   was already finished (before that, the details go with check.completed);
 - record_phone_outcome: check.completed when it completes the check or changes its outcome or
@@ -14,26 +16,31 @@ Nothing here deletes: a correction adds a row, and the audit trail keeps what ca
 """
 
 from ..audit import record
-from ..checks import overall, state
+from ..checks import state
+from ..checks.completion import NO_DEVICE_PHONE_VISIT, finish_if_complete
 from ..checks.consent import ConsentText
 from ..extensions import db
 from ..handoff import outbox
 from ..models import Check, ConsentRecord, ContactDetails, DeskNote, utcnow
 from ..patient.session_check import start_check
+from ..vocabulary import ConsentMethod
 
-VERBAL_DESK = "verbal_desk"
-NO_DEVICE_PHONE_VISIT = "no_device_phone_visit"
-CONSENT_DECLINED = "consent_declined"
+VERBAL_DESK = ConsentMethod.VERBAL_DESK
 CONTACT_FIELDS = ("email", "mobile_e164", "backup_e164", "preferred_language", "preferred_contact")
 
 
-def record_lookup(staff_id: int, checks: list[Check], by: str) -> None:
-    """Who looked which check up, how; a search that found nothing is recorded too."""
+def record_lookup(
+    staff_id: int, checks: list[Check], by: str, fingerprint: str | None = None
+) -> None:
+    """Who looked which check up, how; a search that found nothing is recorded too, with a keyed
+    hash of what was searched (search_fingerprint), never the value."""
     for check in checks:
         record("desk.lookup", staff_id=staff_id, check_id=check.id, details={"by": by})
     if not checks:
-        record("desk.lookup", staff_id=staff_id, details={"by": by, "found": 0})
-    db.session.commit()
+        details = {"by": by, "found": 0}
+        if fingerprint:
+            details["searched"] = fingerprint
+        record("desk.lookup", staff_id=staff_id, details=details)
 
 
 def start_for_caller(language: str, staff_id: int) -> Check:
@@ -43,7 +50,6 @@ def start_for_caller(language: str, staff_id: int) -> Check:
     record(
         "desk.check_started", staff_id=staff_id, check_id=check.id, details={"language": language}
     )
-    db.session.commit()
     return check
 
 
@@ -68,11 +74,7 @@ def record_verbal_consent(
         check_id=check.id,
         details={"decision": decision, "method": VERBAL_DESK, "text_version": text.version},
     )
-    finished = finish_if_complete(check, staff_id)
-    outbox.enqueue(db.session, outbox.CONSENT_RECORDED, check)
-    if finished == "completed":
-        outbox.enqueue(db.session, outbox.CHECK_COMPLETED, check)
-    db.session.commit()
+    finish_if_complete(check, staff_id=staff_id, event=outbox.CONSENT_RECORDED)
     return consent
 
 
@@ -107,28 +109,22 @@ def correct_contact(check: Check, staff_id: int, values: dict) -> ContactDetails
             check_id=check.id,
             details={"previous_id": previous.id, "changed": changed},
         )
-    finished = finish_if_complete(check, staff_id)
-    if finished == "completed":
-        outbox.enqueue(db.session, outbox.CHECK_COMPLETED, check)
-    elif was_finished:
-        outbox.enqueue(db.session, outbox.CONTACT_CHANGED, check)
-    db.session.commit()
+    # Before the check is finished, the details go with check.completed.
+    finish_if_complete(
+        check, staff_id=staff_id, event=outbox.CONTACT_CHANGED if was_finished else None
+    )
     return details
 
 
 def record_phone_outcome(check: Check, staff_id: int) -> None:
     """No suitable device: the visit will be by phone."""
-    previous = check.outcome
-    check.outcome = NO_DEVICE_PHONE_VISIT
     record(
         "desk.outcome_recorded",
         staff_id=staff_id,
         check_id=check.id,
-        details={"outcome": NO_DEVICE_PHONE_VISIT, "previous": previous},
+        details={"outcome": NO_DEVICE_PHONE_VISIT, "previous": check.outcome},
     )
-    if finish_if_complete(check, staff_id) or previous != NO_DEVICE_PHONE_VISIT:
-        outbox.enqueue(db.session, outbox.CHECK_COMPLETED, check)
-    db.session.commit()
+    finish_if_complete(check, staff_id=staff_id, outcome=NO_DEVICE_PHONE_VISIT)
 
 
 def add_note(check: Check, staff_id: int, text: str) -> DeskNote:
@@ -137,45 +133,4 @@ def add_note(check: Check, staff_id: int, text: str) -> DeskNote:
     db.session.flush()
     record("desk.note_added", staff_id=staff_id, check_id=check.id, details={"note_id": note.id})
     check.touch()
-    db.session.commit()
     return note
-
-
-def finish_if_complete(check: Check, staff_id: int) -> str | None:
-    """Give the check its verdict once the desk has what a patient's own check ends with.
-
-    A phone-visit outcome settles it as not ready; otherwise a consent answer and contact
-    details, with a verdict from the results (a declined consent is not ready). Returns
-    "completed" when the check is complete for the first time, "changed" when its verdict
-    changed, None otherwise.
-    """
-    db.session.flush()
-    phone = check.outcome == NO_DEVICE_PHONE_VISIT
-    consent = state.latest_consent(check)
-    if phone:
-        verdict = overall.NOT_READY
-    elif consent is not None and state.latest_contact(check) is not None:
-        verdict = state.final_verdict(check)
-        if consent.decision == "declined":
-            check.outcome = CONSENT_DECLINED
-        elif check.outcome == CONSENT_DECLINED:
-            check.outcome = None
-    else:
-        verdict = None
-    check.touch()
-    if verdict is None:
-        return None
-    newly = check.completed_at is None
-    changed = verdict != check.verdict
-    check.verdict = verdict
-    check.verdict_reasons = state.overall_for(check).reasons
-    if newly:
-        check.completed_at = utcnow()
-    if newly or changed:
-        record(
-            "check.completed",
-            staff_id=staff_id,
-            check_id=check.id,
-            details={"verdict": verdict, "by": "desk"},
-        )
-    return "completed" if newly else "changed" if changed else None

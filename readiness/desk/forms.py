@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import Form
+from ..vocabulary import ConsentDecision
 
 LANGUAGE_CHOICES = [SelectChoice("en", _l("English")), SelectChoice("fr", _l("French"))]
 
@@ -50,8 +51,10 @@ class VerbalConsentForm(Form):
     decision = RadioField(
         _l("The caller's answer"),
         choices=[
-            SelectChoice("agreed", _l("The caller agreed to a video visit")),
-            SelectChoice("declined", _l("The caller declined: a visit by phone or in person")),
+            SelectChoice(ConsentDecision.AGREED, _l("The caller agreed to a video visit")),
+            SelectChoice(
+                ConsentDecision.DECLINED, _l("The caller declined: a visit by phone or in person")
+            ),
         ],
         validators=[InputRequired(_l("Choose the caller's answer."))],
     )

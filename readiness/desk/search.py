@@ -1,5 +1,7 @@
 """Finding a caller's check: by reference code, phone number or email, and the recent ones."""
 
+import hashlib
+import hmac
 from datetime import timedelta
 
 from sqlalchemy import func, or_, select
@@ -51,6 +53,14 @@ def by_phone(number: str) -> list[Check]:
     return latest_first(
         select(Check).where(or_(Check.id.in_(by_contact), Check.invitation_id.in_(by_invitation)))
     )
+
+
+def search_fingerprint(text: str, key: str) -> str:
+    """A keyed hash of what was searched, for the audit of a search that found nothing: two
+    searches for the same thing can be linked, but the value cannot be read back or tried."""
+    cleaned = "".join((text or "").split()).lower()
+    digest = hmac.new(str(key).encode(), b"desk-search:" + cleaned.encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
 
 
 def recent_checks(hours: float) -> list[Check]:

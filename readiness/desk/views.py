@@ -5,12 +5,13 @@ from flask_babel import _
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import throttle
 from ..checks import state
 from ..checks.codes import display_code
 from ..checks.consent import consent_text
 from ..checks.contacts import check_contact_details, form_values
 from ..extensions import db
-from ..models import LANGUAGES, Check
+from ..models import LANGUAGES, Check, utcnow
 from . import actions, bp, scripts
 from .check_page import (
     caller_environment,
@@ -28,7 +29,7 @@ from .forms import (
     StartCheckForm,
     VerbalConsentForm,
 )
-from .search import find_checks, recent_checks
+from .search import find_checks, recent_checks, search_fingerprint
 
 CONTACT_FIELDS = ("email", "mobile", "backup", "preferred_language", "preferred_contact")
 
@@ -49,8 +50,20 @@ def index():
     form = SearchForm(request.args)
     searched, by, results = "q" in request.args, None, []
     if searched and form.validate():
-        by, results = find_checks(form.q.data, current_app.config["DEFAULT_PHONE_REGION"])
-        actions.record_lookup(current_user.id, results, by)
+        config = current_app.config
+        if not throttle.count(
+            config["DESK_SEARCH_RATE_LIMIT"], "desk-search", str(current_user.id)
+        ):
+            form.q.errors.append(
+                _("Too many searches in a short time. Wait a minute and try again.")
+            )
+            actions.record_lookup(current_user.id, [], "refused")
+            db.session.commit()
+            return render_index(form, StartCheckForm(formdata=None), searched=searched, status=429)
+        by, results = find_checks(form.q.data, config["DEFAULT_PHONE_REGION"])
+        fingerprint = None if results else search_fingerprint(form.q.data, config["SECRET_KEY"])
+        actions.record_lookup(current_user.id, results, by, fingerprint)
+        db.session.commit()
     return render_index(
         form, StartCheckForm(formdata=None), searched=searched, by=by, results=results
     )
@@ -63,10 +76,11 @@ def start():
     if not form.validate_on_submit():
         return render_index(SearchForm(formdata=None), form)
     check = actions.start_for_caller(form.language.data, current_user.id)
+    db.session.commit()
     return redirect(url_for("desk.check", public_id=check.public_id))
 
 
-def render_index(form, start_form, searched=False, by=None, results=()):
+def render_index(form, start_form, searched=False, by=None, results=(), status=None):
     errors = form.errors or start_form.errors
     return render_template(
         "desk/index.html",
@@ -76,22 +90,25 @@ def render_index(form, start_form, searched=False, by=None, results=()):
         by=by,
         results=results,
         recent=recent_checks(float(current_app.config["DESK_RECENT_HOURS"])),
-        display_code=display_code,
         step_label=step_label,
         last_seen=last_seen_text,
-    ), (400 if errors else 200)
+    ), status or (400 if errors else 200)
 
 
 @bp.route("/checks/<public_id>")
 def check(public_id):
     check = find_check(public_id)
     actions.record_lookup(current_user.id, [check], "open")
+    db.session.commit()
     environment = environment_from_request(check)
     return render_template(
         "desk/check.html",
         code=display_code(check.reference_code),
         spelled=spelled(check.reference_code),
         code_url=url_for("patient.code", lang=check.language, _external=True),
+        code_open=state.desk_code_open(
+            check, utcnow(), float(current_app.config["DESK_CODE_MINUTES"])
+        ),
         environment=environment,
         fragments=fragments(check, environment),
         active=is_active(check),
@@ -145,6 +162,7 @@ def consent(public_id):
             changed = True  # the institution changed the text while the page was open
         else:
             actions.record_verbal_consent(check, current_user.id, form.decision.data, text)
+            db.session.commit()
             flash(_("The caller's answer to the consent was recorded."))
             return redirect(url_for("desk.check", public_id=check.public_id))
     form.text_sha256.data = text.sha256
@@ -177,6 +195,10 @@ def contact_error(code: str) -> str:
             "Enter the caller's mobile number, or choose another way to contact them."
         ),
         "phone_unreadable": _("Enter a phone number with digits only, for example 514 555-0123."),
+        "phone_premium": _(
+            "Numbers starting with 900 or 976 charge the caller. "
+            "Enter a number we can call for free."
+        ),
     }.get(code, _("This phone number does not exist. Check it and include the area code."))
 
 
@@ -193,6 +215,7 @@ def contact(public_id):
             form[name].errors.append(contact_error(code))
         if not errors:
             actions.correct_contact(check, current_user.id, values)
+            db.session.commit()
             flash(_("The caller's contact details were saved."))
             return redirect(url_for("desk.check", public_id=check.public_id))
     return render_template(
@@ -210,6 +233,7 @@ def outcome(public_id):
     form = PhoneOutcomeForm()
     if form.validate_on_submit():
         actions.record_phone_outcome(check, current_user.id)
+        db.session.commit()
         flash(_("Recorded: no suitable device, the visit will be by phone."))
         return redirect(url_for("desk.check", public_id=check.public_id))
     return render_template(
@@ -223,6 +247,7 @@ def note(public_id):
     form = NoteForm()
     if form.validate_on_submit():
         actions.add_note(check, current_user.id, form.text.data)
+        db.session.commit()
         flash(_("The note was added."))
         return redirect(url_for("desk.check", public_id=check.public_id))
     return render_template(

@@ -9,6 +9,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from ..checks import reasons
+from ..vocabulary import DeviceStatus
 
 PHONE, TABLET, COMPUTER = "phone", "tablet", "computer"
 ANDROID, IOS, WINDOWS, MACOS, CHROMEOS, LINUX = (
@@ -217,14 +218,14 @@ def evaluate(environment: Environment, features: dict, matrix: dict) -> Support:
     recommended = recommended_browser(environment.system, matrix)
     missing = [name for name in REQUIRED_FEATURES if not features.get(name)]
     if features.get("secure_context") is False:
-        return Support("fail", reasons.INSECURE_PAGE, recommended, missing)
+        return Support(DeviceStatus.FAIL, reasons.INSECURE_PAGE, recommended, missing)
     if environment.in_app:
-        return Support("fail", reasons.IN_APP_BROWSER, recommended, missing)
+        return Support(DeviceStatus.FAIL, reasons.IN_APP_BROWSER, recommended, missing)
     if missing:
-        return Support("fail", reasons.UNSUPPORTED_BROWSER, recommended, missing)
+        return Support(DeviceStatus.FAIL, reasons.UNSUPPORTED_BROWSER, recommended, missing)
     if too_old(environment, matrix):
-        return Support("fail", reasons.UNSUPPORTED_BROWSER, recommended, missing)
-    return Support("pass", None, recommended, missing)
+        return Support(DeviceStatus.FAIL, reasons.UNSUPPORTED_BROWSER, recommended, missing)
+    return Support(DeviceStatus.PASS, None, recommended, missing)
 
 
 def too_old(environment: Environment, matrix: dict) -> bool:

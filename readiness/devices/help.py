@@ -6,6 +6,7 @@ then the system's settings. The support desk's scripts can use the same keys.
 """
 
 from ..checks import reasons
+from ..vocabulary import DeviceKind, DeviceStatus
 from .browser_support import (
     ANDROID,
     CHROME,
@@ -24,7 +25,7 @@ from .browser_support import (
 
 # Which reasons each device check can give, and so which instructions its page carries.
 DEVICE_REASONS = {
-    "camera": (
+    DeviceKind.CAMERA: (
         reasons.PERMISSION_DENIED,
         reasons.DEVICE_NOT_FOUND,
         reasons.DEVICE_BUSY,
@@ -33,7 +34,7 @@ DEVICE_REASONS = {
         reasons.BLACK_PICTURE,
         reasons.NO_CAMERA,
     ),
-    "microphone": (
+    DeviceKind.MICROPHONE: (
         reasons.PERMISSION_DENIED,
         reasons.DEVICE_NOT_FOUND,
         reasons.DEVICE_BUSY,
@@ -41,12 +42,16 @@ DEVICE_REASONS = {
         reasons.INSECURE_PAGE,
         reasons.NO_SOUND,
     ),
-    "speakers": (reasons.NOT_HEARD,),
-    "browser": (reasons.UNSUPPORTED_BROWSER, reasons.IN_APP_BROWSER, reasons.INSECURE_PAGE),
+    DeviceKind.SPEAKERS: (reasons.NOT_HEARD,),
+    DeviceKind.BROWSER: (
+        reasons.UNSUPPORTED_BROWSER,
+        reasons.IN_APP_BROWSER,
+        reasons.INSECURE_PAGE,
+    ),
 }
 
 # The camera is the one device a patient may go without: the visit is then by phone.
-SKIPPABLE = {"camera": reasons.DEVICE_NOT_FOUND}
+SKIPPABLE = {DeviceKind.CAMERA: reasons.DEVICE_NOT_FOUND}
 
 
 def is_mobile(environment: Environment) -> bool:
@@ -177,18 +182,18 @@ def read_device_result(payload) -> tuple[str, str, str | None, dict]:
     if not isinstance(payload, dict):
         raise InvalidResult("send a JSON object with kind, status and reason")
     kind = payload.get("kind")
-    if kind not in ("camera", "microphone", "speakers"):
+    if kind not in (DeviceKind.CAMERA, DeviceKind.MICROPHONE, DeviceKind.SPEAKERS):
         raise InvalidResult("kind must be camera, microphone or speakers")
     status = payload.get("status")
     reason = payload.get("reason") or None
-    if status == "pass":
+    if status == DeviceStatus.PASS:
         if reason is not None:
             raise InvalidResult("a passed check has no reason")
-    elif status == "fail":
+    elif status == DeviceStatus.FAIL:
         if reason not in DEVICE_REASONS[kind]:
             allowed = ", ".join(DEVICE_REASONS[kind])
             raise InvalidResult(f"a failed {kind} check needs a reason among: {allowed}")
-    elif status == "skipped":
+    elif status == DeviceStatus.SKIPPED:
         if kind not in SKIPPABLE:
             raise InvalidResult(f"the {kind} check cannot be skipped")
         if reason not in (None, SKIPPABLE[kind]):
@@ -204,7 +209,7 @@ FEATURES = ("media_devices", "peer_connection", "secure_context", "audio_context
 
 def read_browser_report(payload) -> tuple[dict, int]:
     """The page's feature detection: (features as booleans, touch points)."""
-    if not isinstance(payload, dict) or payload.get("kind") != "browser":
+    if not isinstance(payload, dict) or payload.get("kind") != DeviceKind.BROWSER:
         raise InvalidResult("send a JSON object with kind browser and features")
     features = payload.get("features")
     if not isinstance(features, dict):

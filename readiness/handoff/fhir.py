@@ -14,6 +14,8 @@ import uuid
 
 from fhir.resources.R4B.bundle import Bundle
 
+from ..vocabulary import DeviceStatus
+
 DEFAULT_BASE = "https://readiness.example.org/fhir"
 UCUM = "http://unitsofmeasure.org"
 BCP47 = "urn:ietf:bcp:47"
@@ -234,8 +236,8 @@ def device_resource(device: dict, patient_url: str, builder: BundleBuilder) -> d
                 "coding": [
                     {
                         "system": INTERPRETATION,
-                        "code": "N" if status == "pass" else "A",
-                        "display": "Normal" if status == "pass" else "Abnormal",
+                        "code": "N" if status == DeviceStatus.PASS else "A",
+                        "display": "Normal" if status == DeviceStatus.PASS else "Abnormal",
                     }
                 ]
             }

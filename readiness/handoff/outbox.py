@@ -7,13 +7,14 @@ stored together or not at all. The deliverer (readiness.handoff.deliver) sends t
 from sqlalchemy.orm import Session
 
 from ..models import Check, Invitation, OutboxMessage, VisitDecision, new_public_id, utcnow
+from ..vocabulary import EventType
 from . import payloads
 
-CHECK_COMPLETED = "check.completed"
-CONSENT_RECORDED = "consent.recorded"
-CONTACT_CHANGED = "contact.changed"
-DECISION_RECORDED = "decision.recorded"
-EVENT_TYPES = (CHECK_COMPLETED, CONSENT_RECORDED, CONTACT_CHANGED, DECISION_RECORDED)
+CHECK_COMPLETED = EventType.CHECK_COMPLETED
+CONSENT_RECORDED = EventType.CONSENT_RECORDED
+CONTACT_CHANGED = EventType.CONTACT_CHANGED
+DECISION_RECORDED = EventType.DECISION_RECORDED
+EVENT_TYPES = tuple(EventType)
 
 
 def enqueue(

@@ -1,6 +1,6 @@
 """The connection test step: the page that runs it, and where the browser reports its result."""
 
-from flask import current_app, jsonify, redirect, render_template, url_for
+from flask import current_app, jsonify, render_template, url_for
 from flask_babel import _
 
 from ..audit import record
@@ -15,10 +15,9 @@ from ..extensions import db
 from ..models import ConnectionResult
 from ..probe.origin import probe_base_url
 from . import bp
-from .finish import seen, viewed
 from .journey import step_url
 from .json_answers import UnreadableBody, json_body, patient_json_error
-from .session_check import current_check
+from .session_check import check_required, seen, viewed
 
 
 def test_settings() -> dict:
@@ -98,10 +97,8 @@ def result_context(result: ConnectionResult | None) -> dict:
 
 
 @bp.route("/check/connection")
-def connection():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def connection(check):
     viewed(check, "connection")
     latest = state.latest_connection(check)
     return render_template(
@@ -117,11 +114,9 @@ def connection():
 
 
 @bp.route("/check/connection/result", methods=["POST"])
-def connection_result():
+@check_required(json=True)
+def connection_result(check):
     """The browser's figures: checked, judged against the thresholds here, stored."""
-    check = current_check()
-    if check is None:
-        return patient_json_error(403, "no_check")
     try:
         fields = parse_report(json_body())
     except UnreadableBody:

@@ -4,7 +4,7 @@ Nothing the camera or microphone captures reaches the server: the page sends onl
 (status, reason code and a few figures such as the resolution).
 """
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import current_app, jsonify, render_template, request
 from flask_babel import _
 
 from ..checks import state
@@ -27,11 +27,11 @@ from ..devices.help import (
 from ..devices.instructions import BLOCKS
 from ..extensions import db
 from ..models import DeviceResult
+from ..vocabulary import DeviceKind, DeviceStatus
 from . import bp
-from .finish import seen, viewed
 from .journey import step_url
 from .json_answers import UnreadableBody, json_body, patient_json_error
-from .session_check import current_check
+from .session_check import check_required, seen, viewed
 
 
 def device_type_label(device_type: str) -> str:
@@ -68,9 +68,9 @@ def instructions(environment, matrix) -> dict[str, list[tuple[str, list[str]]]]:
 def page_messages() -> dict:
     return {
         "status": {
-            "pass": _("Works"),
-            "fail": _("Problem found"),
-            "skipped": _("Skipped"),
+            DeviceStatus.PASS: _("Works"),
+            DeviceStatus.FAIL: _("Problem found"),
+            DeviceStatus.SKIPPED: _("Skipped"),
             "pending": _("Not tested yet"),
             "testing": _("Testing…"),
         },
@@ -101,10 +101,8 @@ def page_messages() -> dict:
 
 
 @bp.route("/check/devices")
-def devices():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def devices(check):
     matrix = current_app.config["SUPPORT_MATRIX"]
     environment = parse_user_agent(request.headers.get("User-Agent", ""))
     support = evaluate(environment, {}, matrix)
@@ -124,11 +122,9 @@ def devices():
 
 
 @bp.route("/check/devices/result", methods=["POST"])
-def device_result():
+@check_required(json=True)
+def device_result(check):
     """Store one device check's outcome, as the page saw it; the browser check is judged here."""
-    check = current_check()
-    if check is None:
-        return patient_json_error(403, "no_check")
     try:
         payload = json_body()
         if isinstance(payload, dict) and payload.get("kind") == "browser":
@@ -162,5 +158,9 @@ def browser_result(check, features: dict, touch_points: int) -> DeviceResult:
     }
     check.device_summary = summary
     return DeviceResult(
-        check=check, kind="browser", status=support.status, reason=support.reason, details=summary
+        check=check,
+        kind=DeviceKind.BROWSER,
+        status=support.status,
+        reason=support.reason,
+        details=summary,
     )

@@ -1,24 +1,37 @@
 """The end of the journey: summary and verdict, consent, contact details, confirmation."""
 
-from datetime import timedelta
-
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import _
 
 from ..audit import record
 from ..checks import state
 from ..checks.codes import display_code
+from ..checks.completion import finish_if_complete
 from ..checks.consent import consent_text
-from ..checks.contacts import check_contact_details, form_values, national_format
+from ..checks.contacts import (
+    check_contact_details,
+    form_values,
+    mask_email,
+    mask_phone,
+    national_format,
+)
 from ..checks.reason_labels import label
 from ..extensions import db
 from ..handoff import outbox
 from ..locale import current_language
-from ..models import ConsentRecord, ContactDetails, utcnow
+from ..models import ConsentRecord, ContactDetails
+from ..vocabulary import ConsentDecision, ConsentMethod
 from . import bp
-from .forms import ConfirmForm, ConsentForm, ContactForm
+from .forms import ConfirmForm, ConsentForm, ContactForm, StartForm
 from .journey import step_url
-from .session_check import current_check
+from .session_check import (
+    check_required,
+    forget_check,
+    remember_typed,
+    seen,
+    typed_here,
+    viewed,
+)
 
 PENDING_CONTACT = "pending_contact"
 CONTACT_FIELDS = ("email", "mobile", "backup", "preferred_language", "preferred_contact")
@@ -27,34 +40,17 @@ CONTACT_FIELDS = ("email", "mobile", "backup", "preferred_language", "preferred_
 def phone_error(code: str) -> str:
     if code == "phone_unreadable":
         return _("Enter a phone number with digits only, for example 514 555-0123.")
+    if code == "phone_premium":
+        return _(
+            "Numbers starting with 900 or 976 charge the caller. "
+            "Enter a number we can call for free."
+        )
     return _("This phone number does not exist. Check it and include the area code.")
 
 
-# A page view writes "last seen" at most this often: the support desk's "seen 2 minutes ago"
-# needs no more, and every write is a turn at the embedded database's one writer.
-SEEN_EVERY = timedelta(seconds=10)
-
-
-def seen(check) -> None:
-    check.last_seen_at = utcnow()
-    check.touch()
-
-
-def viewed(check, step: str) -> None:
-    """A page of the check was shown: write (and commit) only if the step or a stale
-    "last seen" changes, so that most page views only read."""
-    now = utcnow()
-    if check.step != step or check.last_seen_at is None or now - check.last_seen_at >= SEEN_EVERY:
-        check.step = step
-        seen(check)
-        db.session.commit()
-
-
 @bp.route("/check/summary")
-def summary():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def summary(check):
     result = state.overall_for(check)
     viewed(check, "summary")
     return render_template(
@@ -67,10 +63,8 @@ def summary():
 
 
 @bp.route("/check/consent", methods=["GET", "POST"])
-def consent():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def consent(check):
     if state.overall_for(check).missing:
         return redirect(url_for("patient.summary"))
     text = consent_text(current_app.config, g.lang)
@@ -88,13 +82,13 @@ def consent():
                     text_version=text.version,
                     language=text.language,
                     text_sha256=text.sha256,
-                    method="online",
+                    method=ConsentMethod.ONLINE,
                 )
             )
             record("consent.recorded", check_id=check.id, details={"decision": form.decision.data})
             check.step = "consent"
             seen(check)
-            outbox.enqueue(db.session, outbox.CONSENT_RECORDED, check)
+            finish_if_complete(check, event=outbox.CONSENT_RECORDED)
             db.session.commit()
             return redirect(url_for("patient.contact"))
     elif not form.is_submitted():
@@ -107,14 +101,30 @@ def consent():
 
 
 def contact_form_values(check) -> dict:
-    """What the contact form starts with: what was typed last, or what was saved last."""
+    """What the contact form starts with: what this browser typed, while the check is not done.
+
+    Details someone else typed (the desk, another attempt) are never shown back, and nothing is
+    once the check is done: the page then shows them masked (masked_contact).
+    """
     pending = session.get(PENDING_CONTACT)
-    if pending:
+    if pending and check.completed_at is None:
         return pending["typed"]
     saved = state.latest_contact(check)
-    if saved is None:
+    if saved is None or check.completed_at is not None or not typed_here(saved.id):
         return {"preferred_language": g.lang}
     return form_values(saved, current_app.config["DEFAULT_PHONE_REGION"])
+
+
+def masked_contact(check) -> dict | None:
+    """The saved details of a finished check, masked: enough to recognise, not to read."""
+    saved = state.latest_contact(check)
+    if saved is None or check.completed_at is None:
+        return None
+    return {
+        "email": mask_email(saved.email),
+        "mobile": mask_phone(saved.mobile_e164),
+        "backup": mask_phone(saved.backup_e164),
+    }
 
 
 def check_contact(form: ContactForm, region: str) -> dict | None:
@@ -137,10 +147,8 @@ def contact_error(code: str) -> str:
 
 
 @bp.route("/check/contact", methods=["GET", "POST"])
-def contact():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def contact(check):
     if state.latest_consent(check) is None:
         return redirect(url_for("patient.consent"))
     if request.method == "POST":
@@ -154,46 +162,37 @@ def contact():
             session[PENDING_CONTACT] = {"typed": typed, "values": values}
             return redirect(url_for("patient.contact_confirm"))
     status = 400 if form.errors else 200
-    return render_template("patient/contact.html", form=form), status
+    return render_template("patient/contact.html", form=form, masked=masked_contact(check)), status
 
 
 @bp.route("/check/contact/confirm", methods=["GET", "POST"])
-def contact_confirm():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def contact_confirm(check):
     pending = session.get(PENDING_CONTACT)
     if not pending or state.latest_consent(check) is None:
         return redirect(url_for("patient.contact"))
     values = pending["values"]
     form = ConfirmForm()
     if form.validate_on_submit():
-        db.session.add(
-            ContactDetails(
-                check=check,
-                email=values["email"],
-                mobile_e164=values["mobile"],
-                backup_e164=values["backup"],
-                preferred_language=values["preferred_language"],
-                preferred_contact=values["preferred_contact"],
-            )
+        saved = ContactDetails(
+            check=check,
+            email=values["email"],
+            mobile_e164=values["mobile"],
+            backup_e164=values["backup"],
+            preferred_language=values["preferred_language"],
+            preferred_contact=values["preferred_contact"],
         )
+        db.session.add(saved)
         record("contact.saved", check_id=check.id)
-        db.session.flush()
-        check.verdict = state.final_verdict(check)
-        check.verdict_reasons = state.overall_for(check).reasons
-        declined = getattr(state.latest_consent(check), "decision", None) == "declined"
-        check.outcome = "consent_declined" if declined else None
-        # The first confirmation completes the check (its message carries the contact details);
-        # confirming again later is a change of contact details.
-        event = outbox.CHECK_COMPLETED if check.completed_at is None else outbox.CONTACT_CHANGED
-        check.completed_at = utcnow()
         check.step = "done"
         seen(check)
-        record("check.completed", check_id=check.id, details={"verdict": check.verdict})
-        outbox.enqueue(db.session, event, check)
+        # The first confirmation completes the check (its message carries the contact details);
+        # confirming again later is a change of contact details.
+        was_finished = check.completed_at is not None
+        finish_if_complete(check, event=outbox.CONTACT_CHANGED if was_finished else None)
         db.session.commit()
         session.pop(PENDING_CONTACT, None)
+        remember_typed(saved.id)
         return redirect(url_for("patient.done"))
     region = current_app.config["DEFAULT_PHONE_REGION"]
     return render_template(
@@ -206,10 +205,8 @@ def contact_confirm():
 
 
 @bp.route("/check/done")
-def done():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def done(check):
     if check.completed_at is None:
         return redirect(url_for("patient.summary"))
     consent = state.latest_consent(check)
@@ -217,5 +214,16 @@ def done():
         "patient/done.html",
         check=check,
         code=display_code(check.reference_code),
-        declined=consent is not None and consent.decision == "declined",
+        declined=consent is not None and consent.decision == ConsentDecision.DECLINED,
+        clear_form=StartForm(),
     )
+
+
+@bp.route("/check/clear", methods=["POST"])
+def clear():
+    """ "Clear this check from this browser": for a shared computer."""
+    form = StartForm()
+    if form.validate_on_submit():
+        forget_check()
+        flash(_("This check was cleared from this browser."))
+    return redirect(url_for("patient.start"))

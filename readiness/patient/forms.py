@@ -3,12 +3,13 @@ from wtforms import EmailField, HiddenField, RadioField, SelectChoice, StringFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import Form
+from ..vocabulary import ConsentDecision
 
 
 class CodeForm(Form):
     code = StringField(
         _l("Code given by the support desk"),
-        description=_l("6 letters and numbers, for example K7P-4QX."),
+        description=_l("8 letters and numbers, for example K7PM-4QX9."),
         validators=[DataRequired(_l("Enter the code the support desk gave you.")), Length(max=20)],
     )
 
@@ -21,8 +22,10 @@ class ConsentForm(Form):
     decision = RadioField(
         _l("Your answer"),
         choices=[
-            SelectChoice("agreed", _l("Yes, I agree to have my visit by video")),
-            SelectChoice("declined", _l("No, I prefer a visit by phone or in person")),
+            SelectChoice(ConsentDecision.AGREED, _l("Yes, I agree to have my visit by video")),
+            SelectChoice(
+                ConsentDecision.DECLINED, _l("No, I prefer a visit by phone or in person")
+            ),
         ],
         validators=[InputRequired(_l("Choose whether you agree to a video visit."))],
     )

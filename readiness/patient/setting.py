@@ -8,10 +8,9 @@ from ..devices.instructions import SETTING_ADVICE
 from ..extensions import db
 from ..models import SettingAnswers
 from . import bp
-from .finish import seen
 from .forms import SettingForm
 from .journey import step_url
-from .session_check import current_check
+from .session_check import check_required, seen
 
 QUESTIONS = tuple(SETTING_ADVICE_FOR)
 
@@ -21,10 +20,8 @@ def as_answers(row: SettingAnswers | None) -> dict[str, bool | None]:
 
 
 @bp.route("/check/setting", methods=["GET", "POST"])
-def setting():
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
+@check_required
+def setting(check):
     form = SettingForm()
     if form.validate_on_submit():
         answers = {name: form[name].data == "yes" for name in QUESTIONS}

@@ -1,15 +1,18 @@
-from flask import current_app, g, redirect, render_template, url_for
+from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import _
-from sqlalchemy import select
 
+from .. import throttle
+from ..audit import record
 from ..checks.codes import display_code, normalize_code
-from ..checks.invitations import is_open
 from ..extensions import db, limiter
-from ..models import Check, Invitation
+from ..models import utcnow
 from . import bp
 from .forms import CodeForm, StartForm
+from .joining import join_by_code
 from .journey import STEP_NAMES, step_url
-from .session_check import current_check, remember_check, start_check
+from .session_check import check_required, remember_check, start_check
+
+CODE_FAILURES = "code-failures"  # one counter for the whole service
 
 
 @bp.route("/")
@@ -35,49 +38,60 @@ def begin():
 
 
 @bp.route("/code", methods=["GET", "POST"])
-@limiter.limit("10 per minute;60 per hour", methods=["POST"])
+@limiter.limit(lambda: current_app.config["CODE_RATE_LIMIT"], methods=["POST"])
 def code():
-    """Join a check whose code the support desk read out."""
+    """Join a check the support desk started, or start a new attempt with an invitation's code."""
     form = CodeForm()
+    status = 200
     if form.validate_on_submit():
+        config = current_app.config
         reference = normalize_code(form.code.data)
-        found = joined = None
+        if not throttle.within(config["CODE_FAILURE_LIMIT"], CODE_FAILURES):
+            # Too many wrong codes on the whole service: guessing stops for everyone a while.
+            record("code.refused", details={"address": request.remote_addr, "why": "service"})
+            db.session.commit()
+            form.code.errors.append(
+                _(
+                    "Codes cannot be checked right now. Use the link in your invitation, "
+                    "or call the support desk."
+                )
+            )
+            return render_template("patient/code.html", form=form), 429
+        joined = None
         if reference:
-            found = db.session.scalar(select(Check).where(Check.reference_code == reference))
-            joined = found or check_for_invitation_code(reference)
+            joined = join_by_code(
+                reference,
+                g.lang,
+                utcnow(),
+                float(config["DESK_CODE_MINUTES"]),
+                int(config["INVITATION_MAX_CHECKS"]),
+            )
         if joined:
-            if joined.started_by_staff_id and joined.step == "start" and joined.language != g.lang:
-                # The desk chose the language on the caller's word; the page they typed the
-                # code on is their own choice, and the desk's scripts follow it.
-                joined.language = g.lang
-                db.session.commit()
-            remember_check(joined)
+            remember_check(joined)  # and forget any other check this browser held
             return redirect(url_for("patient.check"))
+        if reference:
+            throttle.count(config["CODE_FAILURE_LIMIT"], CODE_FAILURES)
+            # The address, never the code: a wrong code may be someone's real one mistyped.
+            record("code.failed", details={"address": request.remote_addr})
+            db.session.commit()
         form.code.errors.append(
-            _("We could not find this code. Check it with the support desk and try again.")
+            _(
+                "This code does not work. A code from the support desk works once, for "
+                "%(minutes)s minutes. Check it with the support desk and try again.",
+                minutes=config["DESK_CODE_MINUTES"],
+            )
             if reference
-            else _("A code has 6 letters and numbers, for example K7P-4QX.")
+            else _("A code has 8 letters and numbers, for example K7PM-4QX9.")
         )
-    status = 400 if form.errors else 200
+    if form.errors:
+        status = 400
     return render_template("patient/code.html", form=form), status
 
 
-def check_for_invitation_code(code: str) -> Check | None:
-    """A code printed on an invitation starts a new attempt for that invitation."""
-    invitation = db.session.scalar(select(Invitation).where(Invitation.code == code))
-    if invitation is None or not is_open(invitation):
-        return None
-    check = start_check(g.lang, invitation=invitation)
-    db.session.commit()
-    return check
-
-
 @bp.route("/check")
-def check():
+@check_required
+def check(check):
     """The patient's own check: its code and where each step stands."""
-    check = current_check()
-    if check is None:
-        return redirect(url_for("patient.start"))
     done = {
         "connection": bool(check.connection_results),
         "devices": bool(check.device_results),

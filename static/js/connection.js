@@ -114,7 +114,9 @@ async function runTest() {
     samples.latency_ms = latency.samples;
 
     showPhase(messages.phaseDownload);
-    const download = await measureDownload(settings, controller.signal, (phase) => {
+    // The ramp-up and the size of each request follow the round trip just measured.
+    const linkSettings = { ...settings, roundTripMs: latency.latencyMs };
+    const download = await measureDownload(linkSettings, controller.signal, (phase) => {
       phase.liveSeries = phase.series;
       drawProgress(phase, bytesSince(phase.series));
     });
@@ -127,7 +129,7 @@ async function runTest() {
 
     showPhase(messages.phaseUpload);
     let track = null;
-    const upload = await measureUpload(settings, controller.signal, (phase) => {
+    const upload = await measureUpload(linkSettings, controller.signal, (phase) => {
       track ??= liveTracker(phase, () => phase.sent);
       track();
       drawProgress(phase, bytesSince(phase.liveSeries));

@@ -1,6 +1,8 @@
-// Copy buttons: <button data-copy="id"> copies the text of the element with that id.
+// Copy buttons: <button data-copy="id" hidden> copies the text of the element with that id.
 // The clipboard API needs a secure page and the browser's permission; without them the text is
 // selected instead, for the person to copy with the keyboard.
+// A button is shown only once it works: until this deferred script has run (or without
+// JavaScript) a click would do nothing, so there is no button to click.
 import { announce, pageMessages } from "./page.js";
 
 const messages = pageMessages("copy-messages");
@@ -31,4 +33,5 @@ async function copy(button) {
 
 for (const button of document.querySelectorAll("[data-copy]")) {
   button.addEventListener("click", () => copy(button));
+  button.hidden = false;
 }

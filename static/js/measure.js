@@ -39,10 +39,47 @@ export function bytesAt(series, t) {
  * Goodput over the steady part of a transfer, in Mbit/s: the bytes that crossed after the
  * ramp-up, over the time they took. Short windows swing with the link's bursts (a median of
  * three of them read 15 % high on a 1 Mbit/s link); the whole steady span does not.
+ *
+ * The window opens at the first count taken at or after `start`, and that count's bytes stay
+ * outside it: no byte counted before the window is spread into it. A count that ends a stall
+ * straddling the start (a burst the link's bucket let through after the pause) is left out
+ * with the pause, so the figure is the link's rate after the ramp, not the pause's nor the
+ * burst's.
  */
 export function steadyRate(series, start, end, minimumMs = 1000) {
-  if (end - start < minimumMs) return null;
-  return ((bytesAt(series, end) - bytesAt(series, start)) * 8 * 1000) / (end - start) / MBIT;
+  const first = series.find((point) => point.t >= start);
+  if (!first || end - first.t < minimumMs) return null;
+  return ((bytesAt(series, end) - first.bytes) * 8 * 1000) / (end - first.t) / MBIT;
+}
+
+/**
+ * Whether a transfer is still opening up at `until`: its last second ran more than `margin`
+ * above its whole steady window. Out of time in that state (a round trip of half a second and
+ * more), the window's figure is the ramp's, not the link's.
+ */
+export function stillRising(series, start, until, margin = RISING, lastMs = 1000) {
+  const whole = steadyRate(series, start, until);
+  const last = steadyRate(series, until - lastMs, until, lastMs / 2);
+  return whole !== null && last !== null && last > whole * (1 + margin);
+}
+
+/**
+ * How long a direction's ramp-up lasts, in ms: a second, or 12 round trips on a long one:
+ * TCP's window doubles once per round trip from 10 segments and must fill the link's
+ * bandwidth-delay product before the figure means anything (on a 150 ms link, four streams
+ * took 1.8 to 2 s to settle; with the ramp cut at 1.2 s the download read 5 % low).
+ */
+export function rampMs(roundTripMs) {
+  return Math.max(RAMP_MS, RAMP_ROUND_TRIPS * (roundTripMs || 0));
+}
+
+/**
+ * How long each request should last, in seconds: a second, or 10 round trips on a long one.
+ * Between two requests a stream waits one round trip with nothing in flight; on a 150 ms link
+ * one-second requests showed as dips in the download (with the short ramp, it read 5-7 % low).
+ */
+export function requestSeconds(roundTripMs) {
+  return Math.max(1, (REQUEST_ROUND_TRIPS * (roundTripMs || 0)) / 1000);
 }
 
 /** Mbit/s per quarter second, for the chart and the stored samples. */
@@ -69,6 +106,10 @@ const PING_BUDGET_MS = 2000;
 const PING_TIMEOUT_MS = 5000;
 const STREAMS = 4;
 const RAMP_MS = 1000;
+const RAMP_ROUND_TRIPS = 12;
+const REQUEST_ROUND_TRIPS = 10;
+// Out of time on a long round trip, a last second 5 % above the window means still rising.
+const RISING = 0.05;
 // At or above the guidance 2 s of steady transfer settle the figure; a slower link's bursts
 // weigh more, so it gets 4 s (its time cap is longer too).
 const MIN_STEADY_MS = 2000;
@@ -157,6 +198,8 @@ class Phase {
     this.lastData = this.started;
     this.estimates = [];
     this.controller = new AbortController();
+    this.rampMs = rampMs(settings.roundTripMs);
+    this.requestSeconds = requestSeconds(settings.roundTripMs);
   }
 
   add(bytes, t = performance.now()) {
@@ -168,12 +211,20 @@ class Phase {
   /** The estimate and whether to stop, looking at the series up to `until`. */
   judge(now, until) {
     const elapsed = now - this.started;
-    const steadyStart = this.started + RAMP_MS;
+    const steadyStart = this.started + this.rampMs;
     const estimate = steadyRate(this.series, steadyStart, until);
     if (estimate !== null) this.estimates.push({ t: now, estimate });
     const fast = estimate !== null && estimate >= this.settings.guidanceMbps;
     const cap = fast ? this.settings.maxSeconds : this.settings.slowMaxSeconds;
-    if (elapsed >= cap * 1000 || this.bytesUsed >= this.settings.maxBytes) {
+    const outOfData = this.bytesUsed >= this.settings.maxBytes;
+    if (elapsed >= cap * 1000 || outOfData) {
+      // Out of time before any steady part, or while the rate still climbs (a round trip too
+      // long to open the link in time): say so rather than report a figure from the ramp-up.
+      const longTrip = this.rampMs > RAMP_MS;
+      const rising = longTrip && stillRising(this.series, steadyStart, until);
+      if (!outOfData && (estimate === null || rising)) {
+        throw new TestFailure("timeout");
+      }
       // On a very fast link the data cap comes before the steady part: use the second half.
       const middle = (this.started + until) / 2;
       const fallback =
@@ -248,7 +299,7 @@ export async function measureDownload(settings, signal, onProgress) {
   const startStream = async (p) => {
     const stream = { last: 64 * 1024 };
     while (!p.controller.signal.aborted) {
-      const size = nextSize(p, stream, 1.0, 64 * 1024, settings.maxDownloadBytes);
+      const size = nextSize(p, stream, p.requestSeconds, 64 * 1024, settings.maxDownloadBytes);
       const response = await fetch(`${settings.downloadUrl}?bytes=${size}`, {
         cache: "no-store",
         signal: p.controller.signal,
@@ -351,9 +402,9 @@ export async function measureUpload(settings, signal, onProgress) {
   const startStream = async (p) => {
     const stream = { last: 32 * 1024 };
     while (!p.controller.signal.aborted) {
-      // About a second per request: each one ends with a round trip in which its stream
-      // sends nothing, which shorter requests on a slow link turn into a visible loss.
-      const size = nextSize(p, stream, 1.0, 64 * 1024, settings.maxUploadBytes);
+      // About a second per request (longer on a long round trip): each one ends with a round
+      // trip in which its stream sends nothing, which shorter requests turn into a visible loss.
+      const size = nextSize(p, stream, p.requestSeconds, 64 * 1024, settings.maxUploadBytes);
       const request = { start: performance.now() };
       inFlight.add(request);
       const received = await postBlob(

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from readiness.extensions import db
 from readiness.models import Check
@@ -119,8 +120,8 @@ def test_clinician_invites_a_patient_follows_the_check_and_records_the_decision(
     clinician.get_by_role("link", name=words["invite"]).first.click()
     assert_accessible(clinician)
     clinician.get_by_role("button", name=words["create"]).click()
-    clinician.wait_for_selector(".error-summary")
-    assert clinician.evaluate("document.activeElement.classList.contains('error-summary')")
+    # The summary takes the focus once focus-errors.js has run, which is what a person waits for.
+    expect(clinician.locator(".error-summary")).to_be_focused()
     assert_accessible(clinician)
     ref = f"SCH-{lang.upper()}-1001"
     tomorrow = datetime.now(ZoneInfo("America/Toronto")).date() + timedelta(days=1)
@@ -226,7 +227,25 @@ def test_without_a_clipboard_the_copy_button_selects_the_text_and_says_so(
     page.goto(f"/clinic/visits/{public_id}")
     page.get_by_label("Par vidéo").check()
     page.get_by_role("button", name="Enregistrer la décision").click()
+    # What the clinician waits for: the saved decision, then a copy button that can copy.
+    expect(page.get_by_test_id("current-decision")).to_have_attribute("data-choice", "video")
     page.get_by_test_id("copy-chart-note").click()
     page.get_by_text("Le texte est sélectionné").wait_for()
     note = page.get_by_test_id("chart-note").inner_text()
     assert page.evaluate("window.getSelection().toString()").strip() == note
+
+
+def test_a_copy_button_is_shown_only_once_it_can_copy(app, new_browser_page, make_staff):
+    staff = make_staff("clinician", email="ines.roy@example.org")
+    public_id = add_visit(app, "SCH-NOJS-1", results="ready", consent="agreed")
+    page = new_browser_page()
+    sign_in(page, staff.email, "en")
+    page.goto(f"/clinic/visits/{public_id}")
+    page.get_by_label("By video").check()
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.get_by_test_id("copy-chart-note")).to_be_visible()
+    without_script = new_browser_page(java_script_enabled=False)
+    sign_in(without_script, staff.email, "en")
+    without_script.goto(f"/clinic/visits/{public_id}")
+    expect(without_script.get_by_test_id("chart-note")).to_be_visible()
+    expect(without_script.get_by_test_id("copy-chart-note")).to_be_hidden()

@@ -78,7 +78,7 @@ def test_agent_starts_a_check_watches_it_live_and_finishes_it_by_phone(
     agent.get_by_test_id("start-caller-check").click()
     agent.wait_for_url("**/desk/checks/*")
     code = agent.get_by_test_id("reference-code").inner_text()
-    assert re.fullmatch(r"[2-9A-Z]{3}-[2-9A-Z]{3}", code)
+    assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}", code)  # a code that lets a caller in
     assert f"/{lang}/code" in agent.locator(".address").inner_text()
     assert agent.get_by_test_id("desk-connection").get_attribute("data-verdict") == ""
     assert_accessible(agent)

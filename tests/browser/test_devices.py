@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from readiness.extensions import db
 from readiness.models import Check, SettingAnswers
@@ -253,8 +254,8 @@ def test_setting_checklist_keeps_answers_shows_advice_then_leads_to_summary(
     assert_accessible(page)
     page.get_by_role("group", name=words["private"]).get_by_label(words["no"]).check()
     page.get_by_role("button", name=words["continue"]).click()
-    page.wait_for_selector(".error-summary")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # The summary takes the focus once focus-errors.js has run, which is what a person waits for.
+    expect(page.locator(".error-summary")).to_be_focused()
     assert page.get_by_role("group", name=words["private"]).get_by_label(words["no"]).is_checked()
     assert_accessible(page)
 

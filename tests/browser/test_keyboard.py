@@ -19,7 +19,7 @@ def test_code_form_error_summary_links_to_the_field(browser_page):
     browser_page.get_by_label("Code donné par le soutien technique").fill("zz")
     browser_page.keyboard.press("Enter")
     summary = browser_page.locator(".error-summary")
-    assert "Un code compte 6\u00a0lettres et chiffres" in summary.inner_text()
+    assert "Un code compte 8\u00a0lettres et chiffres" in summary.inner_text()
     summary.get_by_role("link").first.click()
     assert browser_page.evaluate("document.activeElement.id") == "code"
 

@@ -7,8 +7,11 @@ import {
   bytesAt,
   meanAbsoluteDifference,
   median,
+  rampMs,
   ratesPerInterval,
+  requestSeconds,
   steadyRate,
+  stillRising,
 } from "../../static/js/measure.js";
 
 test("median of an odd count is the middle value, whatever the order", () => {
@@ -64,6 +67,7 @@ test("steady rate is the goodput over the span, in Mbit/s", () => {
   // 1.25 MB per second for 2 s = 10 Mbit/s
   const linear = [
     { t: 0, bytes: 0 },
+    { t: 1000, bytes: 1_250_000 },
     { t: 3000, bytes: 3_750_000 },
   ];
   assert.ok(Math.abs(steadyRate(linear, 1000, 3000) - 10) < 1e-9);
@@ -120,4 +124,62 @@ test("overlapping requests add up", () => {
     points.map((p) => p.bytes),
     [0, 500, 1500, 2000],
   );
+});
+
+test("a burst that ends a stall across the window's start is left out with the stall", () => {
+  // 10 Mbit/s (1250 bytes per ms) until 800 ms, nothing until 1200 ms, when a 100 000-byte
+  // burst lands at once, then 10 Mbit/s again. Spread over the stall, half the burst would
+  // count inside the window and half the pause with it.
+  const stalled = [{ t: 0, bytes: 0 }];
+  for (let t = 100; t <= 800; t += 100) stalled.push({ t, bytes: t * 1250 });
+  for (let t = 1200; t <= 3200; t += 100) stalled.push({ t, bytes: 1_100_000 + (t - 1200) * 1250 });
+  assert.ok(Math.abs(steadyRate(stalled, 1000, 3200) - 10) < 1e-9);
+});
+
+test("the window opens at a count, so a sparse series is not read as a burst", () => {
+  // A slow link's counts come far apart: 1 Mbit/s, one 62 500-byte count every 500 ms.
+  const sparse = [];
+  for (let t = 0; t <= 5000; t += 500) sparse.push({ t, bytes: t * 125 });
+  assert.ok(Math.abs(steadyRate(sparse, 1100, 5000) - 1) < 1e-9);
+  assert.equal(steadyRate(sparse, 4100, 5000), null);
+});
+
+test("the ramp-up lasts a second, or twelve round trips on a long one", () => {
+  assert.equal(rampMs(undefined), 1000);
+  assert.equal(rampMs(60), 1000);
+  assert.equal(rampMs(150), 1800);
+  assert.equal(rampMs(600), 7200);
+});
+
+test("each request lasts a second, or ten round trips on a long one", () => {
+  assert.equal(requestSeconds(null), 1);
+  assert.equal(requestSeconds(60), 1);
+  assert.equal(requestSeconds(150), 1.5);
+});
+
+test("a transfer whose last second runs well above its window is still rising", () => {
+  // 600 ms round trip: 2 Mbit/s for 4 s, then the link opens to 9.6 Mbit/s.
+  const climbing = [];
+  for (let t = 0; t <= 6000; t += 100) {
+    const bytes = t <= 4000 ? t * 250 : 1_000_000 + (t - 4000) * 1200;
+    climbing.push({ t, bytes });
+  }
+  assert.equal(stillRising(climbing, 1000, 6000), true);
+});
+
+test("still rising by a few percent is still rising", () => {
+  // 600 ms round trip: 8.9 Mbit/s over the window, 9.6 in its last second (8 % more).
+  const creeping = [];
+  for (let t = 0; t <= 8000; t += 100) {
+    const bytes = t <= 7000 ? t * 1100 : 7_700_000 + (t - 7000) * 1200;
+    creeping.push({ t, bytes });
+  }
+  assert.equal(stillRising(creeping, 4000, 8000), true);
+  assert.equal(stillRising(creeping, 4000, 8000, 0.15), false);
+});
+
+test("a steady transfer, bursts and all, is not rising", () => {
+  const steady = [];
+  for (let t = 0; t <= 6000; t += 100) steady.push({ t, bytes: t * 1200 + (t % 500 ? 0 : 5000) });
+  assert.equal(stillRising(steady, 1000, 6000), false);
 });

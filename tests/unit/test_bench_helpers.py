@@ -6,6 +6,7 @@ from bench.browser import phase_seconds
 from bench.figures import (
     burst_bytes,
     bytes_for_seconds,
+    bytes_ratio,
     direction_seconds_target,
     error_percent,
     goodput_ceiling,
@@ -14,6 +15,8 @@ from bench.figures import (
     percentile,
     within_accuracy,
 )
+from bench.link import Shape
+from bench.rows import parse_row, parse_rows
 
 
 def test_burst_is_ten_packets_on_slow_links_and_ten_milliseconds_on_fast_ones():
@@ -35,8 +38,18 @@ def test_no_goodput_can_exceed_the_payload_share_of_a_full_size_segment():
 def test_error_is_signed_percent_of_the_reference():
     assert error_percent(9.5, 10) == pytest.approx(-5)
     assert error_percent(10.3, 10) == pytest.approx(3)
-    assert within_accuracy(9.5, 10)
-    assert not within_accuracy(9.49, 10)
+    assert within_accuracy(9.8, 10)
+    assert not within_accuracy(9.79, 10)
+
+
+def test_a_lossy_link_allows_five_percent():
+    assert within_accuracy(9.5, 10, loss_percent=2)
+    assert not within_accuracy(9.49, 10, loss_percent=0.5)
+
+
+def test_bytes_ratio_compares_the_link_counter_with_rate_times_time():
+    assert bytes_ratio(6_000_000, 10, 4) == pytest.approx(1.2)
+    assert bytes_ratio(1, 10, 0) is None
 
 
 def test_percentile_interpolates_between_ranks_like_numpy():
@@ -50,8 +63,8 @@ def test_percentile_interpolates_between_ranks_like_numpy():
 
 
 def test_direction_may_take_longer_below_the_guidance():
-    assert direction_seconds_target(5) == 12
-    assert direction_seconds_target(10) == 8
+    assert direction_seconds_target(5) == 7
+    assert direction_seconds_target(10) == 4
 
 
 def test_phase_seconds_run_from_each_step_to_the_next_and_the_last_to_the_result():
@@ -62,3 +75,16 @@ def test_phase_seconds_run_from_each_step_to_the_next_and_the_last_to_the_result
     ]
     assert phase_seconds(phases, 10_000.0) == {"latency": 0.5, "download": 5.0, "upload": 3.5}
     assert phase_seconds(phases[:1], None) == {}
+
+
+def test_a_row_spec_names_rates_each_way_round_trip_and_loss():
+    assert parse_row("25/3@40") == Shape(25, 3, rtt_ms=40)
+    assert parse_row("20@40+0.5") == Shape(20, 20, rtt_ms=40, loss_percent=0.5)
+    assert parse_row("10@600").one_way_us == 300_000
+    with pytest.raises(ValueError, match="DOWN"):
+        parse_row("10 Mbit")
+
+
+def test_named_row_sets_expand_and_mix_with_specs():
+    specs = [spec for spec, _ in parse_rows("quick,1@0")]
+    assert specs[-1] == "1@0" and "10@600" in specs

@@ -2,6 +2,8 @@ import pytest
 
 from readiness import create_app
 
+STRONG_SECRET = "Xq7-made-up-but-random-looking-secret-for-tests-Zk3v9Rb2"
+
 
 def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
     monkeypatch.delenv("READINESS_SECRET_KEY", raising=False)
@@ -12,7 +14,9 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
 
 
 def test_production_sends_the_session_cookie_secure_only():
-    app = create_app({"ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
+    app = create_app(
+        {"ENV": "production", "SECRET_KEY": STRONG_SECRET, "DATABASE_URL": "sqlite://"}
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

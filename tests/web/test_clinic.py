@@ -376,6 +376,32 @@ def test_every_view_of_a_patient_is_audited_without_contact_details(app, clinici
         assert "555" not in repr([v.details for v in views])
 
 
+def test_patient_page_template_gets_a_view_model_not_functions(app, clinician, full_visit):
+    from dataclasses import fields
+
+    from flask import template_rendered
+
+    from readiness.clinic.patient_page import PatientPage
+
+    client, _ = clinician
+    seen = []
+
+    def remember(sender, template, context, **extra):
+        seen.append((template.name, context))
+
+    with template_rendered.connected_to(remember, app):
+        assert client.get(f"/clinic/visits/{full_visit}").status_code == 200
+    [context] = [context for name, context in seen if name == "clinic/patient.html"]
+    page = context["page"]
+    assert isinstance(page, PatientPage)
+    assert not any(callable(getattr(page, field.name)) for field in fields(page))
+    assert not {"overall_for", "latest_devices", "latest_setting", "phone"} & set(context)
+    newest = page.attempts[0]
+    assert (newest.check.reference_code, newest.overall.verdict) == ("BBB333", "ready")
+    assert [kind for kind, _ in newest.devices] == ["camera", "microphone", "speakers", "browser"]
+    assert page.contact.backup_phone == "(613) 555-0142"
+
+
 def test_unknown_patient_page_is_404(clinician):
     client, _ = clinician
     assert client.get("/clinic/visits/no-such-visit").status_code == 404

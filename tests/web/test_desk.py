@@ -133,11 +133,15 @@ def test_every_look_up_is_audited_with_who_which_check_and_how(app, desk_client,
     desk_client.get("/desk/", query_string={"q": "nobody@example.org"})
     desk_client.get(f"/desk/checks/{public_id}")
     check, agent = the_check(app), desk_agent(app)
+    found_nothing = lookups(app)[1][1]
     assert lookups(app) == [
         (check.id, {"by": "code"}, agent.id),
-        (None, {"by": "email", "found": 0}, agent.id),
+        (None, {"by": "email", "found": 0, "searched": found_nothing["searched"]}, agent.id),
         (check.id, {"by": "open"}, agent.id),
     ]
+    # What was searched for nothing: a keyed hash, never the value.
+    assert len(found_nothing["searched"]) == 32
+    assert "nobody" not in str(found_nothing)
 
 
 def test_audit_events_of_searches_hold_no_contact_details(app, desk_client, make_check):
@@ -275,7 +279,9 @@ def test_agent_starts_a_check_and_gets_its_code_to_read(app, desk_client):
     assert check.language == "fr"
     assert check.started_by_staff_id == desk_agent(app).id
     page = desk_client.get(response.headers["Location"]).text
-    code = f"{check.reference_code[:3]}-{check.reference_code[3:]}"
+    # A code that lets the caller's browser in: 8 characters, read in two groups of 4.
+    assert len(check.reference_code) == 8
+    code = f"{check.reference_code[:4]}-{check.reference_code[4:]}"
     assert code in page
     assert "/fr/code" in page
     started = rows(app, AuditEvent, action="desk.check_started")
@@ -526,6 +532,7 @@ def test_starting_a_check_needs_the_callers_language(app, desk_client):
 def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
     app, make_check, make_staff
 ):
+    from readiness.checks.completion import finish_if_complete
     from readiness.desk import actions
 
     agent = make_staff("desk")
@@ -533,7 +540,7 @@ def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
     text = consent_text({}, "en")
     with app.app_context():
         check = db.session.scalar(db.select(Check))
-        assert actions.finish_if_complete(check, agent.id) is None
+        assert finish_if_complete(check, staff_id=agent.id) is None
         actions.record_verbal_consent(check, agent.id, "agreed", text)
         values = {
             "email": None,
@@ -544,7 +551,7 @@ def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
         }
         actions.correct_contact(check, agent.id, values)
         assert (check.verdict, check.outcome) == ("ready", None)
-        assert actions.finish_if_complete(check, agent.id) is None
+        assert finish_if_complete(check, staff_id=agent.id) is None
         db.session.add(
             ConsentRecord(
                 check=check,
@@ -557,7 +564,7 @@ def test_finishing_says_whether_the_check_was_completed_or_its_verdict_changed(
                 given_at=utcnow(),
             )
         )
-        assert actions.finish_if_complete(check, agent.id) == "changed"
+        assert finish_if_complete(check, staff_id=agent.id) == "changed"
         assert (check.verdict, check.outcome) == ("not_ready", "consent_declined")
 
 
@@ -667,3 +674,21 @@ def test_notes_stay_with_the_desk(app, desk_client, make_check):
     public_id = make_check()
     desk_client.post(f"/desk/checks/{public_id}/notes", data={"text": "Called back."})
     assert messages(app) == []
+
+
+def test_a_declined_consent_after_the_desks_phone_visit_keeps_the_phone_visit(
+    app, make_check, make_staff
+):
+    from readiness.checks.completion import finish_if_complete
+    from readiness.desk import actions
+
+    agent = make_staff("desk")
+    make_check(results={"connection": "ready"})
+    with app.app_context():
+        check = db.session.scalar(db.select(Check))
+        actions.record_phone_outcome(check, agent.id)
+        actions.record_verbal_consent(check, agent.id, "declined", consent_text({}, "en"))
+        assert (check.verdict, check.outcome) == ("not_ready", "no_device_phone_visit")
+        assert finish_if_complete(check) is None  # nothing new: no second check.completed
+        db.session.commit()
+    assert [event for event, _ in messages(app)] == ["check.completed", "consent.recorded"]

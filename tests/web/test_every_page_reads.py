@@ -36,7 +36,7 @@ CATALOG = PROJECT_ROOT / "translations/fr/LC_MESSAGES/messages.po"
 
 # Codes that mean something to the program, never to a reader.
 INTERNAL_CODES = {
-    *outbox.EVENT_TYPES,
+    *(str(event) for event in outbox.EVENT_TYPES),
     *(code for code in reasons.ALL if "_" in code),
     "default",
     "verbal_desk",

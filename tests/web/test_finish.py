@@ -215,3 +215,41 @@ def test_consent_comes_after_every_part_of_the_check(client, started):
     started(add=False)
     assert client.get("/en/check/consent").headers["Location"] == "/en/check/summary"
     assert "Continue</a>" not in client.get("/en/check/summary").text
+
+
+# One rule finishes a check, whoever finishes it.
+
+
+def test_a_phone_visit_the_desk_recorded_survives_the_patients_own_confirmation(
+    app, client, started, desk_client
+):
+    """The desk heard the caller has no suitable device; the patient then finishes online."""
+    check_id = started()
+    with app.app_context():
+        public_id = db.session.get(Check, check_id).public_id
+    assert desk_client.post(f"/desk/checks/{public_id}/outcome").status_code == 302
+    agree(client)
+    client.post("/en/check/contact", data=GOOD_CONTACT)
+    client.post("/en/check/contact/confirm")
+    with app.app_context():
+        check = db.session.get(Check, check_id)
+        assert (check.outcome, check.verdict) == ("no_device_phone_visit", "not_ready")
+
+
+def test_the_patient_and_the_desk_finish_a_check_the_same_way(app, client, started, desk_client):
+    """A check finished by the patient, then by the desk with the same answers, is unchanged."""
+    check_id = started(connection="limited")
+    agree(client)
+    client.post("/en/check/contact", data=GOOD_CONTACT)
+    client.post("/en/check/contact/confirm")
+    with app.app_context():
+        check = db.session.get(Check, check_id)
+        finished = (check.verdict, check.verdict_reasons, check.outcome, check.completed_at)
+        public_id = check.public_id
+    desk_client.post(f"/desk/checks/{public_id}/contact", data=GOOD_CONTACT)
+    with app.app_context():
+        check = db.session.get(Check, check_id)
+        assert (check.verdict, check.verdict_reasons, check.outcome, check.completed_at) == (
+            finished
+        )
+        assert finished[:3] == ("limited", ["download_low"], None)

@@ -60,7 +60,9 @@ def test_forms_carry_a_csrf_token_that_is_accepted(make_app):
 
 
 def test_production_sets_secure_cookie_on_a_real_response(make_app):
-    app = make_app(ENV="production", SECRET_KEY="y" * 40)
+    app = make_app(
+        ENV="production", SECRET_KEY="Xq7-made-up-but-random-looking-secret-for-tests-Zk3v9Rb2"
+    )
     client = app.test_client()
     response = client.post("/en/check/new", base_url="https://localhost")
     assert "Secure" in response.headers["Set-Cookie"]

@@ -26,26 +26,38 @@ def test_check_page_without_a_check_goes_back_to_the_start(client):
     assert client.get("/en/check").headers["Location"] == "/en/"
 
 
-def test_code_from_the_desk_joins_that_check_forgivingly(client, app):
+def test_code_from_the_desk_joins_that_check_forgivingly(client, app, make_staff):
+    agent = make_staff("desk")
+    with app.app_context():
+        db.session.add(
+            Check(reference_code="K7PM4QX9", language="en", started_by_staff_id=agent.id)
+        )
+        db.session.commit()
+    response = client.post("/en/code", data={"code": " k7pm 4qx9 "})
+    assert response.headers["Location"] == "/en/check"
+    assert "K7PM-4QX9" in client.get("/en/check").text
+
+
+def test_a_checks_reference_code_does_not_open_it(client, app):
     with app.app_context():
         db.session.add(Check(reference_code="K7P4QX", language="en"))
         db.session.commit()
-    response = client.post("/en/code", data={"code": " k7p4qx "})
-    assert response.headers["Location"] == "/en/check"
-    assert "K7P-4QX" in client.get("/en/check").text
+    response = client.post("/en/code", data={"code": "K7P-4QX"})
+    assert response.status_code == 400
+    assert client.get("/en/check").headers["Location"] == "/en/"
 
 
 def test_wrong_code_says_so_and_keeps_what_was_typed(client):
-    response = client.post("/fr/code", data={"code": "ABC-234"})
+    response = client.post("/fr/code", data={"code": "ABCD-2345"})
     assert response.status_code == 400
-    assert "Nous n’avons pas trouvé ce code." in response.text
-    assert 'value="ABC-234"' in response.text
+    assert "Ce code ne fonctionne pas." in response.text
+    assert 'value="ABCD-2345"' in response.text
     assert 'href="#code"' in response.text
 
 
 def test_malformed_or_empty_code_gets_its_own_message(client):
     response = client.post("/en/code", data={"code": "12"})
-    assert "A code has 6 letters and numbers" in response.text
+    assert "A code has 8 letters and numbers" in response.text
     response = client.post("/en/code", data={"code": ""})
     assert "Enter the code the support desk gave you." in response.text
 

@@ -1,0 +1,131 @@
+"""Rate limit counters in the app's own database, so every gunicorn worker counts the same.
+
+`make run` serves with several workers and no Redis: Flask-Limiter's memory storage would count
+per worker (a 10-per-minute limit would let 10 through each worker). This storage keeps
+fixed-window counters in the `rate_limit_counter` table of the database the app already uses
+(SQLite file or PostgreSQL), so the limits hold across workers, and across hosts sharing the
+database. Production may use Redis instead (READINESS_RATELIMIT_STORAGE_URI=redis://...).
+
+Registered with the `limits` package under the scheme `database://`; the SQLAlchemy URL comes
+as the storage option `url`.
+"""
+
+import os
+import random
+import threading
+import time
+
+from limits.storage import Storage
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    delete,
+    exc,
+    insert,
+    select,
+    update,
+)
+
+# The same table as readiness.models.RateLimitCounter, seen without the Flask app.
+counters = Table(
+    "rate_limit_counter",
+    MetaData(),
+    Column("key", String(255), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
+KEY_LENGTH = 255
+SWEEP_CHANCE = 0.01
+
+
+class DatabaseStorage(Storage):
+    """Fixed-window counters (Flask-Limiter's default strategy) in a database table."""
+
+    STORAGE_SCHEME = ["database"]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions)
+        self.url = options["url"]
+        self._engine = None
+        self._pid = None
+        self._lock = threading.Lock()
+
+    @property
+    def base_exceptions(self):
+        return exc.SQLAlchemyError
+
+    @property
+    def engine(self):
+        """One engine per process: gunicorn forks workers after the app is built."""
+        with self._lock:
+            if self._engine is None or self._pid != os.getpid():
+                connect_args = {"timeout": 30} if self.url.startswith("sqlite") else {}
+                self._engine = create_engine(self.url, connect_args=connect_args)
+                self._pid = os.getpid()
+            return self._engine
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        key = key[:KEY_LENGTH]
+        for _attempt in range(5):
+            now = time.time()
+            try:
+                with self.engine.begin() as connection:
+                    # An UPDATE first: it takes the row's (or SQLite's) write lock, so two
+                    # workers never both start a new window.
+                    changed = connection.execute(
+                        update(counters)
+                        .where(counters.c.key == key, counters.c.expires_at > now)
+                        .values(count=counters.c.count + amount)
+                    ).rowcount
+                    if not changed:
+                        connection.execute(delete(counters).where(counters.c.key == key))
+                        if random.random() < SWEEP_CHANCE:  # now and then, old windows go
+                            connection.execute(delete(counters).where(counters.c.expires_at <= now))
+                        connection.execute(
+                            insert(counters).values(key=key, count=amount, expires_at=now + expiry)
+                        )
+                    return connection.execute(
+                        select(counters.c.count).where(counters.c.key == key)
+                    ).scalar_one()
+            except (exc.IntegrityError, exc.OperationalError):
+                # Another worker started the window first (count in it), or PostgreSQL chose
+                # this transaction to break a deadlock: try again.
+                continue
+        raise RuntimeError("could not count a rate limit hit")
+
+    def get(self, key: str) -> int:
+        with self.engine.connect() as connection:
+            count = connection.execute(
+                select(counters.c.count).where(
+                    counters.c.key == key[:KEY_LENGTH], counters.c.expires_at > time.time()
+                )
+            ).scalar()
+        return int(count or 0)
+
+    def get_expiry(self, key: str) -> float:
+        with self.engine.connect() as connection:
+            expires = connection.execute(
+                select(counters.c.expires_at).where(counters.c.key == key[:KEY_LENGTH])
+            ).scalar()
+        return float(expires or time.time())
+
+    def check(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(select(1))
+            return True
+        except exc.SQLAlchemyError:
+            return False
+
+    def reset(self) -> int | None:
+        with self.engine.begin() as connection:
+            return connection.execute(delete(counters)).rowcount
+
+    def clear(self, key: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(delete(counters).where(counters.c.key == key[:KEY_LENGTH]))

@@ -1,0 +1,30 @@
+"""What every template may use, registered once: the product's words and a few filters.
+
+Templates compare with the vocabulary's members (``verdict == Verdict.READY``) rather than
+spelling the strings, and turn codes into what people read with ``| display_code`` and
+``| reason_label``; views no longer pass these one by one.
+"""
+
+from . import vocabulary
+from .checks.codes import display_code
+from .checks.reason_labels import device_label, label
+from .handoff.event_labels import label as event_label
+
+WORDS = (
+    vocabulary.Verdict,
+    vocabulary.ConsentDecision,
+    vocabulary.ConsentMethod,
+    vocabulary.DeviceKind,
+    vocabulary.DeviceStatus,
+    vocabulary.Outcome,
+    vocabulary.Role,
+    vocabulary.VisitChoice,
+)
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(
+        display_code=display_code, reason_label=label, event_label=event_label
+    )
+    app.jinja_env.globals.update(device_label=device_label)
+    app.jinja_env.globals.update({words.__name__: words for words in WORDS})
