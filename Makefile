@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 CATALOG := translations/fr/LC_MESSAGES/messages.po
 COMPILED := translations/fr/LC_MESSAGES/messages.mo
 
-.PHONY: run run-lan test lint jstest pytest bench bench-tools translations compile-translations migrate chromium nodejs netfilter clean
+.PHONY: run run-lan test lint jstest pytest bench bench-tools load translations compile-translations migrate chromium nodejs netfilter clean
 
 run: $(VENV)/.runtime $(COMPILED) migrate
 	@echo
@@ -20,7 +20,7 @@ run: $(VENV)/.runtime $(COMPILED) migrate
 	@echo "Create a first staff account in another terminal:"
 	@echo "  $(FLASK) staff create --email you@example.org --role admin"
 	@echo
-	$(BIN)/gunicorn --worker-class gthread --workers 2 --threads 32 \
+	$(BIN)/gunicorn --worker-class gthread --workers 2 --threads 64 \
 		--bind $(HOST):$(PORT) $(TLS) wsgi:app
 
 # make run-lan: the same over HTTPS on every address of this machine, so a phone on the same
@@ -55,6 +55,11 @@ pytest: $(VENV)/.dev $(COMPILED)
 
 bench: $(VENV)/.dev $(COMPILED) chromium bench-tools
 	$(BIN)/python -m bench $(if $(ROWS),--rows $(ROWS)) $(BENCH_ARGS)
+
+# Patients at once through the whole check (Locust, headless, loopback only); USERS=50 by default.
+USERS ?= 50
+load: $(VENV)/.dev $(COMPILED)
+	$(BIN)/python -m load --users $(USERS)
 
 migrate: $(VENV)/.runtime
 	$(FLASK) db upgrade

@@ -20,6 +20,7 @@ from .rows import DEFAULT_ROWS, QUICK_ROWS, parse_rows
 from .server import ROOT
 from .server_load import measure_server
 from .shaped import measure_row
+from .starvation import measure_starvation
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:
@@ -44,6 +45,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--queues", default="200,2",
                         help="table 3: tbf latency (queue) values in ms")  # fmt: skip
     parser.add_argument("--loaded-runs", type=int, default=2, help="table 3: runs per queue")
+    parser.add_argument("--skip-starvation", action="store_true", help="leave out table 4")
     options = parser.parse_args(argv)
     try:
         options.rows = parse_rows(options.rows)
@@ -126,6 +128,14 @@ def main(argv: list[str]) -> int:
                     {"rate_mbit": options.loaded_rate, "queue_ms": queue_ms, "error": str(error)}
                 )
         sections.append(loaded.section(data["loaded"]))
+    if not options.skip_starvation:
+        say("\nNever-read downloads (progress):")
+        try:
+            data["starvation"] = measure_starvation(say)
+        except Exception as error:
+            say(f"  failed: {type(error).__name__}: {error}")
+            data["starvation"] = {"error": f"{error}"[:500]}
+        sections.append(report.starvation_section(data["starvation"]))
     sections.append(f"Bench time: {time.monotonic() - started:.0f} s.")
     text = "\n\n".join(sections)
     say("\n" + "\n\n".join(sections[1:]))

@@ -260,3 +260,40 @@ def save(stamp: str, text: str, data: dict) -> tuple[Path, Path]:
     text_path.write_text(text + "\n")
     json_path.write_text(json.dumps(data, indent=2, default=str) + "\n")
     return text_path, json_path
+
+
+def starvation_section(outcome: dict) -> str:
+    if "error" in outcome:
+        return f"3. Never-read downloads beside honest tests: failed: {outcome['error']}"
+    lines = []
+    for found in outcome["rounds"]:
+        downs = [result["down_mbps"] for result in found["honest"]]
+        ups = [result["up_mbps"] for result in found["honest"]]
+        lines.append(
+            [
+                str(found["attack"]),
+                f"{found['p50_ms']:.1f}",
+                f"{found['p99_ms']:.1f}",
+                f"{found['pages']} {found['statuses']}",
+                f"{found['honest_complete']}/{len(found['honest'])}",
+                f"{min(downs, default=0):.0f}-{max(downs, default=0):.0f}",
+                f"{min(ups, default=0):.0f}-{max(ups, default=0):.0f}",
+                mark(found["ok"]),
+            ]
+        )
+    header = [
+        "never-read",
+        "/en/ p50 ms",
+        "/en/ p99 ms",
+        "pages (statuses)",
+        "honest done",
+        "down Mbit/s",
+        "up Mbit/s",
+        "target",
+    ]
+    return (
+        "3. Never-read downloads from one client beside 16 honest tests (4 streams each) and\n"
+        "/en/, on loopback; gunicorn gthread 2 x 64 (make run's defaults). Target: /en/ p99 under\n"
+        "300 ms and every honest test complete with every byte counted.\n\n"
+        + table(header, lines, numbers=False)
+    )

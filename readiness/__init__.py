@@ -5,11 +5,22 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, errors, formatting, locale, security, templating
+from . import (
+    cli,
+    errors,
+    formatting,
+    locale,
+    request_limits,
+    request_log,
+    security,
+    sqlite_settings,
+    templating,
+)
 from .config import DefaultConfig, finish_config
 from .data_keys import Keyring
 from .encrypted import KEYRING
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .json_input import StrictJSONProvider
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +33,8 @@ def create_app(config=None):
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    # Request bodies: no NaN, no infinities, no deep nesting (a 400, never a 500).
+    app.json = StrictJSONProvider(app)
     app.config.from_object(DefaultConfig)
     app.config.from_prefixed_env("READINESS")
     if config:
@@ -35,6 +48,7 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
+    sqlite_settings.init_app(app, db)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=locale.select_locale, timezone_selector=locale.timezone)
@@ -59,6 +73,8 @@ def create_app(config=None):
     app.register_blueprint(admin_bp)
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    request_log.init_app(app)
+    request_limits.init_app(app)
     formatting.init_app(app)
     templating.init_app(app)
     locale.init_app(app)

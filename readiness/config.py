@@ -90,6 +90,17 @@ class DefaultConfig:
     PROBE_MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024
     PROBE_MAX_UPLOAD_BYTES = 32 * 1024 * 1024
     PROBE_RATE_LIMIT = "600 per minute"
+    # Transfers (downloads and uploads) at once in each worker process, in all and per client
+    # address: keep the total well below gunicorn's --threads so that pages always find a
+    # thread. A browser's test runs 4 at once. A client that stops reading or sending for this
+    # many seconds loses its connection (and its slot).
+    PROBE_MAX_TRANSFERS = 48
+    PROBE_MAX_TRANSFERS_PER_CLIENT = 8
+    PROBE_STALL_SECONDS = 10
+    # The probe on hosts of its own: where the browser measures (set on the pages' hosts), and
+    # the pages' origin, the only one allowed to read the probe's answers (set on the probe's).
+    PROBE_BASE_URL = ""
+    PAGES_ORIGIN = ""
 
     # Which browsers can run a video visit: oldest major version of each browser and system,
     # and the browser to recommend on each system (JSON in READINESS_SUPPORT_MATRIX).
@@ -278,7 +289,10 @@ def finish_config(config, instance_path: str) -> None:
         private_sqlite_file(url[len("sqlite:///") :])
     if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("database://"):
         config["RATELIMIT_STORAGE_OPTIONS"] = {"url": url}
-    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    options = {"pool_pre_ping": True, **config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
+    # Never in a log: statement parameters are contact details, notes, searched values, codes.
+    options["hide_parameters"] = True
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def development_secret(instance_path: str) -> str:

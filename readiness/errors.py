@@ -1,13 +1,11 @@
 """Error pages in the visitor's language; JSON for the machine-facing blueprints."""
 
-import logging
-
 from flask import jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-log = logging.getLogger(__name__)
+from .request_log import log_failure
 
 MACHINE_PREFIXES = ("/api/", "/probe/")
 
@@ -25,6 +23,14 @@ MESSAGES = {
     413: (
         _l("What was sent is too large"),
         _l("Please go back and send something smaller."),
+    ),
+    414: (
+        _l("This address is too long"),
+        _l("Check the address, or start again from the home page."),
+    ),
+    431: (
+        _l("Your browser sent too much with this request"),
+        _l("Clear this site's cookies in your browser, then start again from the home page."),
     ),
     429: (
         _l("Too many tries in a short time"),
@@ -49,7 +55,12 @@ def json_error(status: int, code: str, message: str):
 
 def render_error(status: int, title, detail):
     if request.path.startswith(MACHINE_PREFIXES):
-        code = {429: "rate_limited", 413: "too_large"}.get(status, f"http_{status}")
+        code = {
+            429: "rate_limited",
+            413: "too_large",
+            414: "uri_too_long",
+            431: "headers_too_large",
+        }.get(status, f"http_{status}")
         return json_error(status, code, str(title))
     page = render_template("errors/error.html", status=status, title=title, detail=detail)
     return make_response(page, status)
@@ -69,8 +80,9 @@ def handle_csrf_error(error: CSRFError):
 
 
 def handle_unexpected(error: Exception):
-    # The endpoint, never the path: invitation paths carry tokens.
-    log.exception("unhandled error in %s %s", request.method, request.endpoint)
+    # The request id and the exception's class: never the path (invitation paths carry
+    # tokens) nor the message (a database error quotes the values it refused).
+    log_failure(error)
     return handle_http_error(InternalServerError())
 
 

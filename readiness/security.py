@@ -7,6 +7,8 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import _
 from flask_login import current_user, logout_user
 
+from .probe.origin import origin_of, probe_base_url
+
 STAFF_BLUEPRINTS = {"desk", "clinic", "auth", "api", "admin"}
 # Requests a page makes by itself (polling): they do not count as the staff member being active.
 PASSIVE_ENDPOINTS = {"desk.live"}
@@ -25,7 +27,8 @@ def csp_nonce() -> str:
     return environ["readiness.csp_nonce"]
 
 
-def content_security_policy(nonce: str) -> str:
+def content_security_policy(nonce: str, probe_origin: str = "") -> str:
+    connect = f"connect-src 'self' {probe_origin}" if probe_origin else "connect-src 'self'"
     return "; ".join(
         [
             "default-src 'self'",
@@ -33,7 +36,7 @@ def content_security_policy(nonce: str) -> str:
             "style-src 'self'",
             "img-src 'self' data: blob:",
             "media-src 'self' blob: mediastream:",
-            "connect-src 'self'",
+            connect,
             "font-src 'self'",
             "object-src 'none'",
             "base-uri 'none'",
@@ -45,7 +48,8 @@ def content_security_policy(nonce: str) -> str:
 
 def set_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+    policy = content_security_policy(csp_nonce(), origin_of(probe_base_url(current_app.config)))
+    headers.setdefault("Content-Security-Policy", policy)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     # Invitation links carry tokens: never send them on to another site.

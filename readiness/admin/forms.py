@@ -1,14 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
+from ..forms import Form
 
-class RetryForm(FlaskForm):
+
+class RetryForm(Form):
     """Only the CSRF token: the message is in the URL."""
 
 
-class ErasureForm(FlaskForm):
+class ErasureForm(Form):
     """An erasure on request: the admin confirms it, since it cannot be undone."""
 
     confirm = BooleanField(

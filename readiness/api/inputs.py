@@ -10,6 +10,8 @@ from ..checks.contacts import parse_email, parse_phone
 from ..models import LANGUAGES
 from .errors import InvalidInput
 
+MAX_ROW_ID = 2**63 - 1  # the largest BIGINT, in SQLite and PostgreSQL alike
+
 
 def text(body: dict, field: str, *, required: bool, max_length: int) -> str | None:
     value = body.get(field)
@@ -84,7 +86,8 @@ def invitation_request(body, region: str) -> dict:
 def page_size(value: str | None, default: int) -> int:
     if value is None:
         return default
-    if not value.isdigit() or not 1 <= int(value) <= 100:
+    # ASCII digits only: "²".isdigit() is true, and int() refuses it.
+    if not (value.isascii() and value.isdigit() and len(value) <= 3) or not 1 <= int(value) <= 100:
         raise InvalidInput(
             "limit", "limit must be a whole number from 1 to 100.", 400, "invalid_parameter"
         )
@@ -104,8 +107,10 @@ def decode_cursor(value: str) -> tuple[datetime, int]:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
         at, row_id = raw.split("|")
         parsed = datetime.fromisoformat(at)
-        if parsed.tzinfo is None:
+        if parsed.tzinfo is None or not (row_id.isascii() and row_id.isdigit()):
+            raise ValueError
+        if not 0 < int(row_id) <= MAX_ROW_ID:
             raise ValueError
         return parsed.astimezone(UTC), int(row_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise problem from None

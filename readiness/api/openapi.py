@@ -254,6 +254,13 @@ COMMON_ERRORS = {
     "401": error_response("No valid API key."),
     "429": error_response("Too many requests for this key."),
 }
+# What an answer leads to (OpenAPI links; schemathesis' stateful phase follows them).
+INVITATION_LINKS = {
+    "GetInvitation": {
+        "operationId": "getInvitation",
+        "parameters": {"public_id": "$response.body#/id"},
+    }
+}
 ID_PARAMETER = {"name": "public_id", "in": "path", "required": True, "schema": {"type": "string"}}
 
 
@@ -281,13 +288,17 @@ def openapi_document() -> dict:
                         "content": {"application/json": {"schema": ref("InvitationRequest")}},
                     },
                     "responses": {
-                        "201": json_response(
-                            "Created, with the patient's link.", ref("Invitation")
-                        ),
-                        "200": json_response(
-                            "This appointment already has an invitation (url is null).",
-                            ref("Invitation"),
-                        ),
+                        "201": {
+                            **json_response("Created, with the patient's link.", ref("Invitation")),
+                            "links": INVITATION_LINKS,
+                        },
+                        "200": {
+                            **json_response(
+                                "This appointment already has an invitation (url is null).",
+                                ref("Invitation"),
+                            ),
+                            "links": INVITATION_LINKS,
+                        },
                         "400": error_response("The body is not a JSON object."),
                         "422": error_response("A field is missing or wrong (error.field)."),
                         **COMMON_ERRORS,
@@ -324,15 +335,23 @@ def openapi_document() -> dict:
                         },
                     ],
                     "responses": {
-                        "200": json_response(
-                            "A page of checks; follow next_cursor until it is null.",
-                            obj(
-                                {
-                                    "checks": {"type": "array", "items": ref("Check")},
-                                    "next_cursor": {"type": ["string", "null"]},
-                                }
+                        "200": {
+                            **json_response(
+                                "A page of checks; follow next_cursor until it is null.",
+                                obj(
+                                    {
+                                        "checks": {"type": "array", "items": ref("Check")},
+                                        "next_cursor": {"type": ["string", "null"]},
+                                    }
+                                ),
                             ),
-                        ),
+                            "links": {
+                                "NextPage": {
+                                    "operationId": "listChecks",
+                                    "parameters": {"cursor": "$response.body#/next_cursor"},
+                                }
+                            },
+                        },
                         "400": error_response("A query parameter is wrong (error.field)."),
                         **COMMON_ERRORS,
                     },

@@ -8,7 +8,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import record, record_reads
-from ..checks.invitations import create_invitation
+from ..checks.invitations import MAX_YEARS_AHEAD, create_invitation, too_far_ahead
 from ..extensions import db
 from ..handoff import fhir, payloads
 from ..models import Check, Invitation, utcnow
@@ -49,6 +49,10 @@ def create():
     hours_after = float(config["INVITATION_VALID_HOURS_AFTER"])
     if values["appointment_at"] + timedelta(hours=hours_after) <= utcnow():
         raise InvalidInput("appointment_at", "appointment_at is too far in the past.")
+    if too_far_ahead(values["appointment_at"], utcnow()):
+        raise InvalidInput(
+            "appointment_at", f"appointment_at is more than {MAX_YEARS_AHEAD} years ahead."
+        )
     existing = find_invitation(values["appointment_ref"])
     if existing is not None:
         return jsonify(payloads.invitation_document(existing)), 200

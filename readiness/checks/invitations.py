@@ -8,6 +8,14 @@ from ..extensions import db
 from ..models import Check, Invitation, utcnow
 from .codes import JOIN_LENGTH, new_code, new_token, token_hash
 
+# No clinic books a visit further ahead; a later date is a typing error (or an attack on the
+# date arithmetic: 9999-12-31 plus the link's hours overflows).
+MAX_YEARS_AHEAD = 5
+
+
+def too_far_ahead(appointment_at: datetime, now: datetime) -> bool:
+    return appointment_at - now > timedelta(days=366 * MAX_YEARS_AHEAD)
+
 
 def unused_code(length: int = JOIN_LENGTH) -> str:
     """A code no invitation and no check has, so the desk can read either kind aloud."""

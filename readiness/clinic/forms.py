@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms import TimeField as BaseTimeField
 from wtforms.validators import (
@@ -13,6 +12,7 @@ from wtforms.validators import (
 )
 
 from ..checks.clean_text import unsafe_characters
+from ..forms import Form
 from ..vocabulary import VisitChoice
 
 
@@ -61,7 +61,7 @@ def one_line(form, field) -> None:
         raise ValidationError(_l("Use one line of ordinary text."))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     """One appointment's invitation; the clinician choices are set by the view."""
 
     appointment_ref = StringField(
@@ -105,7 +105,7 @@ class InviteForm(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     choice = ChoiceField(
         _l("How will the visit take place?"),
         choices=[

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit import record_reads
 from ..checks.codes import display_code
+from ..checks.invitations import MAX_YEARS_AHEAD, too_far_ahead
 from ..extensions import db
 from ..formatting import zone_name
 from ..locale import FORMAT_LOCALES, current_language, institution_zone
@@ -72,6 +73,14 @@ def appointment_moment(form: InviteForm) -> datetime | None:
     moment = datetime.combine(
         form.appointment_date.data, form.appointment_time.data, tzinfo=institution_zone()
     )
+    if too_far_ahead(moment, utcnow()):
+        form.appointment_date.errors.append(
+            _(
+                "This date is more than %(years)d years ahead. Check the year.",
+                years=MAX_YEARS_AHEAD,
+            )
+        )
+        return None
     if moment <= utcnow():
         form.appointment_date.errors.append(
             _("This date and time has passed. Enter the date and time of the coming visit.")

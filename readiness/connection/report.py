@@ -7,6 +7,7 @@ here, and the samples are kept small.
 import json
 
 from ..checks import reasons
+from ..control_characters import has_control_characters
 
 BROWSER_FAILURES = (
     reasons.SERVER_UNREACHABLE,
@@ -98,7 +99,9 @@ def parse_report(data) -> dict:
         raise ReportError("samples", "is too large")
     connection_type = data.get("connection_type")
     if connection_type is not None and (
-        not isinstance(connection_type, str) or len(connection_type) > 32
+        not isinstance(connection_type, str)
+        or len(connection_type) > 32
+        or has_control_characters(connection_type)
     ):
         raise ReportError("connection_type", "must be a short text")
     # Latency under load: optional (a failed or interrupted test may not have it).

@@ -1,7 +1,6 @@
 """The support desk's forms. Messages are in the agent's own language."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,12 +13,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..forms import Form
 from ..vocabulary import ConsentDecision
 
 LANGUAGE_CHOICES = [SelectChoice("en", _l("English")), SelectChoice("fr", _l("French"))]
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """A look-up by reference code, phone number or email (a GET form: nothing changes)."""
 
     class Meta:
@@ -35,7 +35,7 @@ class SearchForm(FlaskForm):
     )
 
 
-class StartCheckForm(FlaskForm):
+class StartCheckForm(Form):
     language = RadioField(
         _l("The caller's language"),
         choices=LANGUAGE_CHOICES,
@@ -43,7 +43,7 @@ class StartCheckForm(FlaskForm):
     )
 
 
-class VerbalConsentForm(FlaskForm):
+class VerbalConsentForm(Form):
     read_aloud = BooleanField(
         _l("I read the whole text above to the caller."),
         validators=[DataRequired(_l("Confirm that you read the whole text to the caller."))],
@@ -62,7 +62,7 @@ class VerbalConsentForm(FlaskForm):
     text_sha256 = HiddenField()
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     """The caller's contact details; the rules are readiness.contacts.check_contact_details."""
 
     email = EmailField(
@@ -99,11 +99,11 @@ class ContactForm(FlaskForm):
     )
 
 
-class PhoneOutcomeForm(FlaskForm):
+class PhoneOutcomeForm(Form):
     """The button that records: no suitable device, the visit will be by phone."""
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     text = TextAreaField(
         _l("Note"),
         description=_l("What happened on the call. The note is kept with the check."),

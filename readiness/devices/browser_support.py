@@ -127,7 +127,8 @@ class Support:
 def major(version: str | None) -> int | None:
     if not version:
         return None
-    match = re.match(r"(\d+)", version)
+    # No real version has more than a few digits; a longer one is unknown, not a huge number.
+    match = re.match(r"(\d{1,6})(?!\d)", version)
     return int(match.group(1)) if match else None
 
 

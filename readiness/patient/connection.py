@@ -1,6 +1,6 @@
 """The connection test step: the page that runs it, and where the browser reports its result."""
 
-from flask import current_app, jsonify, render_template, request, url_for
+from flask import current_app, jsonify, render_template, url_for
 from flask_babel import _
 
 from ..audit import record
@@ -13,29 +13,31 @@ from ..connection.expectation import patient_sentences
 from ..connection.media_verdict import MediaThresholds, media_verdict, with_media
 from ..connection.report import ReportError, parse_report
 from ..connection.verdict import Thresholds, connection_verdict
-from ..errors import json_error
 from ..extensions import db
 from ..models import ConnectionResult
+from ..probe.origin import probe_base_url
 from . import bp
 from .journey import step_url
-from .session_check import check_required, seen
+from .json_answers import UnreadableBody, json_body, patient_json_error
+from .session_check import check_required, seen, viewed
 
 
 def test_settings() -> dict:
     """What the browser code needs to run the test, from configuration."""
     config = current_app.config
+    # The probe may live on hosts of its own (READINESS_PROBE_BASE_URL); by default, here.
+    probe = probe_base_url(config)
     return {
-        "pingUrl": url_for("probe.ping"),
-        "downloadUrl": url_for("probe.download"),
-        "uploadUrl": url_for("probe.upload"),
+        "pingUrl": probe + url_for("probe.ping"),
+        "downloadUrl": probe + url_for("probe.download"),
+        "uploadUrl": probe + url_for("probe.upload"),
         "resultUrl": url_for("patient.connection_result"),
         "guidanceMbps": float(config["GUIDANCE_DOWNLOAD_MBPS"]),
         "maxSeconds": float(config["CONNECTION_TEST_MAX_SECONDS"]),
         "slowMaxSeconds": float(config["CONNECTION_TEST_SLOW_MAX_SECONDS"]),
         "maxBytes": int(float(config["CONNECTION_TEST_MAX_MEGABYTES"]) * 1_000_000),
         "maxDownloadBytes": int(config["PROBE_MAX_DOWNLOAD_BYTES"]),
-        # Half the upload limit: a body of exactly the limit is refused under gunicorn.
-        "maxUploadBytes": int(config["PROBE_MAX_UPLOAD_BYTES"]) // 2,
+        "maxUploadBytes": int(config["PROBE_MAX_UPLOAD_BYTES"]),
         "mediaOfferUrl": url_for("probe.media_offer") if config["MEDIA_CHECK_ENABLED"] else None,
         "mediaIceServersUrl": url_for("probe.media_ice_servers"),
         "mediaSeconds": float(config["MEDIA_SECONDS_PER_DIRECTION"]),
@@ -100,9 +102,7 @@ def result_context(result: ConnectionResult | None) -> dict:
 @bp.route("/check/connection")
 @check_required
 def connection(check):
-    check.step = "connection"
-    seen(check)
-    db.session.commit()
+    viewed(check, "connection")
     latest = state.latest_connection(check)
     return render_template(
         "patient/connection.html",
@@ -142,9 +142,11 @@ def expected_quality(fields: dict) -> dict | None:
 def connection_result(check):
     """The browser's figures: checked, judged against the thresholds here, stored."""
     try:
-        fields = parse_report(request.get_json(silent=True))
+        fields = parse_report(json_body())
+    except UnreadableBody:
+        return patient_json_error(400, "invalid_json")
     except ReportError as error:
-        return json_error(400, "invalid_report", str(error))
+        return patient_json_error(400, "invalid_report", str(error), error.field)
     config = current_app.config
     verdict, codes = with_media(
         connection_verdict(

@@ -30,7 +30,8 @@ from ..models import DeviceResult
 from ..vocabulary import DeviceKind, DeviceStatus
 from . import bp
 from .journey import step_url
-from .session_check import check_required, seen
+from .json_answers import UnreadableBody, json_body, patient_json_error
+from .session_check import check_required, seen, viewed
 
 
 def device_type_label(device_type: str) -> str:
@@ -105,9 +106,7 @@ def devices(check):
     matrix = current_app.config["SUPPORT_MATRIX"]
     environment = parse_user_agent(request.headers.get("User-Agent", ""))
     support = evaluate(environment, {}, matrix)
-    check.step = "devices"
-    seen(check)
-    db.session.commit()
+    viewed(check, "devices")
     return render_template(
         "patient/devices.html",
         environment=environment,
@@ -122,24 +121,22 @@ def devices(check):
     )
 
 
-def bad_request(message: str):
-    return jsonify(error={"code": "invalid_result", "message": message}), 400
-
-
 @bp.route("/check/devices/result", methods=["POST"])
 @check_required(json=True)
 def device_result(check):
     """Store one device check's outcome, as the page saw it; the browser check is judged here."""
-    payload = request.get_json(silent=True)
     try:
+        payload = json_body()
         if isinstance(payload, dict) and payload.get("kind") == "browser":
             result = browser_result(check, *read_browser_report(payload))
         else:
             kind, status, reason, details = read_device_result(payload)
             result = DeviceResult(check=check, kind=kind, status=status, reason=reason)
             result.details = details
+    except UnreadableBody:
+        return patient_json_error(400, "invalid_json")
     except InvalidResult as error:
-        return bad_request(str(error))
+        return patient_json_error(400, "invalid_result", str(error))
     db.session.add(result)
     check.step = "devices"
     seen(check)

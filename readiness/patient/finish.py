@@ -27,7 +27,14 @@ from ..vocabulary import ConsentDecision, ConsentMethod
 from . import bp
 from .forms import ConfirmForm, ConsentForm, ContactForm, StartForm
 from .journey import step_url
-from .session_check import check_required, forget_check, remember_typed, seen, typed_here
+from .session_check import (
+    check_required,
+    forget_check,
+    remember_typed,
+    seen,
+    typed_here,
+    viewed,
+)
 
 PENDING_CONTACT = "pending_contact"
 CONTACT_FIELDS = ("email", "mobile", "backup", "preferred_language", "preferred_contact")
@@ -48,9 +55,7 @@ def phone_error(code: str) -> str:
 @check_required
 def summary(check):
     result = state.overall_for(check)
-    check.step = "summary"
-    seen(check)
-    db.session.commit()
+    viewed(check, "summary")
     return render_template(
         "patient/summary.html",
         overall=result,

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, SelectChoice, StringField, TelField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..forms import Form
 from ..vocabulary import ConsentDecision
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         _l("Code given by the support desk"),
         description=_l("8 letters and numbers, for example K7PM-4QX9."),
@@ -14,11 +14,11 @@ class CodeForm(FlaskForm):
     )
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     """No fields: the button that starts a check, protected against cross-site posts."""
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     decision = RadioField(
         _l("Your answer"),
         choices=[
@@ -32,7 +32,7 @@ class ConsentForm(FlaskForm):
     text_sha256 = HiddenField()
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     """Contact details; the checks that need the institution's phone region are in the view."""
 
     email = EmailField(
@@ -71,7 +71,7 @@ class ContactForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """The button that saves what the patient has just read back."""
 
 
@@ -83,7 +83,7 @@ def yes_no(label, error) -> RadioField:
     )
 
 
-class SettingForm(FlaskForm):
+class SettingForm(Form):
     """The patient's own checklist about where they will be during the visit."""
 
     private_place = yes_no(

@@ -6,6 +6,7 @@ of the contact details it saved are kept beside the check's.
 """
 
 import time
+from datetime import timedelta
 from functools import wraps
 
 from flask import current_app, redirect, session, url_for
@@ -13,9 +14,9 @@ from sqlalchemy import select
 
 from ..checks.codes import JOIN_LENGTH, LENGTH
 from ..checks.invitations import unused_code
-from ..errors import json_error
 from ..extensions import db
 from ..models import Check, utcnow
+from .json_answers import patient_json_error
 
 SESSION_KEY = "check_id"
 SEEN_KEY = "check_seen_at"
@@ -84,10 +85,25 @@ def check_required(view=None, *, json: bool = False):
             check = current_check()
             if check is None:
                 if json:
-                    return json_error(403, "no_check", "this browser has no check")
+                    return patient_json_error(403, "no_check")
                 return redirect(url_for("patient.start"))
             return view(check, *args, **kwargs)
 
         return with_check
 
     return decorate(view) if view is not None else decorate
+
+
+# A page view writes "last seen" at most this often: the support desk's "seen 2 minutes ago"
+# needs no more, and every write is a turn at the embedded database's one writer.
+SEEN_EVERY = timedelta(seconds=10)
+
+
+def viewed(check: Check, step: str) -> None:
+    """A page of the check was shown: write (and commit) only if the step or a stale
+    "last seen" changes, so that most page views only read."""
+    now = utcnow()
+    if check.step != step or check.last_seen_at is None or now - check.last_seen_at >= SEEN_EVERY:
+        check.step = step
+        seen(check)
+        db.session.commit()

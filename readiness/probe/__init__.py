@@ -7,6 +7,8 @@ as little as possible: stream bytes out, count bytes in, answer at once.
 from flask import Blueprint, current_app, request
 
 from ..extensions import csrf, limiter
+from .origin import cors_headers
+from .slots import TransferSlots
 
 bp = Blueprint("probe", __name__, url_prefix="/probe")
 
@@ -19,6 +21,29 @@ def probe_rate_limit() -> str:
 
 
 limiter.limit(probe_rate_limit, per_method=False)(bp)
+
+
+@bp.record_once
+def make_transfer_slots(state) -> None:
+    config = state.app.config
+    state.app.extensions["probe_slots"] = TransferSlots(
+        total=int(config["PROBE_MAX_TRANSFERS"]),
+        per_client=int(config["PROBE_MAX_TRANSFERS_PER_CLIENT"]),
+    )
+
+
+def transfer_slots() -> TransferSlots:
+    return current_app.extensions["probe_slots"]
+
+
+@bp.after_request
+def allow_our_pages_only(response):
+    """CORS for the pages' origin alone, when the probe runs on hosts of its own."""
+    response.headers.update(
+        cors_headers(request.headers.get("Origin"), current_app.config["PAGES_ORIGIN"])
+    )
+    response.vary.add("Origin")
+    return response
 
 
 @bp.before_request

@@ -1,13 +1,15 @@
 import time
 
 from flask import Response, current_app, jsonify, request
+from werkzeug.exceptions import ClientDisconnected
 
 from ..errors import json_error
-from . import bp
+from . import bp, transfer_slots
 from .payload import random_stream
 
 # no-transform: a proxy must not compress or recode what we measure.
 NO_STORE = "no-store, no-transform"
+READ_SIZE = 256 * 1024
 MINI_PAGE = """<!doctype html>
 <html><head><title>Speedtest Mini</title></head>
 <body><script>var settings = { upload_extension: "php" };</script></body></html>
@@ -19,11 +21,52 @@ def uncached(response: Response) -> Response:
     return response
 
 
+def busy() -> Response:
+    """This client (or the server) already runs as many transfers as it may: try again soon."""
+    response = json_error(503, "busy", "too many transfers at once; try again in a moment")
+    response.headers["Retry-After"] = "1"
+    return uncached(response)
+
+
+def client_address() -> str:
+    return request.remote_addr or "-"
+
+
+def stop_on_stall() -> None:
+    """A client that stops reading (or sending) frees its thread after PROBE_STALL_SECONDS:
+    gunicorn's send or read then fails with a timeout and it closes the connection."""
+    sock = request.environ.get("gunicorn.socket")
+    if sock is not None:
+        sock.settimeout(float(current_app.config["PROBE_STALL_SECONDS"]))
+
+
 def download_response(size: int) -> Response:
-    """size random bytes, streamed; never cached, never compressed."""
+    """size random bytes, streamed; never cached, never compressed. Holds a transfer slot
+    until the answer is sent in full or the connection is given up."""
+    slots, client = transfer_slots(), client_address()
+    if not slots.take(client):
+        return busy()
+    stop_on_stall()
     response = Response(random_stream(size), mimetype="application/octet-stream")
     response.content_length = size
+    response.call_on_close(lambda: slots.give_back(client))
     return uncached(response)
+
+
+def counted_upload():
+    """The byte count of the body, read in a transfer slot; or an error response."""
+    slots, client = transfer_slots(), client_address()
+    if not slots.take(client):
+        return None, busy()
+    stop_on_stall()
+    try:
+        return receive_body(), None
+    except (TimeoutError, ClientDisconnected, OSError):
+        response = json_error(408, "stalled", "the body stopped arriving")
+        response.headers["Connection"] = "close"
+        return None, response
+    finally:
+        slots.give_back(client)
 
 
 def requested_size(text: str | None):
@@ -41,10 +84,20 @@ def requested_size(text: str | None):
 
 
 def receive_body() -> int:
-    """Read and discard the whole request body; the number of bytes received."""
+    """Read and discard the whole request body; the number of bytes received.
+
+    With a Content-Length, read exactly that many bytes: under gunicorn the stream is capped at
+    the upload limit and raises 413 on any read past it, so asking for "one more chunk" after a
+    body of exactly the limit would refuse a body that is allowed.
+    """
     stream = request.stream
+    expected = request.content_length
     received = 0
-    while chunk := stream.read(256 * 1024):
+    while expected is None or received < expected:
+        wanted = READ_SIZE if expected is None else min(READ_SIZE, expected - received)
+        chunk = stream.read(wanted)
+        if not chunk:
+            break
         received += len(chunk)
     return received
 
@@ -64,7 +117,9 @@ def download():
 @bp.route("/upload", methods=["POST"])
 def upload():
     started = time.perf_counter()
-    received = receive_body()
+    received, error = counted_upload()
+    if error:
+        return error
     handling_ms = (time.perf_counter() - started) * 1000
     response = jsonify(bytes=received, server_time=time.time(), handling_ms=round(handling_ms, 3))
     response.headers["Server-Timing"] = f"app;dur={handling_ms:.3f}"
@@ -93,5 +148,7 @@ def mini_download(width: int, height: int):
 
 @bp.route("/mini/speedtest/upload.php", methods=["GET", "POST"])
 def mini_upload():
-    received = receive_body()
+    received, error = counted_upload()
+    if error:
+        return error
     return uncached(Response(f"size={received}", mimetype="text/plain"))

@@ -116,6 +116,21 @@ const MIN_STEADY_MS = 2000;
 const SLOW_MIN_STEADY_MS = 4000;
 const STALL_MS = 10_000;
 const STABLE = 0.02;
+// The probe answers 503 when this client (or the server) already runs its share of transfers.
+const BUSY_STATUS = 503;
+const BUSY_PAUSE_MS = 1000;
+const BUSY = Symbol("busy");
+
+/** Wait ms, or less if the signal aborts first. */
+function pause(ms, signal) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
 
 /** Why a transfer broke: offline, the server gone, or something between that stops it. */
 async function networkFailure(error, settings) {
@@ -346,6 +361,12 @@ export async function measureDownload(settings, signal, onProgress) {
         throw error;
       });
       if (!response) return;
+      if (response.status === BUSY_STATUS) {
+        // The server runs as many transfers as it may for now: wait a moment, then go on.
+        await response.body?.cancel();
+        await pause(BUSY_PAUSE_MS, p.controller.signal);
+        continue;
+      }
       if (!response.ok || !response.body) throw new TestFailure("transfer_blocked");
       const reader = response.body.getReader();
       let received = 0;
@@ -402,6 +423,10 @@ function postBlob(url, body, signal, onSent) {
     };
     xhr.onload = () => {
       const answer = xhr.response;
+      if (xhr.status === BUSY_STATUS) {
+        resolve(BUSY);
+        return;
+      }
       if (xhr.status !== 200 || !answer || typeof answer.bytes !== "number") {
         reject(new TestFailure("transfer_blocked"));
       } else {
@@ -445,6 +470,10 @@ export async function measureUpload(settings, signal, onProgress) {
         },
       ).finally(() => inFlight.delete(request));
       if (received === null) return;
+      if (received === BUSY) {
+        await pause(BUSY_PAUSE_MS, p.controller.signal);
+        continue;
+      }
       done.push({ start: request.start, end: performance.now(), bytes: received });
       p.total += received;
       p.lastData = performance.now();

@@ -99,7 +99,7 @@ schema = schemathesis.openapi.from_dict(DOCUMENT)
 
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=60,
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
@@ -113,4 +113,30 @@ def test_schemathesis_finds_no_server_error(case, app, api_key):
             content_type_conformance,
             response_schema_conformance,
         ],
+    )
+
+
+def test_schemathesis_stateful_phase_follows_links_without_a_server_error(app, api_key):
+    """Create an invitation, read it back by the id in the answer, page through the checks."""
+    machine = schema.as_state_machine()
+    headers = {"Authorization": f"Bearer {api_key}"}
+
+    class Workflow(machine):
+        def get_call_kwargs(self, case):
+            return {"app": app, "headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(
+                response,
+                checks=[not_a_server_error, response_schema_conformance],
+                transport_kwargs=kwargs,
+            )
+
+    Workflow.run(
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=5,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
     )

@@ -111,7 +111,9 @@ def test_a_bad_report_is_refused_and_nothing_is_stored(app, client):
     response = client.post("/en/check/connection/result", json=GOOD | {"upload_mbps": "lots"})
     assert response.status_code == 400
     assert response.json["error"]["code"] == "invalid_report"
-    assert "upload_mbps" in response.json["error"]["message"]
+    assert "upload_mbps" in response.json["error"]["detail"]
+    assert response.json["error"]["field"] == "upload_mbps"
+    assert "Reload the page" in response.json["error"]["message"]
     response = client.post("/en/check/connection/result", data="not json")
     assert response.status_code == 400
     assert stored_results(app) == []

@@ -83,7 +83,7 @@ def test_every_attempt_is_kept_and_the_latest_counts(app, patient):
         ({"kind": "toaster", "status": "pass"}, "kind must be"),
         ({"kind": "speakers", "status": "skipped"}, "cannot be skipped"),
         ({"kind": "browser", "features": {}}, "feature media_devices"),
-        (None, "JSON object"),
+        (None, "not JSON"),
     ],
 )
 def test_bad_result_is_refused_with_a_clear_message_and_nothing_is_stored(
@@ -94,8 +94,9 @@ def test_bad_result_is_refused_with_a_clear_message_and_nothing_is_stored(
     else:
         response = patient.post("/en/check/devices/result", json=payload)
     assert response.status_code == 400
-    assert response.json["error"]["code"] == "invalid_result"
-    assert message in response.json["error"]["message"]
+    code = "invalid_json" if payload is None else "invalid_result"
+    assert response.json["error"]["code"] == code
+    assert message in response.json["error"].get("detail", response.json["error"]["message"])
     assert device_rows(app) == []
 
 

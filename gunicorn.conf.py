@@ -1,0 +1,15 @@
+"""Gunicorn's settings, read from the working directory by `make run` and the tests' servers.
+
+Request line and header limits: the highest gunicorn allows, so that the app's own lower limits
+(readiness/request_limits.py) answer oversized requests with a translated page, not gunicorn's.
+"""
+
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 16380
+
+# An idle keep-alive connection waits in the worker's poller, not in a thread, so keeping it
+# costs a socket only. gunicorn's default (2 s) is shorter than the pauses between a patient's
+# requests on a busy machine, and a request sent just as the server closes its connection is
+# lost ("remote end closed connection"): make load saw that at 200 patients.
+keepalive = 10

@@ -1,0 +1,173 @@
+"""Generated input to every form and JSON endpoint: never a server error, never a partial write.
+
+Hypothesis sends each route of the app (patient, desk, clinic, admin, API, probe, sign-in) what
+a visitor could send: its own forms' field names with any text (control characters, far dates,
+huge numbers included), JSON of any shape with NaN and infinities, and raw bytes. Every answer
+must be below 500, and a refused request (4xx) must leave every table as it was: the audit
+trail is the one exception (the API records each authenticated call, refused or not).
+"""
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from wtforms.fields.core import UnboundField
+
+import readiness.admin.forms
+import readiness.auth.forms
+import readiness.clinic.forms
+import readiness.desk.forms
+import readiness.patient.forms  # noqa: F401  (every form class known below)
+from readiness import create_app
+from readiness.extensions import db
+from readiness.forms import Form
+from tests.web.api_support import create_key
+from tests.web.test_desk import make_check  # noqa: F401  (fixture)
+
+# Routes that end the session being tested, or stream megabytes: not useful to fuzz.
+SKIPPED = {"static", "auth.logout", "probe.download", "probe.mini_download"}
+UNCOUNTED_TABLES = {"audit_event", "alembic_version"}
+
+
+def form_classes(cls=Form):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from form_classes(sub)
+
+
+FIELD_NAMES = sorted(
+    {
+        name
+        for cls in form_classes()
+        for name, value in vars(cls).items()
+        if isinstance(value, UnboundField)
+    }
+)
+QUERY_NAMES = ["q", "limit", "cursor", "updated_since", "format", "filter", "sort", "language"]
+JSON_KEYS = [
+    "kind", "status", "reason", "details", "features", "touch_points", "failure", "samples",
+    "download_mbps", "upload_mbps", "latency_ms", "jitter_ms", "bytes_used", "duration_ms",
+    "connection_type", "appointment_ref", "appointment_at", "language", "first_name", "email",
+    "phone", "width", "height", "media_devices",
+]  # fmt: skip
+LIKELY_TEXT = [
+    "en", "fr", "pass", "fail", "skipped", "camera", "microphone", "speakers", "browser",
+    "agreed", "declined", "yes", "no", "video", "phone", "in_person", "sms", "email",
+    "2026-12-01", "9999-12-31", "0001-01-01", "14:30", "25:99", "2026-12-01T14:30:00-05:00",
+    "9999-12-31T23:59:59-05:00", "514 555-0123", "+1 613 555 0142", "x@example.org",
+    "K7P-4QX", "1" * 400, "\x00", "²", "NaN", "-1",
+]  # fmt: skip
+
+text = st.one_of(st.sampled_from(LIKELY_TEXT), st.text(max_size=40))
+form_data = st.dictionaries(st.sampled_from(FIELD_NAMES), text, max_size=8)
+query_data = st.dictionaries(st.sampled_from(QUERY_NAMES), text, max_size=4)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(),
+    text,
+)
+json_values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(JSON_KEYS), text), children, max_size=6),
+    ),
+    max_leaves=20,
+)
+json_objects = st.dictionaries(st.sampled_from(JSON_KEYS), json_values, max_size=8)
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(db.select(db.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+        if table.name not in UNCOUNTED_TABLES
+    }
+
+
+def routes(app):
+    """(endpoint, method) for every route the test can reach, in a stable order."""
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIPPED:
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            found.add((rule.endpoint, method))
+    return sorted(found)
+
+
+def client_for(app, audience: str, sign_in):
+    """A client of the audience a blueprint serves (a patient with a check, signed-in staff)."""
+    if audience in ("desk", "admin"):
+        return sign_in.client_for(audience)
+    if audience == "clinic":
+        return sign_in.client_for("clinician")
+    client = app.test_client()
+    if audience == "patient":
+        client.post("/en/check/new")
+    return client
+
+
+def path_for(app, endpoint: str, lang: str, public_id: str) -> str:
+    rule = next(app.url_map.iter_rules(endpoint))
+    values = {"lang": lang, "public_id": public_id, "token": "no-such-token", "message_id": 1}
+    values |= {"width": 10, "height": 10}
+    values = {name: values[name] for name in rule.arguments}
+    with app.test_request_context():
+        return app.url_map.bind("localhost").build(endpoint, values)
+
+
+@st.composite
+def requests(draw, method):
+    shape = draw(st.sampled_from(["form", "json", "raw"] if method == "POST" else ["query"]))
+    if shape == "form":
+        body = {"data": draw(form_data)}
+    elif shape == "json":
+        body = {
+            "data": json.dumps(draw(st.one_of(json_objects, json_values))),
+            "content_type": "application/json",
+        }
+    elif shape == "raw":
+        body = {"data": draw(st.binary(max_size=200)), "content_type": "application/json"}
+    else:
+        body = {"query_string": draw(query_data)}
+    return draw(st.sampled_from(["en", "fr"])), body
+
+
+ROUTES = routes(create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x" * 40}))
+
+
+@pytest.mark.parametrize(("endpoint", "method"), ROUTES)
+def test_generated_input_never_gives_a_server_error_nor_a_partial_write(
+    app,
+    sign_in,
+    make_check,  # noqa: F811
+    endpoint,
+    method,
+):
+    client = client_for(app, endpoint.split(".", 1)[0], sign_in)
+    public_id = make_check(code="K7P4QX")
+    headers = {"Authorization": f"Bearer {create_key(app)}"} if endpoint.startswith("api.") else {}
+
+    @given(request=requests(method))
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    def send(request):
+        lang, body = request
+        path = path_for(app, endpoint, lang, public_id)
+        with app.app_context():
+            before = row_counts()
+        response = client.open(path, method=method, headers=headers, **body)
+        assert response.status_code < 500, (endpoint, method, body, response.text[:300])
+        if response.status_code >= 400:
+            with app.app_context():
+                assert row_counts() == before, (endpoint, method, body, response.status_code)
+
+    send()
