@@ -6,9 +6,11 @@ starts on empty tables.
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -30,11 +32,17 @@ STAFF_PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def database_url():
     url = os.environ.get("READINESS_TEST_DATABASE_URL")
     if url:
-        return url
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "readiness-test.db")
+        yield url
+        return
+    # A folder of our own rather than pytest's numbered temporary folders: pytest deletes all
+    # but the newest three of those, even while another session (another test run on the same
+    # machine) still has its database there.
+    folder = tempfile.mkdtemp(prefix="readiness-test-db-")
+    yield "sqlite:///" + os.path.join(folder, "readiness-test.db")
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_config(database_url, **overrides):
