@@ -10,6 +10,7 @@ Registered with the `limits` package under the scheme `database://`; the SQLAlch
 as the storage option `url`.
 """
 
+import contextlib
 import os
 import random
 import threading
@@ -54,6 +55,17 @@ class DatabaseStorage(Storage):
         self._engine = None
         self._pid = None
         self._lock = threading.Lock()
+
+    def dispose(self) -> None:
+        """Close the pooled connections. A discarded app (tests build many) must not leave open
+        connections behind for the garbage collector to find."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __del__(self):
+        with contextlib.suppress(Exception):
+            self.dispose()
 
     @property
     def base_exceptions(self):

@@ -47,7 +47,7 @@ def make_check(app):
 
 def rows(app, model, **where):
     with app.app_context():
-        return db.session.scalars(db.select(model).filter_by(**where)).all()
+        return db.session.scalars(db.select(model).filter_by(**where).order_by(model.id)).all()
 
 
 def the_check(app):
