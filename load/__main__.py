@@ -14,7 +14,6 @@ proxy), so that probe transfers are counted per patient as on the internet.
 import argparse
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -25,6 +24,8 @@ from pathlib import Path
 
 import gevent
 from locust.env import Environment
+
+from bench.starvation import stop
 
 from .journey import Patient
 
@@ -84,16 +85,6 @@ def start_server(args, database_url: str, port: int, log) -> subprocess.Popen:
             time.sleep(0.2)
     stop(server)
     raise RuntimeError("gunicorn did not answer within 30 s")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 def run_patients(host: str, users: int, max_seconds: float) -> tuple[Environment, float]:
