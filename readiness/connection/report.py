@@ -14,6 +14,8 @@ BROWSER_FAILURES = (
     reasons.OFFLINE,
     reasons.TIMEOUT,
     reasons.TRANSFER_BLOCKED,
+    # A round trip too long to measure the link in the time allowed (half a second and more).
+    reasons.LATENCY_HIGH,
 )
 FIGURES = {
     "download_mbps": 100_000.0,

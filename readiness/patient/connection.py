@@ -78,6 +78,11 @@ def browser_messages() -> dict:
             "Something on your network stopped the test, such as a work or hotel network or "
             "security software. Try another network, such as mobile data."
         ),
+        "latency_high": _(
+            "Your connection takes %(value)s ms to answer: too long to measure its speed, and "
+            "too long for a smooth video visit. Satellite internet often does this. Try another "
+            "network, such as mobile data, then test again."
+        ),
         "notSaved": _(
             "Your result could not be saved. Check your connection, then test again. If it "
             "keeps happening, call the support desk."

@@ -6,6 +6,7 @@ import {
   measureDownload,
   measureLatency,
   measureUpload,
+  measurableRoundTrip,
   loadedLatency,
   ratesPerInterval,
   startLatencyProbes,
@@ -106,6 +107,7 @@ async function runTest() {
   const started = performance.now();
   const samples = { device: deviceSummary() };
   const loaded = {};
+  let answered = {};
   let bytesUsed = 0;
   showMessage("");
   setRunning(true);
@@ -115,6 +117,10 @@ async function runTest() {
       parts.figure.textContent = fill(messages.milliseconds, { value: whole.format(ms) });
     });
     samples.latency_ms = latency.samples;
+    answered = { latency_ms: round(latency.latencyMs), jitter_ms: round(latency.jitterMs) };
+    // A round trip too long to measure the link in the time allowed: a clear failure with the
+    // round trip that explains it, not figures read off the ramp-up.
+    if (!measurableRoundTrip(latency.latencyMs, settings)) throw new TestFailure("latency_high");
 
     showPhase(messages.phaseDownload);
     // The ramp-up and the size of each request follow the round trip just measured.
@@ -166,8 +172,7 @@ async function runTest() {
       ...media,
       download_mbps: round(download.mbps),
       upload_mbps: round(upload.mbps),
-      latency_ms: round(latency.latencyMs),
-      jitter_ms: round(latency.jitterMs),
+      ...answered,
       loaded_latency_down_ms: roundOrNull(loadedLatency(loaded.down)),
       loaded_latency_up_ms: roundOrNull(loadedLatency(loaded.up)),
       samples,
@@ -179,9 +184,10 @@ async function runTest() {
     setRunning(false);
     const cause = controller.signal.aborted ? controller.signal.reason : error;
     if (cause instanceof TestFailure) {
-      showMessage(messages[cause.reason]);
+      showMessage(fill(messages[cause.reason], { value: whole.format(answered.latency_ms ?? 0) }));
       await saveResult(
         {
+          ...answered,
           failure: cause.reason,
           samples,
           bytes_used: bytesUsed,

@@ -82,6 +82,33 @@ export function requestSeconds(roundTripMs) {
   return Math.max(1, (REQUEST_ROUND_TRIPS * (roundTripMs || 0)) / 1000);
 }
 
+/**
+ * Whether a round trip leaves time to measure the link: its ramp-up and the steady part after
+ * it must fit in the time allowed, at or above the guidance and below it. Beyond (a round trip
+ * of about half a second and more), the figures would be the ramp's, not the link's: the test
+ * fails clearly instead, and the round trip alone already rules out a smooth video visit.
+ */
+export function measurableRoundTrip(roundTripMs, settings) {
+  const ramp = rampMs(roundTripMs);
+  return (
+    ramp + MIN_STEADY_MS <= settings.maxSeconds * 1000 &&
+    ramp + SLOW_MIN_STEADY_MS <= settings.slowMaxSeconds * 1000
+  );
+}
+
+/**
+ * How long the steady part must last before its figure may settle, in ms: 2 s at or above the
+ * guidance, 3 s down to half of it, 4 s below. A tbf bucket's burst is 10 ms of the link's rate
+ * or 15 kB, whichever is more: 12 ms at 10 Mbit/s but 120 ms at 1 Mbit/s, a share of the
+ * window that only the slowest links need the longer span to dilute. A 10 Mbit/s link carries
+ * 9.56 Mbit/s of payload, just under a 10 Mbit/s guidance: 4 s each way left its connection
+ * step over 20 s on a 150 ms round trip.
+ */
+export function minimumSteadyMs(estimate, guidanceMbps) {
+  if (estimate >= guidanceMbps) return MIN_STEADY_MS;
+  return estimate >= guidanceMbps / 2 ? NEAR_MIN_STEADY_MS : SLOW_MIN_STEADY_MS;
+}
+
 /** Mbit/s per quarter second, for the chart and the stored samples. */
 export function ratesPerInterval(series, start, end, intervalMs = 250) {
   const rates = [];
@@ -99,10 +126,11 @@ export class TestFailure extends Error {
   }
 }
 
-// 15 pings, or at least 10 kept once 2 seconds have passed on a slow-answering link.
+// 15 pings, or as many as fit in 1.1 s on a slow-answering link, but at least 5 kept (four
+// differences for the jitter): ten one after the other took 2.07 s on a 150 ms round trip.
 const PING_COUNT = 15;
-const PING_MIN_KEPT = 10;
-const PING_BUDGET_MS = 2000;
+const PING_MIN_KEPT = 5;
+const PING_BUDGET_MS = 1100;
 const PING_TIMEOUT_MS = 5000;
 const STREAMS = 4;
 const RAMP_MS = 1000;
@@ -111,8 +139,9 @@ const REQUEST_ROUND_TRIPS = 10;
 // Out of time on a long round trip, a last second 5 % above the window means still rising.
 const RISING = 0.05;
 // At or above the guidance 2 s of steady transfer settle the figure; a slower link's bursts
-// weigh more, so it gets 4 s (its time cap is longer too).
+// weigh more, so it gets up to 4 s (its time cap is longer too).
 const MIN_STEADY_MS = 2000;
+const NEAR_MIN_STEADY_MS = 3000;
 const SLOW_MIN_STEADY_MS = 4000;
 const STALL_MS = 10_000;
 const STABLE = 0.02;
@@ -289,7 +318,7 @@ class Phase {
       return { estimate: estimate ?? fallback, stop: true };
     }
     if (now - this.lastData > STALL_MS) throw new TestFailure("timeout");
-    const needed = fast ? MIN_STEADY_MS : SLOW_MIN_STEADY_MS;
+    const needed = minimumSteadyMs(estimate, this.settings.guidanceMbps);
     if (estimate === null || until - steadyStart < needed) return { estimate, stop: false };
     // Stable: the estimate moved by less than 2 % over the last second and the last half second.
     const earlier = this.estimates.filter((e) => e.t <= now - 500);
@@ -346,13 +375,19 @@ async function runPhase(phase, signal, startStream, seriesUntil) {
   return estimate;
 }
 
-/** Download: parallel streams of random bytes, counted as they arrive. */
+/**
+ * Download: parallel streams of random bytes, counted as they arrive. Each stream asks for the
+ * largest answer the probe serves and the phase cuts it off when it is done: between two
+ * requests a stream sends nothing for a round trip, and on a 150 ms link the requests sized for
+ * a second or two read 5-11 % low. Cutting a transfer short costs no more than before (the
+ * streams were cut mid-request anyway): only bytes that crossed count, here and on the link.
+ */
 export async function measureDownload(settings, signal, onProgress) {
   const phase = new Phase(settings, onProgress);
   const startStream = async (p) => {
-    const stream = { last: 64 * 1024 };
     while (!p.controller.signal.aborted) {
-      const size = nextSize(p, stream, p.requestSeconds, 64 * 1024, settings.maxDownloadBytes);
+      // Never under 64 kB: a network that refuses that much is one that blocks the test.
+      const size = Math.max(64 * 1024, settings.maxDownloadBytes);
       const response = await fetch(`${settings.downloadUrl}?bytes=${size}`, {
         cache: "no-store",
         signal: p.controller.signal,
@@ -491,17 +526,23 @@ export async function measureUpload(settings, signal, onProgress) {
   return { mbps, phase };
 }
 
-/** Cumulative received bytes over time, each request's bytes spread evenly over its span. */
+/**
+ * Cumulative received bytes over time, each request's bytes spread evenly over its span. The
+ * last point is at `until` itself: a series that stopped up to a step short of it left those
+ * bytes out of a window that still ended at `until` (the upload read up to 1 % low).
+ */
 export function acknowledgedSeries(requests, from, until, stepMs = 50) {
   const series = [];
-  for (let t = from; t <= until; t += stepMs) {
+  const at = (t) => {
     let bytes = 0;
     for (const r of requests) {
       if (t >= r.end) bytes += r.bytes;
       else if (t > r.start) bytes += (r.bytes * (t - r.start)) / (r.end - r.start);
     }
-    series.push({ t, bytes });
-  }
+    return { t, bytes };
+  };
+  for (let t = from; t < until; t += stepMs) series.push(at(t));
+  series.push(at(until));
   return series;
 }
 

@@ -7,7 +7,9 @@ import {
   bytesAt,
   loadedLatency,
   meanAbsoluteDifference,
+  measurableRoundTrip,
   median,
+  minimumSteadyMs,
   rampMs,
   ratesPerInterval,
   requestSeconds,
@@ -190,4 +192,36 @@ test("loaded latency is the median of the probes after the ramp-up, when there a
   assert.equal(loadedLatency(probes), 205);
   assert.equal(loadedLatency({ all: [20, 40], steady: [40] }), 30);
   assert.equal(loadedLatency({ all: [], steady: [] }), null);
+});
+
+test("a round trip that leaves no time for the steady part after the ramp cannot be measured", () => {
+  const settings = { maxSeconds: 8, slowMaxSeconds: 11 };
+  // 12 round trips of ramp-up, then 2 s of steady transfer within 8 s: up to 500 ms.
+  assert.equal(measurableRoundTrip(20, settings), true);
+  assert.equal(measurableRoundTrip(150, settings), true);
+  assert.equal(measurableRoundTrip(500, settings), true);
+  assert.equal(measurableRoundTrip(520, settings), false);
+  assert.equal(measurableRoundTrip(600, settings), false);
+});
+
+test("a slow link's longer steady part counts against its own time allowed", () => {
+  // Below the guidance the steady part lasts 4 s: after 12 round trips of 300 ms, 7.6 s in all.
+  assert.equal(measurableRoundTrip(300, { maxSeconds: 8, slowMaxSeconds: 7 }), false);
+  assert.equal(measurableRoundTrip(300, { maxSeconds: 8, slowMaxSeconds: 11 }), true);
+});
+
+test("the acknowledged series ends exactly where the known part ends, between two steps", () => {
+  // 10 Mbit/s for 130 ms: with points only every 50 ms, the last 30 ms of bytes went missing.
+  const requests = [{ start: 0, end: 130, bytes: 162_500 }];
+  const points = acknowledgedSeries(requests, 0, 130, 50);
+  assert.deepEqual(points.map((p) => p.t), [0, 50, 100, 130]);
+  assert.ok(Math.abs(steadyRate(points, 0, 130, 100) - 10) < 1e-9);
+});
+
+test("the steady part lasts 2 s at the guidance, 3 s down to half of it, 4 s below", () => {
+  assert.equal(minimumSteadyMs(25, 10), 2000);
+  assert.equal(minimumSteadyMs(10, 10), 2000);
+  assert.equal(minimumSteadyMs(9.56, 10), 3000);
+  assert.equal(minimumSteadyMs(5, 10), 3000);
+  assert.equal(minimumSteadyMs(2.87, 10), 4000);
 });

@@ -106,6 +106,24 @@ def test_a_failed_test_is_stored_as_not_ready_with_its_reason(app, client):
     assert (result.failure, result.reasons) == ("transfer_blocked", ["transfer_blocked"])
 
 
+def test_a_round_trip_too_long_to_measure_is_a_failure_that_shows_its_response_time(app, client):
+    start(client, "fr")
+    response = client.post(
+        "/fr/check/connection/result",
+        json={"failure": "latency_high", "latency_ms": 612.4, "jitter_ms": 1.2, "bytes_used": 0},
+    )
+    assert response.json["verdict"] == "not_ready"
+    html = response.json["html"]
+    assert "Temps de réponse" in html and "612\u00a0ms" in html
+    assert "Vitesse de" not in html  # no speed was measured, none is shown
+    [result] = stored_results(app)
+    assert (result.failure, result.reasons, result.latency_ms) == (
+        "latency_high",
+        ["latency_high"],
+        612.4,
+    )
+
+
 def test_a_bad_report_is_refused_and_nothing_is_stored(app, client):
     start(client)
     response = client.post("/en/check/connection/result", json=GOOD | {"upload_mbps": "lots"})
