@@ -5,6 +5,7 @@ import { test } from "node:test";
 import {
   acknowledgedSeries,
   bytesAt,
+  enoughPings,
   loadedLatency,
   meanAbsoluteDifference,
   measurableRoundTrip,
@@ -224,4 +225,14 @@ test("the steady part lasts 2 s at the guidance, 3 s down to half of it, 4 s bel
   assert.equal(minimumSteadyMs(9.56, 10), 3000);
   assert.equal(minimumSteadyMs(5, 10), 3000);
   assert.equal(minimumSteadyMs(2.87, 10), 4000);
+});
+
+test("five pings settle the latency, or three already too long to measure the link", () => {
+  const settings = { maxSeconds: 8, slowMaxSeconds: 11 };
+  assert.equal(enoughPings([150, 151, 150, 152], settings), false);
+  assert.equal(enoughPings([150, 151, 150, 152, 151], settings), true);
+  assert.equal(enoughPings([601, 602, 600], settings), true);
+  assert.equal(enoughPings([601, 602], settings), false);
+  // One slow answer among quick ones is not a long round trip.
+  assert.equal(enoughPings([40, 650, 41], settings), false);
 });
