@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.browser import chromium_in
+from bench.browser import CHROMIUM, CHROMIUM_ARGS
 from bench.link import SERVER_ADDRESS, Link, Shape
 from bench.server import app_server, connection_results_after, create_database
 
@@ -34,8 +34,9 @@ WORDS = {
 
 
 @pytest.fixture(scope="module")
-def far_link():
-    """The app under gunicorn behind a 600 ms round trip, and Chromium on the patient's side."""
+def far_link(chromium):
+    """The app under gunicorn behind a 600 ms round trip, and a second Chromium (from the
+    session's Playwright) inside the patient's namespace."""
     with (
         Link("ltrip", Shape(10, 10, rtt_ms=600)) as link,
         tempfile.TemporaryDirectory(prefix="rtrip-") as tmp,
@@ -43,12 +44,16 @@ def far_link():
         workdir = Path(tmp)
         database = workdir / "check.db"
         create_database(database)
-        with (
-            app_server(link.server, workdir, database, workers=2, threads=8,
-                       host=SERVER_ADDRESS) as url,
-            chromium_in(link.client, workdir) as browser,
-        ):  # fmt: skip
-            yield url, browser, database
+        wrapper = workdir / "chromium-in-namespace"
+        wrapper.write_text(f'#!/bin/sh\nexec ip netns exec {link.client.name} {CHROMIUM} "$@"\n')
+        wrapper.chmod(0o755)
+        with app_server(link.server, workdir, database, workers=2, threads=8,
+                        host=SERVER_ADDRESS) as url:  # fmt: skip
+            browser = chromium.browser_type.launch(executable_path=str(wrapper), args=CHROMIUM_ARGS)
+            try:
+                yield url, browser, database
+            finally:
+                browser.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
