@@ -111,20 +111,6 @@ export function minimumSteadyMs(estimate, guidanceMbps) {
   return estimate >= guidanceMbps / 2 ? NEAR_MIN_STEADY_MS : SLOW_MIN_STEADY_MS;
 }
 
-/**
- * Whether a transfer carried at least `mbps` over the `spanMs` before `until`. A download opens
- * one stream and the others only once it carries 5 Mbit/s: on a slower link four streams share
- * a window of a few packets, each loss stalls a stream until its retransmission timer fires, and
- * the retransmissions take the link's time (1 Mbit/s read 3 % low, 3 Mbit/s 1 %, where one
- * stream reads what curl does). One long request per stream leaves a single stream no idle
- * round trip between requests; the upload, which needs several, keeps four.
- */
-export function carries(series, until, spanMs, mbps) {
-  if (!series.length || until - series[0].t < spanMs) return false;
-  const bytes = bytesAt(series, until) - bytesAt(series, until - spanMs);
-  return (bytes * 8 * 1000) / spanMs / MBIT >= mbps;
-}
-
 /** Mbit/s per quarter second, for the chart and the stored samples. */
 export function ratesPerInterval(series, start, end, intervalMs = 250) {
   const rates = [];
@@ -150,8 +136,6 @@ const PING_FEW_KEPT = 3;
 const PING_BUDGET_MS = 1100;
 const PING_TIMEOUT_MS = 5000;
 const STREAMS = 4;
-const GROW_MBPS = 5;
-const GROW_SPAN_MS = 250;
 const RAMP_MS = 1000;
 const RAMP_ROUND_TRIPS = 12;
 const REQUEST_ROUND_TRIPS = 10;
@@ -366,12 +350,12 @@ function nextSize(phase, stream, seconds, min, max) {
   return wanted;
 }
 
-async function runPhase(phase, signal, startStream, seriesUntil, firstStreams = STREAMS) {
+async function runPhase(phase, signal, startStream, seriesUntil) {
   const stop = () => phase.controller.abort();
   signal.addEventListener("abort", stop, { once: true });
   const streams = [];
   let broken = null;
-  const open = () =>
+  for (let i = 0; i < STREAMS; i += 1) {
     streams.push(
       startStream(phase).catch((error) => {
         if (!phase.controller.signal.aborted) {
@@ -380,18 +364,13 @@ async function runPhase(phase, signal, startStream, seriesUntil, firstStreams = 
         }
       }),
     );
-  for (let i = 0; i < firstStreams; i += 1) open();
-  const growSpanMs = Math.max(GROW_SPAN_MS, phase.settings.roundTripMs || 0);
+  }
   let estimate = null;
   try {
     while (!phase.controller.signal.aborted) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const now = performance.now();
-      const until = seriesUntil(now);
-      if (streams.length < STREAMS && carries(phase.series, until, growSpanMs, GROW_MBPS)) {
-        while (streams.length < STREAMS) open();
-      }
-      const judged = phase.judge(now, until);
+      const judged = phase.judge(now, seriesUntil(now));
       estimate = judged.estimate;
       phase.onProgress?.(phase);
       if (judged.stop) break;
@@ -455,7 +434,7 @@ export async function measureDownload(settings, signal, onProgress) {
       if (received < size) throw new TestFailure("transfer_blocked");
     }
   };
-  const mbps = await runPhase(phase, signal, startStream, () => phase.lastData, 1);
+  const mbps = await runPhase(phase, signal, startStream, () => phase.lastData);
   return { mbps, phase };
 }
 

@@ -5,7 +5,6 @@ import { test } from "node:test";
 import {
   acknowledgedSeries,
   bytesAt,
-  carries,
   enoughPings,
   loadedLatency,
   meanAbsoluteDifference,
@@ -242,30 +241,4 @@ test("five pings settle the latency, or three already too long to measure the li
   assert.equal(enoughPings([601, 602], settings), false);
   // One slow answer among quick ones is not a long round trip.
   assert.equal(enoughPings([40, 650, 41], settings), false);
-});
-
-test("a transfer carries a rate when its last span moved that many bytes", () => {
-  // 10 Mbit/s for a second: 1 250 000 bytes, 312 500 in each quarter second.
-  const linear = [
-    { t: 0, bytes: 0 },
-    { t: 1000, bytes: 1_250_000 },
-  ];
-  assert.equal(carries(linear, 1000, 250, 5), true);
-  assert.equal(carries(linear, 1000, 250, 10), true);
-  assert.equal(carries(linear, 1000, 250, 11), false);
-});
-
-test("a slow start does not carry the rate before it has run the whole span", () => {
-  const early = [
-    { t: 0, bytes: 0 },
-    { t: 100, bytes: 200_000 },
-  ];
-  assert.equal(carries(early, 100, 250, 5), false);
-  assert.equal(carries([], 100, 250, 5), false);
-});
-
-test("one Mbit/s never opens the other streams", () => {
-  const slow = [];
-  for (let t = 0; t <= 3000; t += 100) slow.push({ t, bytes: t * 125 });
-  assert.equal(carries(slow, 3000, 250, 5), false);
 });
