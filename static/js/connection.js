@@ -125,11 +125,19 @@ async function runTest() {
     showPhase(messages.phaseDownload);
     // The ramp-up and the size of each request follow the round trip just measured.
     const linkSettings = { ...settings, roundTripMs: latency.latencyMs };
-    let stopProbes = startLatencyProbes(settings, controller.signal);
-    const download = await measureDownload(linkSettings, controller.signal, (phase) => {
-      phase.liveSeries = phase.series;
-      drawProgress(phase, bytesSince(phase.series));
-    }).finally(async () => {
+    // The probes' answers share the link with the download: counted with it.
+    const link = {};
+    const onAnswer = (bytes) => link.add?.(bytes);
+    let stopProbes = startLatencyProbes(settings, controller.signal, { onAnswer });
+    const download = await measureDownload(
+      linkSettings,
+      controller.signal,
+      (phase) => {
+        phase.liveSeries = phase.series;
+        drawProgress(phase, bytesSince(phase.series));
+      },
+      link,
+    ).finally(async () => {
       loaded.down = await stopProbes();
       samples.loaded_latency_down_ms = loaded.down.all;
     });

@@ -4,6 +4,7 @@ import { test } from "node:test";
 
 import {
   acknowledgedSeries,
+  answerBytes,
   bytesAt,
   enoughPings,
   loadedLatency,
@@ -241,4 +242,12 @@ test("five pings settle the latency, or three already too long to measure the li
   assert.equal(enoughPings([601, 602], settings), false);
   // One slow answer among quick ones is not a long round trip.
   assert.equal(enoughPings([40, 650, 41], settings), false);
+});
+
+test("an answer's bytes on the link are its status line, headers, blank line and body", () => {
+  // "HTTP/1.1 200 OK\r\n" (17) + "content-type: application/json\r\n" (32)
+  // + "content-length: 35\r\n" (20) + "\r\n" (2) + 35 bytes of body.
+  const headers = new Headers({ "Content-Type": "application/json", "Content-Length": "35" });
+  assert.equal(answerBytes(headers, 35), 17 + 32 + 20 + 2 + 35);
+  assert.equal(answerBytes([], 0), 19);
 });
