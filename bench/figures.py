@@ -71,13 +71,10 @@ def parallel_steady_goodput(streams: list[list[tuple[float, int]]], ramp_s: floa
     end = min(points[-1][0] for points in streams)
     if end - start < STEADY_MIN_SECONDS:
         return None
-    moved = sum(bytes_at(points, end) - bytes_at(points, start) for points in streams)
+    # Each stream's count at both moments, interpolated between its reads (0 before its first).
+    moved = sum((counter_at(points, end) or 0) - (counter_at(points, start) or 0)
+                for points in streams)  # fmt: skip
     return mbit_per_second(moved, end - start)
-
-
-def bytes_at(points: list[tuple[float, int]], moment: float) -> int:
-    """Bytes one stream had moved by `moment` (its last count at or before it)."""
-    return next((n for t, n in reversed(points) if t <= moment), 0)
 
 
 def spread_percent(values: list[float]) -> float | None:

@@ -218,7 +218,7 @@ def self_check_section(outcomes: list[dict]) -> str:
             if share:
                 cells.append(f"{mbps / goodput_ceiling(rate) * 100:.1f} %" if mbps else "-")
             spread = reference.get("spread_percent", {}).get(way)
-            cells.append(f"{spread:.1f} %" if spread is not None else "-")
+            cells.append(f"{spread:.3f} %" if spread is not None else "-")
         lines.append([outcome["spec"], f"{shape['rtt_ms']:g}",
                       f"{ping['min']:.2f}/{ping['avg']:.2f}/{ping['max']:.2f}", mark(ping["ok"]),
                       *cells])  # fmt: skip
