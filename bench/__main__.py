@@ -39,6 +39,11 @@ def arguments(argv: list[str]) -> argparse.Namespace:
         help="curl's reference transfers per row and direction (their mean is the reference)",
     )
     parser.add_argument(
+        "--congestion",
+        choices=["bbr", "cubic", "reno"],
+        help="TCP congestion control in both namespaces of each link (default: the host's)",
+    )
+    parser.add_argument(
         "--self-check",
         action="store_true",
         help="check the link emulator only: ping and curl on each row, no browser",

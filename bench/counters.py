@@ -15,6 +15,7 @@ from .link import TUN, Link
 from .namespace import Background
 
 INTERVAL_S = 0.05
+ANCHOR_SECONDS = 5
 
 
 class LinkCounters:
@@ -37,7 +38,14 @@ class LinkCounters:
             log = self.workdir / f"anchor-{ns.name}.log"
             self._anchors.append(Background(ns.command("sleep", "3600"), log=log))
         self._files = [f"/proc/{anchor.process.pid}/net/dev" for anchor in self._anchors]
-        self._read()  # fails here, loudly, if the counters cannot be read
+        # `ip netns exec` enters the namespace, then becomes sleep: until then its
+        # /proc/<pid>/net is still the host's.
+        deadline = time.monotonic() + ANCHOR_SECONDS
+        while not all(f" {TUN}:" in Path(name).read_text() for name in self._files):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no {TUN} in the namespaces' /proc/net/dev")
+            time.sleep(0.01)
+        self._read()
         self._thread.start()
         return self
 

@@ -151,7 +151,14 @@ def shaped_table(outcomes: list[dict]) -> str:
         f"{fraction(counts['latency'])} runs.\n"
         f"speedtest-cli against the same targets: accuracy {fraction(counts['peer'])} rows."
     )
-    return "\n".join([table(header, lines), "", summary, *notes])
+    return "\n".join([table(header, lines), "", summary, congestion_line(outcomes), *notes])
+
+
+def congestion_line(outcomes: list[dict]) -> str:
+    """Which TCP congestion control the rows ran with: BBR keeps one stream near the rate on a
+    lossy link where CUBIC or Reno fall far below it (see --congestion)."""
+    found = sorted({o["congestion"] for o in outcomes if o.get("congestion")})
+    return f"TCP congestion control in both namespaces: {', '.join(found) or 'not recorded'}."
 
 
 def tally(count: list[int], ok: bool | None):
@@ -230,7 +237,7 @@ def self_check_section(outcomes: list[dict]) -> str:
         "  (full - half time_total) from curl's side, measured in the same runs to compare.\n\n"
         + table(header, lines)
     )  # fmt: skip
-    return "\n".join([text, *notes])
+    return "\n".join([text, "", congestion_line(outcomes), *notes])
 
 
 def fmt_runs(values: list) -> str:

@@ -15,7 +15,7 @@ from . import curl
 from .browser import chromium_in, number, phase_bounds, phase_seconds, run_check
 from .counters import LinkCounters
 from .figures import bytes_for_seconds, error_percent, mbit_per_second, spread_percent
-from .link import SERVER_ADDRESS, Link, Shape, ping_rtt_ms
+from .link import SERVER_ADDRESS, Link, Shape, congestion_control, ping_rtt_ms
 from .server import (
     BIN,
     ROOT,
@@ -49,16 +49,23 @@ def measure_row(
     *,
     browser: bool = True,
     reference_runs: int = REFERENCE_RUNS,
+    congestion: str | None = None,
 ) -> dict:
     """One fresh link shaped as `shape`: its own check, curl's references, the page, peers."""
     with (
-        Link(spec.replace("/", "-").replace("@", "r").replace("+", "l")[:8], shape) as link,
+        Link(
+            spec.replace("/", "-").replace("@", "r").replace("+", "l")[:8],
+            shape,
+            congestion=congestion,
+        ) as link,
         tempfile.TemporaryDirectory(prefix="rbench-") as tmp,
     ):
         workdir = Path(tmp)
         database = workdir / "bench.db"
         create_database(database)
         outcome = {"spec": spec, "shape": shape.__dict__, "tc": link.tc_commands()}
+        # Both sides get the same: the host's default, or --congestion.
+        outcome["congestion"] = congestion_control(link.client)
         outcome["ping"] = ping_rtt_ms(link)
         outcome["ping"]["ok"] = abs(outcome["ping"]["avg"] - shape.rtt_ms) <= PING_RTT_TOLERANCE_MS
         say(
