@@ -116,6 +116,13 @@ def accuracy_target(loss_percent: float = 0) -> float:
     return LOSSY_ACCURACY_PERCENT if loss_percent else ACCURACY_PERCENT
 
 
+def judging_reference(single: float | None, parallel: float | None, loss_percent: float = 0):
+    """The curl figure a measurement is judged against: one stream's, except on a lossy link,
+    where what one TCP stream gets depends on its congestion control (CUBIC or Reno fall far
+    below the rate, BBR barely) and the check's own four streams are the fair comparison."""
+    return parallel if loss_percent and parallel else single
+
+
 def within_accuracy(measured: float, reference: float, loss_percent: float = 0) -> bool:
     return abs(error_percent(measured, reference)) <= accuracy_target(loss_percent)
 

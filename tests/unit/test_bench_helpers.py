@@ -12,6 +12,7 @@ from bench.figures import (
     direction_seconds_target,
     error_percent,
     goodput_ceiling,
+    judging_reference,
     mbit_per_second,
     median,
     parallel_steady_goodput,
@@ -171,3 +172,9 @@ def test_phase_bounds_end_the_upload_where_the_media_path_starts_on_the_wall_clo
     assert bounds["download"] == (5_001_500.0, 5_006_500.0)
     assert bounds["upload"] == (5_006_500.0, 5_009_500.0)
     assert phase_seconds(phases, 14_000.0)["media"] == 4.5
+
+
+def test_a_lossy_link_is_judged_against_as_many_streams_as_the_check_opens():
+    assert judging_reference(9.5, 9.6) == 9.5
+    assert judging_reference(3.1, 18.7, loss_percent=2) == 18.7
+    assert judging_reference(18.7, None, loss_percent=2) == 18.7
