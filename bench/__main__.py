@@ -115,6 +115,7 @@ def main(argv: list[str]) -> int:
                         say,
                         browser=not options.self_check,
                         reference_runs=options.reference_runs,
+                        congestion=options.congestion,
                     )  # fmt: skip
                 )
             except Exception as error:
