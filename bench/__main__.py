@@ -19,7 +19,7 @@ from . import loaded, report
 from .rows import DEFAULT_ROWS, QUICK_ROWS, parse_rows
 from .server import ROOT
 from .server_load import measure_server
-from .shaped import measure_row
+from .shaped import REFERENCE_RUNS, measure_row
 from .starvation import measure_starvation
 
 
@@ -32,6 +32,17 @@ def arguments(argv: list[str]) -> argparse.Namespace:
         f"20@40+2), or all ({', '.join(DEFAULT_ROWS)}) or quick ({', '.join(QUICK_ROWS)})",
     )
     parser.add_argument("--runs", type=int, default=2, help="browser runs per row")
+    parser.add_argument(
+        "--reference-runs",
+        type=int,
+        default=REFERENCE_RUNS,
+        help="curl's reference transfers per row and direction (their mean is the reference)",
+    )
+    parser.add_argument(
+        "--congestion",
+        choices=["bbr", "cubic", "reno"],
+        help="TCP congestion control in both namespaces of each link (default: the host's)",
+    )
     parser.add_argument(
         "--self-check",
         action="store_true",
@@ -52,8 +63,8 @@ def arguments(argv: list[str]) -> argparse.Namespace:
         options.queues = [float(ms) for ms in options.queues.split(",") if ms.strip()]
     except ValueError as error:
         parser.error(str(error))
-    if not options.rows or options.runs < 1:
-        parser.error("name at least one row, and --runs at least 1")
+    if not options.rows or options.runs < 1 or options.reference_runs < 1:
+        parser.error("name at least one row, and --runs and --reference-runs at least 1")
     return options
 
 
@@ -97,7 +108,15 @@ def main(argv: list[str]) -> int:
         for spec, shape in options.rows:
             try:
                 data["shaped"].append(
-                    measure_row(spec, shape, options.runs, say, browser=not options.self_check)
+                    measure_row(
+                        spec,
+                        shape,
+                        options.runs,
+                        say,
+                        browser=not options.self_check,
+                        reference_runs=options.reference_runs,
+                        congestion=options.congestion,
+                    )  # fmt: skip
                 )
             except Exception as error:
                 say(f"  {spec} failed: {type(error).__name__}: {error}")

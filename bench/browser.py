@@ -22,21 +22,29 @@ RESULT_FIELDS = ("download-mbps", "upload-mbps", "latency-ms", "jitter-ms", "ver
                  "loaded-latency-up-ms")  # fmt: skip
 
 # The page offers no timing of its phases, so we watch its phase line change: each change is
-# stamped with performance.now(), as is the moment the result appears.
+# stamped with performance.now() (t) and with the wall clock in ms (epoch_ms: timeOrigin + now,
+# the clock the bench's link counters use), as is the moment the result appears.
 PHASE_WATCH = """
 window.__benchPhases = [];
+const benchStamp = () => {
+  const now = performance.now();
+  return { t: now, epoch_ms: performance.timeOrigin + now };
+};
 new MutationObserver(() => {
   const line = document.querySelector("[data-phase]");
   const text = line ? line.textContent : "";
   const last = window.__benchPhases.at(-1);
   if (text && (!last || last.text !== text)) {
-    window.__benchPhases.push({ text, t: performance.now() });
+    window.__benchPhases.push({ text, ...benchStamp() });
   }
   if (document.querySelector('[data-testid="connection-result"]') && !window.__benchDone) {
-    window.__benchDone = performance.now();
+    window.__benchDone = benchStamp();
   }
 }).observe(document, { childList: true, subtree: true, characterData: true });
 """
+# The page's phase lines, in order, by the start of their text (English page).
+PHASES = (("Step 1", "latency"), ("Step 2", "download"), ("Step 3", "upload"),
+          ("Last step", "media"))  # fmt: skip
 
 
 @contextmanager
@@ -71,27 +79,36 @@ def run_check(browser, base_url: str, timeout_s: float = 60) -> dict:
         result.wait_for(timeout=timeout_s * 1000)
         figures = {field: result.get_attribute(f"data-{field}") for field in RESULT_FIELDS}
         timing = page.evaluate("({ phases: window.__benchPhases, done: window.__benchDone })")
-        return {"figures": figures, "phases": timing["phases"], "done_ms": timing["done"]}
+        done = timing["done"] or {}
+        return {"figures": figures, "phases": timing["phases"], "done_ms": done.get("t"),
+                "done_epoch_ms": done.get("epoch_ms")}  # fmt: skip
     finally:
         context.close()
 
 
-def phase_seconds(phases: list[dict], done_ms: float | None) -> dict:
-    """Seconds spent on each step as the page showed it: 'Step 1 of 3' is the latency phase."""
+def phase_bounds(phases: list[dict], done: float | None, key: str = "t") -> dict:
+    """(start, end) of each phase the page showed, in ms on the clock `key` names: from its
+    line to the next phase's line, the last to the result (done). 'Step 1 of 3' is latency."""
     starts = {}
     for phase in phases:
-        for step, name in (("Step 1", "latency"), ("Step 2", "download"), ("Step 3", "upload")):
-            if phase["text"].startswith(step):
-                starts.setdefault(name, phase["t"])
-    order = ["latency", "download", "upload"]
-    seconds = {}
+        for prefix, name in PHASES:
+            if phase["text"].startswith(prefix) and phase.get(key) is not None:
+                starts.setdefault(name, phase[key])
+    order = [name for _, name in PHASES]
+    bounds = {}
     for i, name in enumerate(order):
         begin = starts.get(name)
-        following = [starts.get(n) for n in order[i + 1 :] if starts.get(n) is not None]
-        end = following[0] if following else done_ms
+        following = [starts[n] for n in order[i + 1 :] if starts.get(n) is not None]
+        end = following[0] if following else done
         if begin is not None and end is not None:
-            seconds[name] = round((end - begin) / 1000, 3)
-    return seconds
+            bounds[name] = (begin, end)
+    return bounds
+
+
+def phase_seconds(phases: list[dict], done_ms: float | None) -> dict:
+    """Seconds spent on each phase as the page showed it."""
+    return {name: round((end - begin) / 1000, 3)
+            for name, (begin, end) in phase_bounds(phases, done_ms).items()}  # fmt: skip
 
 
 def number(text: str | None) -> float | None:

@@ -41,6 +41,50 @@ def mbit_per_second(size: int, seconds: float) -> float:
     return size * 8 / seconds / MBIT
 
 
+STEADY_MIN_SECONDS = 1.0  # a steady part shorter than this says nothing
+
+
+def steady_goodput(points: list[tuple[float, int]], ramp_s: float) -> float | None:
+    """Goodput from ramp_s after the first byte to the last, in Mbit/s.
+
+    points are (time in seconds, bytes so far) as the bytes arrived, in order: curl's stdout on
+    the client for a download, the receiver's reads on the server for an upload. Slow start and
+    tbf's first bucket fall inside the ramp and are left out; None when less than
+    STEADY_MIN_SECONDS is left after it.
+    """
+    if not points:
+        return None
+    opened = points[0][0] + ramp_s
+    base = next(((t, n) for t, n in points if t >= opened), None)
+    end, total = points[-1]
+    if base is None or end - base[0] < STEADY_MIN_SECONDS:
+        return None
+    return mbit_per_second(total - base[1], end - base[0])
+
+
+def parallel_steady_goodput(streams: list[list[tuple[float, int]]], ramp_s: float) -> float | None:
+    """Summed goodput of streams run at once, from ramp_s after the first byte of any of them
+    until the first of them ends, in Mbit/s; None when that leaves under STEADY_MIN_SECONDS."""
+    if not streams or not all(streams):
+        return None
+    start = min(points[0][0] for points in streams) + ramp_s
+    end = min(points[-1][0] for points in streams)
+    if end - start < STEADY_MIN_SECONDS:
+        return None
+    # Each stream's count at both moments, interpolated between its reads (0 before its first).
+    moved = sum((counter_at(points, end) or 0) - (counter_at(points, start) or 0)
+                for points in streams)  # fmt: skip
+    return mbit_per_second(moved, end - start)
+
+
+def spread_percent(values: list[float]) -> float | None:
+    """(largest - smallest) / mean, in percent: how far repeated references disagree."""
+    found = [v for v in values if v]
+    if len(found) < 2:
+        return None
+    return (max(found) - min(found)) / (sum(found) / len(found)) * 100
+
+
 def error_percent(measured: float, reference: float) -> float:
     """How far measured is from reference, signed, in percent of the reference."""
     return (measured - reference) / reference * 100
@@ -72,6 +116,13 @@ def accuracy_target(loss_percent: float = 0) -> float:
     return LOSSY_ACCURACY_PERCENT if loss_percent else ACCURACY_PERCENT
 
 
+def judging_reference(single: float | None, parallel: float | None, loss_percent: float = 0):
+    """The curl figure a measurement is judged against: one stream's, except on a lossy link,
+    where what one TCP stream gets depends on its congestion control (CUBIC or Reno fall far
+    below the rate, BBR barely) and the check's own four streams are the fair comparison."""
+    return parallel if loss_percent and parallel else single
+
+
 def within_accuracy(measured: float, reference: float, loss_percent: float = 0) -> bool:
     return abs(error_percent(measured, reference)) <= accuracy_target(loss_percent)
 
@@ -81,3 +132,21 @@ def bytes_ratio(link_bytes: int, rate_mbit: float, seconds: float) -> float | No
     if not seconds:
         return None
     return link_bytes / (rate_mbit * MBIT / 8 * seconds)
+
+
+def counter_at(samples: list[tuple[float, int]], moment: float) -> float | None:
+    """A counter's value at `moment`, interpolated linearly between the samples around it."""
+    if not samples or moment < samples[0][0] or moment > samples[-1][0]:
+        return None
+    for (t0, v0), (t1, v1) in zip(samples, samples[1:], strict=False):
+        if t0 <= moment <= t1:
+            return v0 if t1 == t0 else v0 + (v1 - v0) * (moment - t0) / (t1 - t0)
+    return samples[-1][1]
+
+
+def counter_between(samples: list[tuple[float, int]], start: float, end: float) -> int | None:
+    """How much a counter grew from start to end; None when the samples do not cover both."""
+    first, last = counter_at(samples, start), counter_at(samples, end)
+    if first is None or last is None:
+        return None
+    return round(last - first)

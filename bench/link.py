@@ -72,9 +72,10 @@ class Link:
     `client` and `server` are the two Namespaces; the server is reached at SERVER_ADDRESS.
     """
 
-    def __init__(self, suffix: str, shape: Shape, *, seed: int = 1):
+    def __init__(self, suffix: str, shape: Shape, *, seed: int = 1, congestion: str | None = None):
         self.shape = shape
         self.seed = seed
+        self.congestion = congestion
         self.client = Namespace(f"{suffix}-c")
         self.server = Namespace(f"{suffix}-s")
         self.relay: Background | None = None
@@ -120,6 +121,8 @@ class Link:
             run(ns.command("ip", "addr", "add", mine, "peer", peer, "dev", TUN))
             if rate:
                 run(tbf_command(ns, rate))
+            if self.congestion:
+                set_congestion_control(ns, self.congestion)
 
     def _wait_for_devices(self, log: Path):
         import time
@@ -177,6 +180,24 @@ def ping_rtt_ms(link: Link, count: int = 10) -> dict:
     figures = done.stdout.strip().splitlines()[-1].split("=")[1].split()[0].split("/")
     low, mean, high, _ = (float(f) for f in figures)
     return {"min": low, "avg": mean, "max": high}
+
+
+def congestion_control(ns: Namespace) -> str:
+    """The TCP congestion control new connections use in ns (bbr, cubic, ...)."""
+    return run(ns.command("sysctl", "-n", "net.ipv4.tcp_congestion_control")).stdout.strip()
+
+
+def set_congestion_control(ns: Namespace, name: str):
+    """TCP's congestion control for new connections in ns. Outside the host's namespace the
+    kernel allows only those in the host's net.ipv4.tcp_allowed_congestion_control."""
+    key = "net.ipv4.tcp_congestion_control"
+    done = subprocess.run(ns.command("sysctl", "-q", "-w", f"{key}={name}"), capture_output=True)
+    if done.returncode:
+        allowed = run(["sysctl", "-n", "net.ipv4.tcp_allowed_congestion_control"]).stdout.strip()
+        raise RuntimeError(
+            f"{name} is not allowed in a namespace on this host (allowed: {allowed}); add it to "
+            "net.ipv4.tcp_allowed_congestion_control first"
+        )
 
 
 def has_ping() -> bool:

@@ -14,11 +14,19 @@ from .figures import (
     SLOW_DIRECTION_SECONDS,
     bytes_ratio,
     direction_seconds_target,
+    error_percent,
     goodput_ceiling,
+    judging_reference,
     within_accuracy,
 )
 from .server_load import LOAD_STREAMS, PAGE, PAGE_PACE_MS, SINGLE_STREAM_BYTES
-from .shaped import PING_RTT_TOLERANCE_MS, REFERENCE_RUNS, REFERENCE_SECONDS, rows
+from .shaped import (
+    PARALLEL_STREAMS,
+    PING_RTT_TOLERANCE_MS,
+    REFERENCE_RUNS,
+    REFERENCE_SECONDS,
+    rows,
+)
 
 # From this round trip the test cannot settle in its time: it must say so, not read wrong.
 FAIL_CLEARLY_FROM_MS = 600
@@ -48,9 +56,10 @@ def num(value, digits: int = 2) -> str:
 
 
 def shaped_table(outcomes: list[dict]) -> str:
-    header = ["link", "ping ms", "run", "dir", "curl", "ceiling", "measured", "error %", "acc.",
-              "dir s", "≤ s", "time", "link/(R·s)", "≤1.2", "lat. ms", "lat. phase s",
-              f"≤{LATENCY_PHASE_SECONDS:g}s", "total s", "verdict"]  # fmt: skip
+    header = ["link", "ping ms", "run", "dir", "curl", "curl×4", "ceiling", "measured",
+              "error %", "acc.", "err×4 %", "dir s", "≤ s", "time", "phase/(R·s)", "≤1.2",
+              "run/(R·s)", "lat. ms", "lat. phase s", f"≤{LATENCY_PHASE_SECONDS:g}s", "total s",
+              "verdict"]  # fmt: skip
     lines, notes = [], []
     counts = {key: [0, 0] for key in ("accuracy", "time", "bytes", "latency", "peer")}
     for outcome in outcomes:
@@ -71,8 +80,10 @@ def shaped_table(outcomes: list[dict]) -> str:
             rate = shape["down_mbit"] if way == "download" else shape["up_mbit"]
             peer = row["run"] == "st"
             measured, reference = row["measured_mbps"], row["reference_mbps"]
-            accurate = (within_accuracy(measured, reference, shape["loss_percent"])
-                        if measured and reference else False)  # fmt: skip
+            parallel = row["parallel_reference_mbps"]
+            judged = judging_reference(reference, parallel, shape["loss_percent"])
+            accurate = (within_accuracy(measured, judged, shape["loss_percent"])
+                        if measured and judged else False)  # fmt: skip
             if hopeless:  # must fail clearly rather than read wrong
                 accurate = accurate or bool(row["failure"])
             # The guidance is in goodput: a 10 Mbit/s link carries 9.56, below a guidance of 10.
@@ -80,6 +91,8 @@ def shaped_table(outcomes: list[dict]) -> str:
             quick = row["seconds"] <= limit if row["seconds"] is not None else None
             ratio = (bytes_ratio(row["link_bytes"], rate, row["seconds"])
                      if row["link_bytes"] is not None else None)  # fmt: skip
+            whole_run = (bytes_ratio(row["run_link_bytes"], rate, row["seconds"])
+                         if row["run_link_bytes"] is not None else None)  # fmt: skip
             frugal = ratio <= BYTES_FACTOR if ratio is not None else None
             tally(counts["peer" if peer else "accuracy"], accurate)
             if not peer:
@@ -113,15 +126,18 @@ def shaped_table(outcomes: list[dict]) -> str:
                     str(row["run"]) if way == "download" else "",
                     "down" if way == "download" else "up",
                     num(reference),
+                    num(parallel),
                     num(ceiling),
                     num(measured),
                     num(row["error_percent"], 1) if row["error_percent"] is not None else "-",
                     mark(accurate),
+                    num(error_percent(measured, parallel), 1) if measured and parallel else "",
                     num(row["seconds"], 1),
                     "" if peer else f"{limit:g}",
                     "" if peer else mark(quick),
                     num(ratio),
                     "" if peer else mark(frugal),
+                    num(whole_run),
                     *run_cells,
                 ]
             )
@@ -137,7 +153,14 @@ def shaped_table(outcomes: list[dict]) -> str:
         f"{fraction(counts['latency'])} runs.\n"
         f"speedtest-cli against the same targets: accuracy {fraction(counts['peer'])} rows."
     )
-    return "\n".join([table(header, lines), "", summary, *notes])
+    return "\n".join([table(header, lines), "", summary, congestion_line(outcomes), *notes])
+
+
+def congestion_line(outcomes: list[dict]) -> str:
+    """Which TCP congestion control the rows ran with: BBR keeps one stream near the rate on a
+    lossy link where CUBIC or Reno fall far below it (see --congestion)."""
+    found = sorted({o["congestion"] for o in outcomes if o.get("congestion")})
+    return f"TCP congestion control in both namespaces: {', '.join(found) or 'not recorded'}."
 
 
 def tally(count: list[int], ok: bool | None):
@@ -160,48 +183,69 @@ Link: per row, two fresh namespaces (client: Chromium, curl, speedtest-cli; serv
   (B = max(15000 bytes, 10 ms at R); overhead 14 counts an Ethernet header, as on a real link).
   Row spec DOWN[/UP]@RTT[+LOSS%]. "ping ms": the link's own check, mean of 10 pings against the
   row's RTT (±{PING_RTT_TOLERANCE_MS:g} ms).
-curl: one stream each way; "curl" is its steady goodput, as the check's own ramp-up is left
-  out. Download: GET /probe/download of (ramp + {REFERENCE_SECONDS:g} s) at the line rate, bytes
-  counted as they leave curl's stdout, from max(1.5 s, 12 RTT) after the first byte to the last.
-  Upload: streamed POSTs of {REFERENCE_SECONDS:g} s and {REFERENCE_SECONDS / 2:g} s at the line
-  rate, (full - half bytes) / (full - half time_total): slow start and tbf's first bucket cancel.
-  Mean of {REFERENCE_RUNS} runs; "whole" (self-check) is bytes / the whole transfer's time.
-  curl's server alone has the probe's size caps raised.
+curl: "curl" is one stream's steady goodput each way, as the check's own ramp-up is left out:
+  transfers of (ramp + {REFERENCE_SECONDS:g} s) at the line rate, the ramp max(1.5 s, 12 RTT)
+  from the first byte. Download: GET /probe/download, bytes counted as they leave curl's stdout,
+  from the ramp's end to the last byte. Upload: a streamed POST to bench/receiver.py in the
+  server's namespace, which stamps each read as the bytes arrive and counts from the ramp's end
+  to the last byte (the server sees when bytes cross; curl's time_total does not).
+  "curl×4": {PARALLEL_STREAMS} downloads at once (as the check opens them), summed from the ramp's
+  end until the first one ends; "err×4 %" the measured figure against it. "acc." judges
+  against "curl", or against "curl×4" on a lossy row (what one stream gets there depends on
+  TCP's congestion control; see the line below the table). Mean of the runs
+  (--reference-runs, {REFERENCE_RUNS} by default). curl's server alone has the probe's size caps
+  raised.
 browser: the check page (/en/, start the check) in headless Chromium; every run reported. dir s
   from the stored result (samples.seconds); the latency phase from the page's phase line.
-  link/(R·s): bytes the sending side put on the link during the run (its TUN counter) over the
-  rate times the direction's seconds. st: speedtest-cli (flask probe speedtest --json) against
-  the app's /probe/mini/ on the same link; its time is the whole command, both directions.
+  phase/(R·s): bytes the sending side put on the link during that direction's phase only (its
+  TUN counter sampled every 50 ms, matched to the page's phase lines on the wall clock) over the
+  rate times the direction's seconds; run/(R·s): the same with the whole run's counter (the
+  page's load, every phase, the other direction's ACKs). st: speedtest-cli (flask probe
+  speedtest --json) against the app's /probe/mini/ on the same link; its time is the whole
+  command, both directions.
 ceiling: no goodput can exceed 1448/1514 = 95.6 % of R; figures above it are flagged below."""
 
 
 def self_check_section(outcomes: list[dict]) -> str:
-    """The emulator's own check: ping's round trip and curl's goodput against the ceiling."""
+    """The emulator's own check: ping's round trip, and curl's references each way with their
+    spread over the runs (the old upload reference beside the receiver's count)."""
     header = ["link", "RTT ms", "ping min/avg/max ms", f"±{PING_RTT_TOLERANCE_MS:g}",
-              "curl down", "of ceiling", "curl up", "of ceiling"]  # fmt: skip
+              "down 1 stream", "of ceil.", "spread", "down ×4", "of ceil.", "spread",
+              "up (receiver)", "of ceil.", "spread", "up (half/full)", "spread"]  # fmt: skip
     lines, notes = [], []
     for outcome in outcomes:
         if "error" in outcome:
             notes.append(f"{outcome['spec']}: not measured: {outcome['error']}")
             continue
-        shape, ping = outcome["shape"], outcome["ping"]
-        best = outcome["reference"]["best_mbps"]
-        whole = outcome["reference"].get("whole_mbps", {})
+        shape, ping, reference = outcome["shape"], outcome["ping"], outcome["reference"]
         cells = []
-        for way, rate in (("download", shape["down_mbit"]), ("upload", shape["up_mbit"])):
-            mbps = best[way]
-            share = mbps / goodput_ceiling(rate) * 100 if mbps else None
-            cells += [f"{num(mbps)} ({num(whole.get(way))})", f"{share:.1f} %" if share else "-"]
+        for way, rate, share in (("download", shape["down_mbit"], True),
+                                 ("download_parallel", shape["down_mbit"], True),
+                                 ("upload", shape["up_mbit"], True),
+                                 ("upload_difference", shape["up_mbit"], False)):  # fmt: skip
+            values = reference["steady"].get(way, [])
+            mbps = reference["best_mbps"].get(way)
+            cells.append(f"{num(mbps)} ({fmt_runs(values)})")
+            if share:
+                cells.append(f"{mbps / goodput_ceiling(rate) * 100:.1f} %" if mbps else "-")
+            spread = reference.get("spread_percent", {}).get(way)
+            cells.append(f"{spread:.3f} %" if spread is not None else "-")
         lines.append([outcome["spec"], f"{shape['rtt_ms']:g}",
                       f"{ping['min']:.2f}/{ping['avg']:.2f}/{ping['max']:.2f}", mark(ping["ok"]),
                       *cells])  # fmt: skip
     text = (
         "1. The link emulator's own check (no browser)\n\n" + SHAPED_NOTES.split("curl:")[0]
-        + "curl: steady goodput each way (see table 1's notes; whole transfer in brackets); 'of\n"
-        "  ceiling' is the steady figure over R x 1448/1514.\n\n"
+        + "curl: steady goodput, mean (each run); see table 1's notes. 'of ceil.' is the mean\n"
+        "  over R x 1448/1514; spread is (largest - smallest) / mean over the runs.\n"
+        "  'up (half/full)' is the previous upload reference, (full - half bytes) /\n"
+        "  (full - half time_total) from curl's side, measured in the same runs to compare.\n\n"
         + table(header, lines)
     )  # fmt: skip
-    return "\n".join([text, *notes])
+    return "\n".join([text, "", congestion_line(outcomes), *notes])
+
+
+def fmt_runs(values: list) -> str:
+    return "/".join(f"{v:.2f}" if v else "-" for v in values) or "-"
 
 
 def shaped_section(outcomes: list[dict]) -> str:

@@ -13,6 +13,7 @@ from .namespace import Background, Namespace, run
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 PORT = 8000
+RECEIVER_PORT = 8001  # bench/receiver.py, the upload reference's server-side count
 READY_SECONDS = 30
 
 
@@ -67,21 +68,35 @@ def app_server(
         server.stop()
 
 
-def wait_until_ready(ns: Namespace, server: Background, host: str):
+@contextmanager
+def upload_receiver(ns: Namespace, workdir: Path, host: str):
+    """bench/receiver.py on host:RECEIVER_PORT inside ns until the block ends; its base URL."""
+    command = ns.command(str(BIN / "python"), "-m", "bench.receiver", host, str(RECEIVER_PORT))
+    log = workdir / f"receiver-{time.monotonic_ns()}.log"
+    server = Background(command, log=log, cwd=ROOT)
+    try:
+        wait_until_ready(ns, server, host, port=RECEIVER_PORT, path="/ping")
+        yield f"http://{host}:{RECEIVER_PORT}"
+    finally:
+        server.stop()
+
+
+def wait_until_ready(ns: Namespace, server: Background, host: str, *, port: int = PORT,
+                     path: str = "/probe/ping"):  # fmt: skip
     deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline:
         if not server.running():
-            raise RuntimeError(f"gunicorn stopped at start:\n{server.tail()}")
+            raise RuntimeError(f"server stopped at start:\n{server.tail()}")
         probe = subprocess.run(
             ns.command("curl", "-sf", "-o", "/dev/null", "--max-time", "2",
-                       f"http://{host}:{PORT}/probe/ping"),
+                       f"http://{host}:{port}{path}"),
             capture_output=True,
             timeout=10,
         )  # fmt: skip
         if probe.returncode == 0:
             return
         time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer within {READY_SECONDS} s:\n{server.tail()}")
+    raise RuntimeError(f"server did not answer within {READY_SECONDS} s:\n{server.tail()}")
 
 
 def connection_results_after(database: Path, last_id: int) -> list[dict]:

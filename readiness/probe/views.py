@@ -1,7 +1,7 @@
 import time
 
 from flask import Response, current_app, jsonify, request
-from werkzeug.exceptions import ClientDisconnected
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
 from ..errors import json_error
 from . import bp, transfer_slots
@@ -88,17 +88,38 @@ def receive_body() -> int:
 
     With a Content-Length, read exactly that many bytes: under gunicorn the stream is capped at
     the upload limit and raises 413 on any read past it, so asking for "one more chunk" after a
-    body of exactly the limit would refuse a body that is allowed.
+    body of exactly the limit would refuse a body that is allowed. Without one, see
+    receive_unsized().
     """
-    stream = request.stream
     expected = request.content_length
+    if expected is None:
+        return receive_unsized(current_app.config["PROBE_MAX_UPLOAD_BYTES"])
+    stream = request.stream
     received = 0
-    while expected is None or received < expected:
-        wanted = READ_SIZE if expected is None else min(READ_SIZE, expected - received)
-        chunk = stream.read(wanted)
+    while received < expected:
+        chunk = stream.read(min(READ_SIZE, expected - received))
         if not chunk:
             break
         received += len(chunk)
+    return received
+
+
+def receive_unsized(limit: int) -> int:
+    """A body with no Content-Length (Transfer-Encoding: chunked, as `curl -T -` sends from a
+    pipe), read to its end: exactly `limit` bytes are counted, one byte more is refused (413).
+
+    Werkzeug's capped stream refuses any read once `limit` bytes are in, even the read that
+    would have found the body's end, so a body of exactly the limit got 413. A server that
+    ends such bodies itself (gunicorn: wsgi.input_terminated) is read directly, at most one
+    byte past the limit; any other gets werkzeug's stream, which stays empty.
+    """
+    environ = request.environ
+    stream = environ["wsgi.input"] if environ.get("wsgi.input_terminated") else request.stream
+    received = 0
+    while chunk := stream.read(min(READ_SIZE, limit + 1 - received)):
+        received += len(chunk)
+        if received > limit:
+            raise RequestEntityTooLarge()
     return received
 
 

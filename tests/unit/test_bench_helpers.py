@@ -2,17 +2,23 @@
 
 import pytest
 
-from bench.browser import phase_seconds
+from bench.browser import phase_bounds, phase_seconds
+from bench.counters import transmitted
 from bench.figures import (
     burst_bytes,
     bytes_for_seconds,
     bytes_ratio,
+    counter_between,
     direction_seconds_target,
     error_percent,
     goodput_ceiling,
+    judging_reference,
     mbit_per_second,
     median,
+    parallel_steady_goodput,
     percentile,
+    spread_percent,
+    steady_goodput,
     within_accuracy,
 )
 from bench.link import Shape
@@ -100,3 +106,75 @@ def test_loaded_latency_is_judged_against_the_queue_the_link_really_held():
     assert missed["down_ok"] is False  # 98 ms against 190 ms held: outside 20 %
     short = judge({"idle_ms": 1.0, "loaded_down_ms": 8.0, "loaded_up_ms": 14.0}, queue_ms=2)
     assert (short["down_ok"], short["up_ok"]) == (True, False)
+
+
+def arrivals(rate_mbit: float, start: float, seconds: float, step: float = 0.01) -> list:
+    """(time, bytes so far) for bytes arriving at a steady rate, one point per step."""
+    per_step = rate_mbit * 1_000_000 / 8 * step
+    return [(start + i * step, round(per_step * i)) for i in range(1, round(seconds / step) + 1)]
+
+
+def test_steady_goodput_leaves_out_the_ramp_and_a_burst_inside_it():
+    burst = [(0.0, 2_000_000)]  # a first bucket's worth at once, inside the ramp
+    steady = [(t, n + 2_000_000) for t, n in arrivals(8, 0.0, 6)]
+    assert steady_goodput(burst + steady, ramp_s=1.5) == pytest.approx(8, rel=0.005)
+    assert mbit_per_second(steady[-1][1], 6) > 10  # the whole transfer reads high
+
+
+def test_steady_goodput_needs_a_second_after_the_ramp():
+    assert steady_goodput(arrivals(8, 0.0, 2.4), ramp_s=1.5) is None
+    assert steady_goodput([], ramp_s=1.5) is None
+
+
+def test_parallel_streams_are_summed_while_every_one_still_runs():
+    # Four streams of 2.5 Mbit/s each; one ends at 4 s, the others run on alone after it at a
+    # rate that would bias the sum if the window ran to the last byte.
+    short = arrivals(2.5, 0.0, 4)
+    moved = short[-1][1]
+    longer = short + [(4 + t, moved + n) for t, n in arrivals(1, 0.0, 4)]
+    summed = parallel_steady_goodput([short, longer, longer, longer], ramp_s=1.5)
+    assert summed == pytest.approx(10, rel=0.01)
+    assert parallel_steady_goodput([short, []], ramp_s=1.5) is None
+
+
+def test_spread_is_the_range_over_the_mean_in_percent():
+    assert spread_percent([9.8, 10.0, 10.2]) == pytest.approx(4)
+    assert spread_percent([10.0]) is None
+    assert spread_percent([10.0, None]) is None
+
+
+def test_a_counter_between_two_moments_is_interpolated_from_its_samples():
+    samples = [(100.0, 0), (100.1, 1_000), (100.2, 3_000)]
+    assert counter_between(samples, 100.05, 100.15) == 1_500
+    assert counter_between(samples, 100.0, 100.2) == 3_000
+    assert counter_between(samples, 99.0, 100.2) is None  # before the first sample
+
+
+def test_tun_transmit_counter_is_read_from_proc_net_dev():
+    text = (
+        "Inter-|   Receive                                                |  Transmit\n"
+        " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets\n"
+        "    lo:     100       1    0    0    0     0          0         0      100       1"
+        "    0    0    0     0       0          0\n"
+        " rbtun: 5000 10 0 0 0 0 0 0 123456 80 0 0 0 0 0 0\n"
+    )
+    assert transmitted(text) == 123_456
+
+
+def test_phase_bounds_end_the_upload_where_the_media_path_starts_on_the_wall_clock():
+    phases = [
+        {"text": "Step 1 of 3: checking…", "t": 1000.0, "epoch_ms": 5_001_000.0},
+        {"text": "Step 2 of 3: download…", "t": 1500.0, "epoch_ms": 5_001_500.0},
+        {"text": "Step 3 of 3: upload…", "t": 6500.0, "epoch_ms": 5_006_500.0},
+        {"text": "Last step: checking the route…", "t": 9500.0, "epoch_ms": 5_009_500.0},
+    ]
+    bounds = phase_bounds(phases, 5_014_000.0, key="epoch_ms")
+    assert bounds["download"] == (5_001_500.0, 5_006_500.0)
+    assert bounds["upload"] == (5_006_500.0, 5_009_500.0)
+    assert phase_seconds(phases, 14_000.0)["media"] == 4.5
+
+
+def test_a_lossy_link_is_judged_against_as_many_streams_as_the_check_opens():
+    assert judging_reference(9.5, 9.6) == 9.5
+    assert judging_reference(3.1, 18.7, loss_percent=2) == 18.7
+    assert judging_reference(18.7, None, loss_percent=2) == 18.7
