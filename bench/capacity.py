@@ -138,7 +138,7 @@ class LoadClient:
         upload = [*each, "-X", "POST", "-H", "Expect:",
                   "-H", "Content-Type: application/octet-stream",
                   "-T", str(self.body), f"{self.url}/probe/upload"]  # fmt: skip
-        args = ["curl"]
+        args = ["stdbuf", "-oL", "curl"]  # each transfer's line as it ends, not at exit
         for test in range(LOAD_TESTS_PER_PROCESS):
             args += [*(["--next"] if test else []), *download, "--next", *upload]
         return self.ns.command(*args)
