@@ -1,9 +1,10 @@
 """Table 6: how many honest 20 Mbit/s tests one server carries at once, each still accurate.
 
 One server namespace runs the app as `make run` deploys it (gunicorn gthread, 2 workers x 64
-threads, the probe's default limits, rate limits on). Each client has a namespace of its own,
-joined to the server's by a veth pair with a tbf of 20 Mbit/s on each end's egress, so each has
-its own address and its own 20 Mbit/s link, as patients do:
+threads, the probe's default limits; rate limits off, as in every table: the measuring browser
+runs test after test from one address, more than any patient would). Each client has a
+namespace of its own, joined to the server's by a veth pair with a tbf of 20 Mbit/s on each
+end's egress, so each has its own address and its own 20 Mbit/s link, as patients do:
 
 - client 0: headless Chromium running the real check page;
 - clients 1..K (the load): one curl process each, doing tests one after the other (a download
@@ -252,7 +253,7 @@ def measure_capacity(say, steps=DEFAULT_STEPS, runs: int = 2,
         clients.grow_to(1)
         loads: list[LoadClient] = []
         with app_server(server, workdir, database, workers=WORKERS, threads=THREADS,
-                        host="0.0.0.0", RATELIMIT_ENABLED="true") as _:  # fmt: skip
+                        host="0.0.0.0") as _:  # fmt: skip
             url0 = f"http://{server_address(0)}:{PORT}"
             outcome["reference"] = refer = reference(clients.namespaces[0], url0, workdir, say)
             try:
@@ -359,7 +360,7 @@ def section(outcome: dict) -> str:
     )
     notes = (
         f"Server: gunicorn gthread {outcome['workers']} workers × {outcome['threads']} threads as "
-        f"make run deploys it (default probe limits, rate limits on). Each client: a namespace "
+        f"make run deploys it (default probe limits, rate limits off). Each client: a namespace "
         f"of its own, a veth to the server's, tbf {RATE_MBIT:g} Mbit/s on each end.\n"
         f"Browser reference (curl steady, idle server): {refer['download']:.2f} down, "
         f"{refer['upload']:.2f} up. Load: K curl clients, each a {outcome['load_bytes'] / 1e6:g} "
