@@ -5,8 +5,9 @@ gunicorn.conf.py, the probe's default limits) behind a pretend proxy, so that ea
 an address of its own in X-Forwarded-For, as patients do; nginx (bench/nginx.py) runs beside it
 in the same namespace with as many worker processes. Each stream is one curl process making
 its transfers one after the other on one keep-alive connection; the figure is all the bytes
-over the wall time, from the first curl started to the last one done. Servers take turns,
-round after round, and each cell is the median of its rounds.
+over the wall time, from the first curl started to the last one done. After a warm-up run
+each (not counted), the servers take turns, round after round, and each cell is the median of
+its rounds.
 """
 
 import statistics
@@ -24,8 +25,9 @@ from .server import app_server, create_database
 
 WORKERS, THREADS = 2, 64  # make run
 TRANSFER_BYTES = 25_000_000  # below the probe's default limits (32 MiB) both ways
-CASES = ((1, 40), (20, 8))  # (streams, transfers per stream)
-ROUNDS = 3
+# (streams, transfers per stream): 2 GB and 4 GB, half a second or more per run
+CASES = ((1, 80), (20, 8))
+ROUNDS = 5
 TARGET_RATIO = 0.9
 TIMEOUT_S = 120
 
@@ -105,6 +107,8 @@ def measure_against_nginx(say) -> dict:
             for streams, transfers in CASES:
                 for way in ("download", "upload"):
                     runs = {"probe": [], "nginx": []}
+                    for server in ("probe", "nginx"):  # warm-up: caches, each worker's bytes
+                        run_streams(ns, urls[server][way], way, streams, 2, body)
                     for _ in range(ROUNDS):
                         for server in ("probe", "nginx"):
                             runs[server].append(run_streams(
@@ -155,7 +159,7 @@ def section(outcome: dict) -> str:
         f"per stream) and nginx ({outcome['workers']} workers, sendfile on) in one namespace.\n"
         f"Each stream: one curl process, its transfers of {size:g} MB one after the other on "
         f"one keep-alive connection (streams × transfers); figure: all bytes over the wall "
-        f"time; median of {outcome['rounds']} rounds, the servers taking turns.\n"
+        f"time; median of {outcome['rounds']} rounds after a warm-up, the servers taking turns.\n"
         f"nginx download: a file of the same random bytes; upload: echo_read_request_body "
         f"(the whole body read into memory before the answer). failed: probe/nginx transfers "
         f"not 200 or short."
