@@ -64,3 +64,11 @@ def test_capacity_is_the_last_step_before_the_first_miss():
     assert largest_held(steps) == 8
     assert largest_held([{"k": 0, "held": False}]) is None
     assert largest_held([]) is None
+
+
+def test_the_load_and_the_browser_each_give_their_own_figure():
+    steps = [{"k": 0, "held": False, "load_held": True},
+             {"k": 4, "held": True, "load_held": True},
+             {"k": 8, "held": True, "load_held": False}]  # fmt: skip
+    assert largest_held(steps, "load_held") == 4
+    assert largest_held(steps, "held") is None
