@@ -9,7 +9,8 @@ end's egress, so each has its own address and its own 20 Mbit/s link, as patient
 - client 0: headless Chromium running the real check page;
 - clients 1..K (the load): one curl process each, doing tests one after the other (a download
   of LOAD_BYTES, then an upload of LOAD_BYTES, on one keep-alive connection), restarted when
-  it ends, so that each load link is busy every moment, one way or the other.
+  it ends, so that each load link is busy every moment, one way or the other; each client's
+  first test is its warm-up, not counted.
 
 curl's steady goodput on client 0's link with no load is the reference (as in table 1), for
 the browser and for every load test (every link is shaped alike). K grows step by step; at
@@ -49,6 +50,7 @@ WORKERS, THREADS = 2, 64  # make run
 RATE_MBIT = 20.0
 LOAD_BYTES = 10_000_000  # about 4 s each way at 20 Mbit/s, as one direction of the check
 LOAD_TESTS_PER_PROCESS = 20
+WARM_UP_TRANSFERS = 2  # each load client's first test is not counted
 DEFAULT_STEPS = (0, 4, 8, 16, 24, 32, 48, 64)
 DEFAULT_BUDGET_S = 900
 REFERENCE_SECONDS, REFERENCE_RAMP_S = 6, 1.0
@@ -175,9 +177,10 @@ class LoadClient:
             self.process.stdout.close()
 
     def goodputs(self, since: float, until: float) -> dict:
-        """Each direction's whole-transfer goodput for transfers that ended in [since, until]."""
+        """Each direction's whole-transfer goodput for transfers that ended in [since, until],
+        after this client's first test (its warm-up: a new connection, a new thread)."""
         found = {"download": [], "upload": [], "failed": 0}
-        for ended, status, down, up, seconds in list(self.transfers):
+        for ended, status, down, up, seconds in list(self.transfers)[WARM_UP_TRANSFERS:]:
             if not since <= ended <= until:
                 continue
             if status != "200" or max(down, up) != LOAD_BYTES or seconds <= 0:
@@ -374,7 +377,8 @@ def section(outcome: dict) -> str:
         f"Reference (curl's steady goodput on client 0's link, idle server): "
         f"{refer['download']:.2f} down, {refer['upload']:.2f} up. Load: K curl clients, each "
         f"{outcome['load_bytes'] / 1e6:g} MB down then up, back to back; each transfer's "
-        f"goodput (curl's size / time_total, request included) against the reference.\n"
+        f"goodput (curl's size / time_total, request included; each client's first test not "
+        f"counted) against the reference.\n"
         f"{outcome['runs']} browser run(s) per K. The load holds at a step when every load test "
         f"that ended during it is within ±{ACCURACY_PERCENT:g} % both ways, none failed; the "
         f"browser, when every run is. The clients (K curl processes, Chromium) share the "
