@@ -96,14 +96,23 @@ chromium:
 		echo "The browser tests need Debian's chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; \
 	fi
 
-# The bench builds its delay line with gcc and checks it with ping; Debian's packages.
-BENCH_TOOLS := gcc:gcc ping:iputils-ping
+# The bench builds its delay line with gcc and checks it with ping, and compares the probe with
+# nginx (nginx-light brings the echo module, which reads an upload's body); Debian's packages.
+# Each pair is a command or a file, then the package that provides it. The bench starts nginx
+# itself: the service Debian's package starts on port 80 is stopped and disabled at once.
+BENCH_TOOLS := gcc:gcc ping:iputils-ping nginx:nginx-light \
+	/usr/lib/nginx/modules/ngx_http_echo_module.so:nginx-light
 bench-tools:
 	@missing=""; for pair in $(BENCH_TOOLS); do \
-		command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+		command -v $${pair%%:*} >/dev/null || [ -e $${pair%%:*} ] || \
+		case "$$missing " in *" $${pair#*:} "*) ;; *) missing="$$missing $${pair#*:}";; esac; \
+		done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		case "$$missing " in *" nginx-light "*) \
+			if command -v systemctl >/dev/null; then systemctl disable --now nginx || true; fi;; \
+		esac; \
 	else \
 		echo "make bench needs:$$missing (sudo apt-get install$$missing)"; exit 1; \
 	fi

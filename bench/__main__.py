@@ -15,12 +15,15 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from . import loaded, report
+from . import capacity, loaded, report, server_compare
 from .rows import DEFAULT_ROWS, QUICK_ROWS, parse_rows
 from .server import ROOT
 from .server_load import measure_server
 from .shaped import REFERENCE_RUNS, measure_row
 from .starvation import measure_starvation
+
+# Table names, for --only; each has its --skip-<name>.
+TABLES = ("shaped", "server", "loaded", "starvation", "nginx", "capacity")
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:
@@ -57,9 +60,28 @@ def arguments(argv: list[str]) -> argparse.Namespace:
                         help="table 3: tbf latency (queue) values in ms")  # fmt: skip
     parser.add_argument("--loaded-runs", type=int, default=2, help="table 3: runs per queue")
     parser.add_argument("--skip-starvation", action="store_true", help="leave out table 4")
+    parser.add_argument("--skip-nginx", action="store_true", help="leave out table 5")
+    parser.add_argument("--skip-capacity", action="store_true", help="leave out table 6")
+    parser.add_argument("--capacity-steps", default=",".join(map(str, capacity.DEFAULT_STEPS)),
+                        help="table 6: the numbers of load clients to try, in order")  # fmt: skip
+    parser.add_argument("--capacity-runs", type=int, default=2,
+                        help="table 6: browser runs per number of load clients")  # fmt: skip
+    parser.add_argument("--capacity-budget", type=float, default=capacity.DEFAULT_BUDGET_S,
+                        help="table 6: seconds after which no further step starts")  # fmt: skip
+    parser.add_argument(
+        "--only",
+        help=f"run only these tables, by name, separated by commas: {', '.join(TABLES)}",
+    )
     options = parser.parse_args(argv)
     try:
         options.rows = parse_rows(options.rows)
+        options.capacity_steps = [int(k) for k in options.capacity_steps.split(",") if k.strip()]
+        if options.only:
+            chosen = {name.strip() for name in options.only.split(",") if name.strip()}
+            if unknown := chosen - set(TABLES):
+                raise ValueError(f"no table named {', '.join(sorted(unknown))}")
+            for name in TABLES:
+                setattr(options, f"skip_{name}", name not in chosen)
         options.queues = [float(ms) for ms in options.queues.split(",") if ms.strip()]
     except ValueError as error:
         parser.error(str(error))
@@ -155,6 +177,24 @@ def main(argv: list[str]) -> int:
             say(f"  failed: {type(error).__name__}: {error}")
             data["starvation"] = {"error": f"{error}"[:500]}
         sections.append(report.starvation_section(data["starvation"]))
+    if not options.skip_nginx and not options.self_check:
+        say("\nThe probe against nginx (progress):")
+        try:
+            data["nginx"] = server_compare.measure_against_nginx(say)
+        except Exception as error:
+            say(f"  failed: {type(error).__name__}: {error}")
+            data["nginx"] = {"error": f"{error}"[:500]}
+        sections.append(server_compare.section(data["nginx"]))
+    if not options.skip_capacity and not options.self_check:
+        say("\nCapacity (progress):")
+        try:
+            data["capacity"] = capacity.measure_capacity(
+                say, options.capacity_steps, options.capacity_runs, options.capacity_budget
+            )
+        except Exception as error:
+            say(f"  failed: {type(error).__name__}: {error}")
+            data["capacity"] = {"error": f"{error}"[:500]}
+        sections.append(capacity.section(data["capacity"]))
     sections.append(f"Bench time: {time.monotonic() - started:.0f} s.")
     text = "\n\n".join(sections)
     say("\n" + "\n\n".join(sections[1:]))

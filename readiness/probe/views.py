@@ -2,10 +2,11 @@ import time
 
 from flask import Response, current_app, jsonify, request
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from werkzeug.wsgi import wrap_file
 
 from ..errors import json_error
 from . import bp, transfer_slots
-from .payload import random_stream
+from .payload import CHUNK_SIZE, random_file, random_stream
 
 # no-transform: a proxy must not compress or recode what we measure.
 NO_STORE = "no-store, no-transform"
@@ -47,9 +48,23 @@ def download_response(size: int) -> Response:
     if not slots.take(client):
         return busy()
     stop_on_stall()
-    response = Response(random_stream(size), mimetype="application/octet-stream")
+
+    def give_back():
+        slots.give_back(client)
+
+    body = random_file(size, on_close=give_back)
+    if body is None:
+        response = Response(random_stream(size), mimetype="application/octet-stream")
+        response.call_on_close(give_back)
+    else:
+        # Passed through to the server untouched: gunicorn sends it with sendfile(), and closes
+        # it (giving the slot back) when the answer is sent or given up.
+        response = Response(
+            wrap_file(request.environ, body, CHUNK_SIZE),
+            mimetype="application/octet-stream",
+            direct_passthrough=True,
+        )
     response.content_length = size
-    response.call_on_close(lambda: slots.give_back(client))
     return uncached(response)
 
 

@@ -1,0 +1,110 @@
+"""Debian's nginx beside the app, serving the same bytes and reading the same uploads.
+
+The bench starts nginx itself: its own configuration, pid file, logs and temporary paths in a
+temporary directory (its workers run as root, the bench's own user, to read them), listening
+on an unprivileged port in the same namespace as the app. It serves a file of the probe's
+random bytes, and reads each upload whole before answering:
+
+- download: `location = /download.bin` serves the file (Debian's defaults: sendfile on,
+  tcp_nopush on);
+- upload: `echo_read_request_body` (the echo module, which Debian's nginx-light ships) reads
+  the whole body into memory (client_body_buffer_size above the body, so never to disk) before
+  the answer is sent. A bare `return 204` would answer at once and drop the body as it comes,
+  and a proxy to a `return 204` server answers before the body has crossed: neither reads it.
+"""
+
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from .namespace import Background, Namespace
+
+NGINX = "/usr/sbin/nginx"
+ECHO_MODULE = "/usr/lib/nginx/modules/ngx_http_echo_module.so"
+PORT = 8081
+READY_SECONDS = 10
+
+CONFIG = """\
+load_module {echo_module};
+user root;
+worker_processes {workers};
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 65;
+    keepalive_requests 10000;
+    types {{ }}
+    default_type application/octet-stream;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    server {{
+        listen {host}:{port};
+        root {root}/www;
+        location = /download.bin {{
+            add_header Cache-Control "no-store, no-transform";
+        }}
+        location = /upload {{
+            client_max_body_size {body_limit};
+            client_body_buffer_size {body_limit};
+            echo_read_request_body;
+            echo "received";
+        }}
+    }}
+}}
+"""
+
+
+def has_nginx() -> bool:
+    return Path(NGINX).exists() and Path(ECHO_MODULE).exists()
+
+
+def config_text(root: Path, host: str, port: int, workers: int, body_limit: int) -> str:
+    return CONFIG.format(echo_module=ECHO_MODULE, workers=workers, root=root, host=host,
+                         port=port, body_limit=body_limit)  # fmt: skip
+
+
+@contextmanager
+def nginx_server(ns: Namespace, workdir: Path, body: Path, *, workers: int,
+                 host: str = "127.0.0.1"):  # fmt: skip
+    """nginx inside ns on host:PORT serving `body` at /download.bin, uploads at /upload."""
+    root = workdir / "nginx"
+    (root / "www").mkdir(parents=True)
+    shutil.copyfile(body, root / "www" / "download.bin")
+    config = root / "nginx.conf"
+    size = body.stat().st_size
+    config.write_text(config_text(root, host, PORT, workers, body_limit=size + 1024 * 1024))
+    command = ns.command(NGINX, "-p", str(root), "-e", str(root / "error.log"),
+                         "-c", str(config), "-g", "daemon off;")  # fmt: skip
+    server = Background(command, log=root / "stdout.log")
+    base = f"http://{host}:{PORT}"
+    try:
+        wait_until_ready(ns, server, f"{base}/download.bin")
+        yield base
+    finally:
+        server.stop()
+
+
+def wait_until_ready(ns: Namespace, server: Background, url: str):
+    import subprocess
+
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        if not server.running():
+            raise RuntimeError(f"nginx stopped at start:\n{server.tail()}")
+        done = subprocess.run(
+            ns.command("curl", "-sf", "-o", "/dev/null", "--max-time", "2", "-r", "0-0", url),
+            capture_output=True,
+            timeout=10,
+        )
+        if done.returncode == 0:
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"nginx did not answer within {READY_SECONDS} s:\n{server.tail()}")

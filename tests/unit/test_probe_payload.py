@@ -1,0 +1,74 @@
+"""The download's random bytes: the same bytes whether sent from the in-memory file or streamed."""
+
+import zlib
+
+import pytest
+
+from readiness.probe.payload import (
+    CHUNK_COUNT,
+    CHUNK_SIZE,
+    SENDFILE_MAX_BYTES,
+    RandomBytesFile,
+    memory_file,
+    random_file,
+    random_stream,
+)
+
+pytestmark = pytest.mark.skipif(memory_file() is None, reason="no memfd or /proc here")
+
+
+def read_all(body: RandomBytesFile, block: int = 100_000) -> bytes:
+    parts = []
+    while data := body.read(block):
+        parts.append(data)
+    return b"".join(parts)
+
+
+def test_the_file_holds_the_same_bytes_as_the_stream_from_the_same_chunk():
+    size = 3 * CHUNK_SIZE * CHUNK_COUNT + 12345  # wraps around the block three times
+    for start in (0, 5, CHUNK_COUNT - 1):
+        body = RandomBytesFile(memory_file(), size, start, on_close=lambda: None)
+        try:
+            assert read_all(body) == b"".join(random_stream(size, start))
+        finally:
+            body.close()
+
+
+def test_the_file_never_reads_past_the_size_asked_for():
+    body = random_file(1000, on_close=lambda: None)
+    assert len(body.read(64 * 1024)) == 1000
+    assert body.read(64 * 1024) == b""
+    assert body.read() == b""
+    body.close()
+
+
+def test_the_largest_answer_it_serves_is_random_and_incompressible():
+    body = random_file(SENDFILE_MAX_BYTES, on_close=lambda: None)
+    data = read_all(body, 1 << 20)
+    body.close()
+    assert len(data) == SENDFILE_MAX_BYTES
+    assert len(zlib.compress(data[: 8 << 20], 1)) > 0.99 * (8 << 20)
+
+
+def test_closing_gives_the_slot_back_once():
+    given_back = []
+    body = random_file(10, on_close=lambda: given_back.append(1))
+    body.close()
+    body.close()
+    assert given_back == [1]
+
+
+def test_answers_above_the_file_are_streamed_instead():
+    assert random_file(SENDFILE_MAX_BYTES + 1, on_close=lambda: None) is None
+
+
+def test_each_answer_has_its_own_offset():
+    first = random_file(CHUNK_SIZE * 2, on_close=lambda: None)
+    second = random_file(CHUNK_SIZE * 2, on_close=lambda: None)
+    try:
+        assert first.fileno() != second.fileno()
+        first.read(CHUNK_SIZE)
+        assert len(second.read()) == CHUNK_SIZE * 2
+    finally:
+        first.close()
+        second.close()
