@@ -15,7 +15,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from . import loaded, report
+from . import loaded, media_path, report
 from .rows import DEFAULT_ROWS, QUICK_ROWS, parse_rows
 from .server import ROOT
 from .server_load import measure_server
@@ -46,14 +46,22 @@ def arguments(argv: list[str]) -> argparse.Namespace:
                         help="table 3: tbf latency (queue) values in ms")  # fmt: skip
     parser.add_argument("--loaded-runs", type=int, default=2, help="table 3: runs per queue")
     parser.add_argument("--skip-starvation", action="store_true", help="leave out table 4")
+    parser.add_argument("--skip-media", action="store_true", help="leave out table 5")
+    parser.add_argument(
+        "--media-rows",
+        default=media_path.DEFAULT_MEDIA_ROWS,
+        help=f"table 5: links for the media path (default {media_path.DEFAULT_MEDIA_ROWS})",
+    )
+    parser.add_argument("--media-runs", type=int, default=3, help="table 5: checks per row")
     options = parser.parse_args(argv)
     try:
         options.rows = parse_rows(options.rows)
+        options.media_rows = parse_rows(options.media_rows)
         options.queues = [float(ms) for ms in options.queues.split(",") if ms.strip()]
     except ValueError as error:
         parser.error(str(error))
-    if not options.rows or options.runs < 1:
-        parser.error("name at least one row, and --runs at least 1")
+    if not options.rows or options.runs < 1 or options.media_runs < 1:
+        parser.error("name at least one row, and --runs and --media-runs at least 1")
     return options
 
 
@@ -136,6 +144,18 @@ def main(argv: list[str]) -> int:
             say(f"  failed: {type(error).__name__}: {error}")
             data["starvation"] = {"error": f"{error}"[:500]}
         sections.append(report.starvation_section(data["starvation"]))
+    if not options.skip_media and not options.self_check:
+        say("\nThe media path (progress):")
+        data["media"] = []
+        for spec, shape in options.media_rows:
+            try:
+                data["media"].append(
+                    media_path.measure_media_row(spec, shape, options.media_runs, say)
+                )
+            except Exception as error:
+                say(f"  {spec} failed: {type(error).__name__}: {error}")
+                data["media"].append({"spec": spec, "error": f"{error}"[:500]})
+        sections.append(media_path.section(data["media"]))
     sections.append(f"Bench time: {time.monotonic() - started:.0f} s.")
     text = "\n\n".join(sections)
     say("\n" + "\n\n".join(sections[1:]))
