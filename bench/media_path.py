@@ -154,8 +154,8 @@ def band_of_run(run: dict) -> str | None:
 
 def section(outcomes: list[dict]) -> str:
     header = ["link", "ping ms", "run", "route", "RTT ms", "±", "loss up", "loss down",
-              "connect ms", "jitter ms", "stored", "media reason", "imposed implies",
-              "verdict"]  # fmt: skip
+              "connect ms", "jitter ms", "app verdict", "media reason", "imposed implies",
+              "ok"]  # fmt: skip
     lines, notes = [], []
     counts = {key: [0, 0] for key in ("rtt", "loss", "verdict", "consistent")}
     for outcome in outcomes:
@@ -172,7 +172,7 @@ def section(outcomes: list[dict]) -> str:
             if "error" in run or run.get("route") is None:
                 why = run.get("error") or run.get("failure") or "no media figures stored"
                 notes.append(f"{spec} run {run['run']}: {why}")
-                for key in ("rtt", "loss", "verdict"):
+                for key in ("rtt", "loss", "loss", "verdict"):
                     tally(counts[key], False)
                 lines.append([spec if first else "", f"{ping['avg']:.1f}" if first else "",
                               str(run["run"]), "failed", *[""] * 10])  # fmt: skip
@@ -213,6 +213,13 @@ def section(outcomes: list[dict]) -> str:
                 ]
             )
             first = False
+        pooled = pooled_cells(outcome["runs"], imposed_loss)
+        if pooled:
+            lines.append(["", "", "all", "", "", "", *pooled, *[""] * 6])
+        dropped = outcome.get("link_dropped")
+        if dropped:
+            notes.append(f"{spec}: the delay line dropped {fmt_dropped(dropped)} packets (the "
+                         f"whole row, speed tests included).")  # fmt: skip
         need = needed_packets(imposed_loss)
         if need:
             notes.append(f"{spec}: {need}")
@@ -226,6 +233,21 @@ def section(outcomes: list[dict]) -> str:
     )
     return "\n".join(["5. The media path against the emulated link", "", NOTES, "",
                       table(header, lines, numbers=False), "", summary, *notes])  # fmt: skip
+
+
+def pooled_cells(runs: list[dict], imposed: float) -> list[str] | None:
+    """Every run's packets together, each way: a bias too small to show in one run shows here."""
+    cells = []
+    for key in ("loss_up_percent", "loss_down_percent"):
+        lost = [lost_packets(run.get(key)) for run in runs if "error" not in run]
+        lost = [value for value in lost if value is not None]
+        if len(lost) < 2:
+            return None
+        sent = SENT_PER_DIRECTION * len(lost)
+        low, high = loss_interval(sum(lost), sent)
+        ok = loss_consistent(imposed, sum(lost), sent)
+        cells.append(f"{sum(lost)}/{sent} [{low:.1f}-{high:.1f}] {mark(ok)}")
+    return cells
 
 
 def needed_packets(imposed_loss: float) -> str:
