@@ -10,6 +10,7 @@ the loss share, judged with the binomial interval of the packets actually sent.
 """
 
 import json
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -49,15 +50,20 @@ LIMITED_LOSS = DefaultConfig.LIMITED_PACKET_LOSS_PERCENT
 
 def measure_media_row(spec: str, shape: Shape, runs: int, say) -> dict:
     """One fresh link: ping's round trip, then `runs` checks in Chromium and what was stored."""
+    # A seed of its own per row: with one fixed seed every link replays the same drops, and
+    # rows (or repeated benches) of the same loss are not independent samples.
+    seed = secrets.randbelow(2**31 - 1) + 1
+    name = "m" + spec.replace("/", "-").replace("@", "r").replace("+", "l")[:7]
     with (
-        Link("m" + spec.replace("/", "-").replace("@", "r").replace("+", "l")[:7], shape) as link,
+        Link(name, shape, seed=seed) as link,
         tempfile.TemporaryDirectory(prefix="rbench-media-") as tmp,
     ):
         workdir = Path(tmp)
         database = workdir / "bench.db"
         create_database(database)
-        outcome = {"spec": spec, "shape": shape.__dict__, "ping": ping_rtt_ms(link), "runs": []}
-        say(f"  {spec} ({shape.name()}): ping avg {outcome['ping']['avg']:.1f} ms")
+        outcome = {"spec": spec, "shape": shape.__dict__, "ping": ping_rtt_ms(link), "runs": [],
+                   "seed": seed}  # fmt: skip
+        say(f"  {spec} ({shape.name()}, seed {seed}): ping avg {outcome['ping']['avg']:.1f} ms")
         settings = {
             "MEDIA_CHECK_ENABLED": "true",
             "MEDIA_HOST_ADDRESSES": SERVER_ADDRESS,
@@ -218,8 +224,9 @@ def section(outcomes: list[dict]) -> str:
             lines.append(["", "", "all", "", "", "", *pooled, *[""] * 6])
         dropped = outcome.get("link_dropped")
         if dropped:
-            notes.append(f"{spec}: the delay line dropped {fmt_dropped(dropped)} packets (the "
-                         f"whole row, speed tests included).")  # fmt: skip
+            notes.append(f"{spec}: the delay line (seed {outcome.get('seed')}) dropped "
+                         f"{fmt_dropped(dropped)} packets (the whole row, speed tests "
+                         f"included).")  # fmt: skip
         need = needed_packets(imposed_loss)
         if need:
             notes.append(f"{spec}: {need}")
