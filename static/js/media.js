@@ -230,7 +230,7 @@ export async function measureMediaPath(settings, signal) {
     const count = Math.round(settings.mediaSeconds * settings.mediaPacketsPerSecond);
     const intervalMs = 1000 / settings.mediaPacketsPerSecond;
     const up = await sendPackets(media, count, intervalMs, settings.mediaPacketBytes, signal);
-    const counts = await nextMessageAfter(control, { type: "counts" }, "counts", 3000);
+    const counts = await askCounts(control);
     const down = await receivePackets(
       control,
       media,
@@ -252,6 +252,14 @@ export async function measureMediaPath(settings, signal) {
   } finally {
     pc.close();
   }
+}
+
+/**
+ * The server's count of our packets. On a lossy link the reliable control channel's answer may
+ * wait out a retransmission timeout or two (1 s, then 2 s): it gets as long as a queue drains.
+ */
+export function askCounts(control, ms = QUEUE_DRAIN_MS) {
+  return nextMessageAfter(control, { type: "counts" }, "counts", ms);
 }
 
 function nextMessageAfter(channel, request, type, ms) {

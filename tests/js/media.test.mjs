@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
+  askCounts,
   lossPercent,
   receivePackets,
   routeOf,
@@ -104,4 +105,14 @@ test("the download count waits for the server's word that it sent its last packe
   const down = await receivePackets(control, media, 2, 10, 1000);
   assert.deepEqual([down.sent, down.received], [2, 2]);
   assert.equal(lossPercent(down.sent, down.received), 0);
+});
+
+test("the server's count is waited for through a retransmission timeout or two", async () => {
+  // The reliable control channel's answer comes 3.5 s late (lost once, resent after 1 + 2 s).
+  const control = new FakeChannel((data) => {
+    if (JSON.parse(data).type !== "counts") return;
+    setTimeout(() => control.deliver(JSON.stringify({ type: "counts", received: 88 })), 3500);
+  });
+  const counts = await askCounts(control);
+  assert.equal(counts?.received, 88, "the count was given up on");
 });
