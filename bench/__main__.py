@@ -15,7 +15,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from . import capacity, loaded, report, server_compare
+from . import capacity, loaded, media_path, report, server_compare
 from .rows import DEFAULT_ROWS, QUICK_ROWS, parse_rows
 from .server import ROOT
 from .server_load import measure_server
@@ -23,7 +23,7 @@ from .shaped import REFERENCE_RUNS, measure_row
 from .starvation import measure_starvation
 
 # Table names, for --only; each has its --skip-<name>.
-TABLES = ("shaped", "server", "loaded", "starvation", "nginx", "capacity")
+TABLES = ("shaped", "server", "loaded", "starvation", "nginx", "capacity", "media")
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:
@@ -68,6 +68,13 @@ def arguments(argv: list[str]) -> argparse.Namespace:
                         help="table 6: browser runs per number of load clients")  # fmt: skip
     parser.add_argument("--capacity-budget", type=float, default=capacity.DEFAULT_BUDGET_S,
                         help="table 6: seconds after which no further step starts")  # fmt: skip
+    parser.add_argument("--skip-media", action="store_true", help="leave out table 7")
+    parser.add_argument(
+        "--media-rows",
+        default=media_path.DEFAULT_MEDIA_ROWS,
+        help=f"table 7: links for the media path (default {media_path.DEFAULT_MEDIA_ROWS})",
+    )
+    parser.add_argument("--media-runs", type=int, default=3, help="table 7: checks per row")
     parser.add_argument(
         "--only",
         help=f"run only these tables, by name, separated by commas: {', '.join(TABLES)}",
@@ -75,6 +82,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     options = parser.parse_args(argv)
     try:
         options.rows = parse_rows(options.rows)
+        options.media_rows = parse_rows(options.media_rows)
         options.capacity_steps = [int(k) for k in options.capacity_steps.split(",") if k.strip()]
         if options.only:
             chosen = {name.strip() for name in options.only.split(",") if name.strip()}
@@ -85,8 +93,8 @@ def arguments(argv: list[str]) -> argparse.Namespace:
         options.queues = [float(ms) for ms in options.queues.split(",") if ms.strip()]
     except ValueError as error:
         parser.error(str(error))
-    if not options.rows or options.runs < 1 or options.reference_runs < 1:
-        parser.error("name at least one row, and --runs and --reference-runs at least 1")
+    if not options.rows or min(options.runs, options.reference_runs, options.media_runs) < 1:
+        parser.error("name at least one row, and --runs, --reference-runs, --media-runs at least 1")
     return options
 
 
@@ -195,6 +203,18 @@ def main(argv: list[str]) -> int:
             say(f"  failed: {type(error).__name__}: {error}")
             data["capacity"] = {"error": f"{error}"[:500]}
         sections.append(capacity.section(data["capacity"]))
+    if not options.skip_media and not options.self_check:
+        say("\nThe media path (progress):")
+        data["media"] = []
+        for spec, shape in options.media_rows:
+            try:
+                data["media"].append(
+                    media_path.measure_media_row(spec, shape, options.media_runs, say)
+                )
+            except Exception as error:
+                say(f"  {spec} failed: {type(error).__name__}: {error}")
+                data["media"].append({"spec": spec, "error": f"{error}"[:500]})
+        sections.append(media_path.section(data["media"]))
     sections.append(f"Bench time: {time.monotonic() - started:.0f} s.")
     text = "\n\n".join(sections)
     say("\n" + "\n\n".join(sections[1:]))

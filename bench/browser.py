@@ -19,7 +19,8 @@ CHROMIUM_ARGS = [
 RESULT = '[data-testid="connection-result"]'
 RESULT_FIELDS = ("download-mbps", "upload-mbps", "latency-ms", "jitter-ms", "verdict", "failure",
                  "bytes-used", "duration-ms", "loaded-latency-down-ms",
-                 "loaded-latency-up-ms")  # fmt: skip
+                 "loaded-latency-up-ms", "media-route", "packet-loss-percent",
+                 "media-rtt-ms")  # fmt: skip
 
 # The page offers no timing of its phases, so we watch its phase line change: each change is
 # stamped with performance.now() (t) and with the wall clock in ms (epoch_ms: timeOrigin + now,

@@ -150,3 +150,91 @@ def counter_between(samples: list[tuple[float, int]], start: float, end: float) 
     if first is None or last is None:
         return None
     return round(last - first)
+
+
+# The media path (table 7): round trip within 5 ms or 5 % of the link's, the wider.
+MEDIA_RTT_MS = 5.0
+MEDIA_RTT_SHARE = 0.05
+CONFIDENCE = 0.95
+
+
+def media_rtt_within(measured_ms: float, imposed_ms: float) -> bool:
+    """The media round trip is the link's, give or take 5 ms or 5 % (the wider)."""
+    return abs(measured_ms - imposed_ms) <= max(MEDIA_RTT_MS, MEDIA_RTT_SHARE * imposed_ms)
+
+
+def binomial_cdf(k: int, n: int, p: float) -> float:
+    """P(X <= k) for X ~ Binomial(n, p)."""
+    if k < 0:
+        return 0.0
+    if k >= n:
+        return 1.0
+    return min(1.0, sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k + 1)))
+
+
+def _solve(falling, target: float) -> float:
+    """The p in [0, 1] where the decreasing function falling(p) crosses target (bisection)."""
+    low, high = 0.0, 1.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        if falling(middle) > target:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def loss_interval(lost: int, sent: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Clopper-Pearson interval of the loss share, in percent, for `lost` of `sent` packets.
+
+    Exact (it never covers less than `confidence`): 3 lost of 100 gives 0.62-8.52 %: a link
+    losing any share in there could well have lost those 3.
+    """
+    if sent <= 0 or not 0 <= lost <= sent:
+        raise ValueError(f"{lost} lost of {sent} sent")
+    tail = (1 - confidence) / 2
+    # P(X >= lost | p) rises with p: the lowest p at which `lost` or more is still likely.
+    low = 0.0 if lost == 0 else _solve(lambda p: binomial_cdf(lost - 1, sent, p), 1 - tail)
+    high = 1.0 if lost == sent else _solve(lambda p: binomial_cdf(lost, sent, p), tail)
+    return low * 100, high * 100
+
+
+def loss_consistent(imposed_percent: float, lost: int, sent: int) -> bool:
+    """The link's loss share lies inside the measured figure's 95 % interval."""
+    low, high = loss_interval(lost, sent)
+    return low <= imposed_percent <= high
+
+
+def packets_to_tell_apart(loss_percent: float, threshold_percent: float) -> int | None:
+    """How many packets a direction needs before a link losing loss_percent is, with 95 %
+    confidence, measured on its own side of threshold_percent (normal approximation)."""
+    p, t = loss_percent / 100, threshold_percent / 100
+    if p in (0, 1) or p == t:
+        return None
+    return math.ceil(1.96**2 * p * (1 - p) / (p - t) ** 2)
+
+
+def loss_band(loss_percent: float, ready_percent: float, limited_percent: float) -> str:
+    """The media verdict the thresholds give a loss: ready, limited (over ready_percent) or
+    not_ready (over limited_percent), as connection/media_verdict.py judges it."""
+    if loss_percent > limited_percent:
+        return "not_ready"
+    return "limited" if loss_percent > ready_percent else "ready"
+
+
+def chance_of_band(
+    loss_percent: float, sent: int, ready_percent: float, limited_percent: float
+) -> float:
+    """The chance that a check sending `sent` packets each way on a link losing loss_percent
+    each way measures the worse direction in the band the link's own loss is in."""
+    p = loss_percent / 100
+    band = loss_band(loss_percent, ready_percent, limited_percent)
+    # The most packets lost that still read as at most ready_percent / limited_percent.
+    ready_max = math.floor(ready_percent * sent / 100 + 1e-9)
+    limited_max = math.floor(limited_percent * sent / 100 + 1e-9)
+    both_at_most = {k: binomial_cdf(k, sent, p) ** 2 for k in (ready_max, limited_max)}
+    if band == "ready":
+        return both_at_most[ready_max]
+    if band == "limited":
+        return both_at_most[limited_max] - both_at_most[ready_max]
+    return 1 - both_at_most[limited_max]

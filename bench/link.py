@@ -170,6 +170,28 @@ def tun_bytes(ns: Namespace) -> int:
     raise RuntimeError(f"no {TUN} in /proc/net/dev")
 
 
+def tun_packets(ns: Namespace) -> tuple[int, int]:
+    """Packets received and sent on the namespace's TUN device so far."""
+    text = run(ns.command("cat", "/proc/net/dev")).stdout
+    for line in text.splitlines():
+        name, _, counters = line.partition(":")
+        if name.strip() == TUN:
+            fields = counters.split()
+            return int(fields[1]), int(fields[9])
+    raise RuntimeError(f"no {TUN} in /proc/net/dev")
+
+
+def dropped_percent(link: "Link") -> dict:
+    """The share of packets the delay line did not deliver, each way, since the link began."""
+    client_in, client_out = tun_packets(link.client)
+    server_in, server_out = tun_packets(link.server)
+    return {
+        "download": (1 - client_in / server_out) * 100 if server_out else None,
+        "upload": (1 - server_in / client_out) * 100 if client_out else None,
+        "packets": {"download": server_out, "upload": client_out},
+    }
+
+
 def ping_rtt_ms(link: Link, count: int = 10) -> dict:
     """ping from the client to the server: min / avg / max round trip, in ms."""
     done = run(

@@ -170,11 +170,7 @@ async function runTest() {
       upload: Math.round(performance.now() - upload.phase.started) / 1000,
     };
 
-    if (settings.mediaOfferUrl) showPhase(messages.phaseMedia);
-    const media = await measureMediaPath(settings, controller.signal).catch((error) => {
-      if (controller.signal.aborted) throw error;
-      return null; // a browser or server that cannot run it: left out, not failed
-    });
+    const media = await mediaPath(controller);
     setRunning(false);
     await saveResult({
       ...media,
@@ -189,13 +185,20 @@ async function runTest() {
       connection_type: connectionType(),
     });
   } catch (error) {
-    setRunning(false);
     const cause = controller.signal.aborted ? controller.signal.reason : error;
+    // A speed test that found no steady part (timeout) or was blocked still reached us: the
+    // call's packets are worth checking, as a lossy link is often why the test stalled.
+    const media =
+      cause instanceof TestFailure && MEDIA_AFTER_FAILURE.has(cause.reason) && !controller.signal.aborted
+        ? await mediaPath(controller).catch(() => null)
+        : null;
+    setRunning(false);
     if (cause instanceof TestFailure) {
       showMessage(fill(messages[cause.reason], { value: whole.format(answered.latency_ms ?? 0) }));
       await saveResult(
         {
           ...answered,
+          ...media,
           failure: cause.reason,
           samples,
           bytes_used: bytesUsed,
@@ -212,6 +215,17 @@ async function runTest() {
   } finally {
     running = null;
   }
+}
+
+const MEDIA_AFTER_FAILURE = new Set(["timeout", "transfer_blocked"]);
+
+/** The media path's figures, or null when this browser or our server cannot check it. */
+async function mediaPath(controller) {
+  if (settings.mediaOfferUrl) showPhase(messages.phaseMedia);
+  return measureMediaPath(settings, controller.signal).catch((error) => {
+    if (controller.signal.aborted) throw error;
+    return null; // a browser or server that cannot run it: left out, not failed
+  });
 }
 
 function round(value) {

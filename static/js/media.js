@@ -5,6 +5,11 @@
 import { median } from "./measure.js";
 
 const HEADER_BYTES = 13; // kind (1 byte), sequence number (4), sender's clock in ms (8)
+// After a direction's last packet: how long its last packets may still be on their way.
+const LAST_PACKETS_MS = 500;
+// On a lossy link the data channel's congestion window shrinks and packets wait in the
+// sender's queue: they are late, not lost. How long each end waits for that queue to empty.
+const QUEUE_DRAIN_MS = 8000;
 
 /** The route a call would take, from the local candidate of the pair in use. */
 export function routeOf(localCandidate) {
@@ -136,8 +141,12 @@ async function sendOffer(settings, pc) {
   return response.json();
 }
 
-/** Our packets out, echoes back: how many left, the round trips of those that came back. */
-async function sendPackets(media, count, intervalMs, size, signal) {
+/**
+ * Our packets out, echoes back: how many left, the round trips of those that came back.
+ * Resolves once every packet has left the browser's queue and had time to arrive, so the
+ * server's count asked for next does not call a packet still queued here lost.
+ */
+export async function sendPackets(media, count, intervalMs, size, signal) {
   const sentAt = new Map();
   const roundTrips = [];
   const onEcho = (event) => {
@@ -154,13 +163,20 @@ async function sendPackets(media, count, intervalMs, size, signal) {
     sentAt.set(sent, performance.now());
     media.send(packet("U", sent, size));
   }
-  await sleep(500, signal); // the last echoes
+  // The control channel's request may overtake media packets still queued here (the browser
+  // sends from each channel in turn): first let the queue empty, then the last ones arrive.
+  await waitFor(() => media.bufferedAmount === 0, QUEUE_DRAIN_MS, signal);
+  await sleep(LAST_PACKETS_MS + (median(roundTrips) ?? 0), signal);
   media.removeEventListener("message", onEcho);
   return { sent, roundTrips };
 }
 
-/** The server's packets in: how many arrived, and how steadily. */
-async function receivePackets(control, media, count, intervalMs, size, signal) {
+/**
+ * The server's packets in: how many arrived, and how steadily. The server says "sent" on the
+ * control channel behind its last packet (its queue is first in, first out), so the count
+ * waits for that word even when a shrunken congestion window holds its packets back.
+ */
+export async function receivePackets(control, media, count, intervalMs, size, signal) {
   const arrived = new Set();
   const jitter = new TransitJitter();
   const onPacket = (event) => {
@@ -170,10 +186,10 @@ async function receivePackets(control, media, count, intervalMs, size, signal) {
     jitter.add(data.sentMs, performance.timeOrigin + performance.now());
   };
   media.addEventListener("message", onPacket);
-  const finished = nextMessage(control, "sent", count * intervalMs + 3000);
+  const finished = nextMessage(control, "sent", count * intervalMs + QUEUE_DRAIN_MS);
   control.send(JSON.stringify({ type: "send", count, interval_ms: intervalMs, size }));
   const report = await finished;
-  await sleep(500, signal); // packets still on their way when the count arrived
+  await sleep(LAST_PACKETS_MS, signal); // packets still on their way when the word arrived
   media.removeEventListener("message", onPacket);
   return { sent: report?.count ?? count, received: arrived.size, jitterMs: jitter.jitter };
 }
@@ -214,7 +230,7 @@ export async function measureMediaPath(settings, signal) {
     const count = Math.round(settings.mediaSeconds * settings.mediaPacketsPerSecond);
     const intervalMs = 1000 / settings.mediaPacketsPerSecond;
     const up = await sendPackets(media, count, intervalMs, settings.mediaPacketBytes, signal);
-    const counts = await nextMessageAfter(control, { type: "counts" }, "counts", 3000);
+    const counts = await askCounts(control);
     const down = await receivePackets(
       control,
       media,
@@ -236,6 +252,14 @@ export async function measureMediaPath(settings, signal) {
   } finally {
     pc.close();
   }
+}
+
+/**
+ * The server's count of our packets. On a lossy link the reliable control channel's answer may
+ * wait out a retransmission timeout or two (1 s, then 2 s): it gets as long as a queue drains.
+ */
+export function askCounts(control, ms = QUEUE_DRAIN_MS) {
+  return nextMessageAfter(control, { type: "counts" }, "counts", ms);
 }
 
 function nextMessageAfter(channel, request, type, ms) {

@@ -82,6 +82,37 @@ def test_on_loopback_the_call_packets_take_udp_and_none_is_lost(
         assert stored.media_connect_ms < 8000
 
 
+def test_a_speed_test_that_times_out_still_checks_the_call_packets(
+    app, database_url, new_browser_page
+):
+    """A lossy link often stalls the speed test: the media path is what says why."""
+    port = free_port()
+    process = start_gunicorn(
+        database_url,
+        port,
+        READINESS_MEDIA_CHECK_ENABLED="true",
+        READINESS_MEDIA_HOST_ADDRESSES="127.0.0.1",
+        # Far too short for the ramp-up to end: the speed test cannot settle and says timeout.
+        READINESS_CONNECTION_TEST_MAX_SECONDS="0.3",
+        READINESS_CONNECTION_TEST_SLOW_MAX_SECONDS="0.3",
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(url + "/en/", process)
+        page = new_browser_page(base_url=url)
+        result = run_connection_test(page, "en")
+        assert result.get_attribute("data-failure") == "timeout"
+        assert result.get_attribute("data-media-route") == "udp"
+        assert float(result.get_attribute("data-packet-loss-percent")) == 0
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    with app.app_context():
+        [stored] = db.session.scalars(db.select(ConnectionResult)).all()
+        assert stored.failure == "timeout" and stored.verdict == "not_ready"
+        assert stored.media_route == "udp" and stored.media_loss_down_percent == 0
+
+
 # A patient's own network: Chromium in a network namespace of its own, joined to ours by a veth
 # pair, with iptables dropping every UDP packet in and out of it, or its download shaped by tbf.
 
