@@ -118,9 +118,12 @@ bench-tools:
 	fi
 
 # One browser test runs the check across the bench's emulated link (a 600 ms round trip): as
-# root, install what the bench needs; elsewhere that test skips.
+# root, install what the delay line needs (not nginx: only the bench compares with it);
+# elsewhere that test skips.
+EMULATOR_TOOLS := gcc:gcc ping:iputils-ping
 emulator:
-	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory bench-tools; \
+	@if [ "$$(id -u)" = 0 ]; then \
+		$(MAKE) --no-print-directory bench-tools BENCH_TOOLS="$(EMULATOR_TOOLS)"; \
 	else echo "The long round-trip test will skip: it needs root (namespaces, tc) and gcc"; fi
 
 # The media path's tests put Chromium on a network that drops UDP (iptables in a network
