@@ -29,7 +29,7 @@ from .figures import (
     packets_to_tell_apart,
 )
 from .link import SERVER_ADDRESS, Link, Shape, dropped_percent, ping_rtt_ms
-from .report import mark, num, table
+from .report import fraction, mark, num, table, tally
 from .server import app_server, connection_results_after, create_database, last_connection_result_id
 
 # Round trips 0-150 ms without loss; loss below, at and around the thresholds (5 % limits
@@ -268,17 +268,6 @@ def needed_packets(imposed_loss: float) -> str:
     return (f"telling {imposed_loss:g} % from the {nearest:g} % threshold with 95 % confidence "
             f"takes about {need} packets a direction ({need / 50:.0f} s at 50 a second); the "
             f"check sends {SENT_PER_DIRECTION}.")  # fmt: skip
-
-
-def tally(count: list[int], ok: bool | None):
-    if ok is None:
-        return
-    count[0] += bool(ok)
-    count[1] += 1
-
-
-def fraction(count: list[int]) -> str:
-    return f"{count[0]}/{count[1]}"
 
 
 NOTES = f"""\
