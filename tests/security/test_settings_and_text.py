@@ -1,6 +1,7 @@
 """Production refuses bad settings at start; text staff copy is clean (issue 13, items 7, 8)."""
 
 import json
+import secrets
 import subprocess
 import sys
 
@@ -14,6 +15,15 @@ from .attacker import Browser
 from .records import CONTACT, add_results_to_latest, invitation, staff
 
 STRONG = "Xq7-made-up-but-random-looking-secret-for-tests-Zk3v9Rb2"
+ZERO_KEY = "A" * 43 + "="  # 32 bytes of 0x00, in URL-safe base64
+GOOD_KEY = "bWFkZS11cC10ZXN0LWtleS1ub3QtZm9yLXJlYWwtdXM="
+# What a production start has besides the setting under test (issue 23, item 6; F14).
+PRODUCTION = {
+    "ENV": "production",
+    "SECRET_KEY": STRONG,
+    "DATA_KEYS": GOOD_KEY,
+    "RATELIMIT_ENABLED": "true",
+}
 
 
 def start_app(database_url: str, **settings: str) -> subprocess.CompletedProcess:
@@ -46,12 +56,30 @@ def start_app(database_url: str, **settings: str) -> subprocess.CompletedProcess
             },
             "READINESS_SCHEDULING_WEBHOOK_URL",
         ),
+        # F14: what the third review started production with.
+        ({**PRODUCTION, "SECRET_KEY": "abcdefghijklmnopqrstuvwxyzABCDEF"}, "SECRET_KEY"),
+        ({**PRODUCTION, "SECRET_KEY": "changeme-readiness-secret-key-2026!"}, "SECRET_KEY"),
+        ({**PRODUCTION, "DATA_KEYS": ZERO_KEY}, "READINESS_DATA_KEYS"),
+        ({**PRODUCTION, "DATA_KEYS": f"{GOOD_KEY},{ZERO_KEY}"}, "READINESS_DATA_KEYS"),
+        ({**PRODUCTION, "TURN_SECRET": "x"}, "READINESS_TURN_SECRET"),
+        ({**PRODUCTION, "TURN_URLS": "turn:turn.example.org:3478"}, "READINESS_TURN_SECRET"),
+        (
+            {**PRODUCTION, "TURN_SECRET": STRONG[::-1], "TURN_CREDENTIAL_SECONDS": "315360000"},
+            "READINESS_TURN_CREDENTIAL_SECONDS",
+        ),
+        (
+            {**PRODUCTION, "SCHEDULING_WEBHOOK_SECRET": "abcdefghijklmnopqrstuvwxyzABCDEF"},
+            "READINESS_SCHEDULING_WEBHOOK_SECRET",
+        ),
+        ({**PRODUCTION, "RATELIMIT_ENABLED": "false"}, "READINESS_RATELIMIT_ENABLED"),
+        ({**PRODUCTION, "RATELIMIT_STORAGE_URI": "memory://"}, "memory://"),
     ],
 )
 def test_production_refuses_to_start_with_bad_settings(database_url, settings, named):
     started = start_app(database_url, **settings)
     assert started.returncode != 0
     assert named in started.stderr
+    assert "RuntimeError" in started.stderr.splitlines()[-1]
 
 
 def test_production_starts_with_good_settings(database_url):
@@ -61,7 +89,10 @@ def test_production_starts_with_good_settings(database_url):
         SECRET_KEY=STRONG,
         SCHEDULING_WEBHOOK_SECRET=STRONG[::-1],
         SCHEDULING_WEBHOOK_URL="https://scheduling.example.org/hook",
-        DATA_KEYS="bWFkZS11cC10ZXN0LWtleS1ub3QtZm9yLXJlYWwtdXM=",
+        DATA_KEYS=GOOD_KEY,
+        RATELIMIT_ENABLED="true",
+        TURN_URLS="turn:turn.example.org:3478",
+        TURN_SECRET=secrets.token_urlsafe(48),
     )
     assert started.returncode == 0, started.stderr
 

@@ -68,3 +68,41 @@ def test_environment_variables_configure_the_app(monkeypatch):
     assert app.config["GUIDANCE_DOWNLOAD_MBPS"] == 25
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1/db"
     assert app.config["RATELIMIT_ENABLED"] is False
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "abcdefghijklmnopqrstuvwxyzABCDEF",  # 32 different characters, but the alphabet
+        "changeme-readiness-secret-key-2026!",
+        "correct-horse-battery-staple-2026-correct",
+        "qwertyuiopasdfghjklzxcvbnmQWERTYUIOP",
+        "Ab1!" * 10,
+    ],
+)
+def test_a_secret_made_of_words_runs_or_repeats_is_not_strong(secret):
+    from readiness.config import is_strong_secret
+
+    assert not is_strong_secret(secret)
+
+
+def test_generated_secrets_are_strong_every_time():
+    import secrets
+
+    from readiness.config import is_strong_secret
+
+    assert all(is_strong_secret(secrets.token_urlsafe(48)) for _ in range(2000))
+    assert all(is_strong_secret(secrets.token_hex(32)) for _ in range(2000))
+
+
+def test_production_refuses_an_all_zero_data_key_and_rate_limits_in_one_process():
+    zero_key = "A" * 43 + "="
+    base = {"ENV": "production", "SECRET_KEY": STRONG_SECRET, "DATABASE_URL": "sqlite://"}
+    with pytest.raises(RuntimeError, match="not random"):
+        create_app({**base, "DATA_KEYS": zero_key})
+    with pytest.raises(RuntimeError, match="memory://"):
+        create_app({**base, "DATA_KEYS": new_key(), "RATELIMIT_STORAGE_URI": "memory://"})
+    with pytest.raises(RuntimeError, match="READINESS_RATELIMIT_ENABLED"):
+        create_app({**base, "DATA_KEYS": new_key(), "RATELIMIT_ENABLED": False})
+    with pytest.raises(RuntimeError, match="READINESS_TURN_SECRET"):
+        create_app({**base, "DATA_KEYS": new_key(), "TURN_SECRET": "x"})

@@ -66,6 +66,7 @@ def test_production_sets_secure_cookie_on_a_real_response(make_app):
         ENV="production",
         SECRET_KEY="Xq7-made-up-but-random-looking-secret-for-tests-Zk3v9Rb2",
         DATA_KEYS=new_key(),
+        RATELIMIT_ENABLED=True,
     )
     client = app.test_client()
     response = client.post("/en/check/new", base_url="https://localhost")
