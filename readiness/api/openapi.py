@@ -264,6 +264,70 @@ INVITATION_LINKS = {
 ID_PARAMETER = {"name": "public_id", "in": "path", "required": True, "schema": {"type": "string"}}
 
 
+def webhook_header(name: str, description: str) -> dict:
+    return {
+        "name": name,
+        "in": "header",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+
+
+# What the scheduling module receives (README "Webhooks"): OpenAPI 3.1's `webhooks`.
+WEBHOOK = {
+    "post": {
+        "operationId": "receiveReadinessEvent",
+        "summary": "A change the scheduling module needs, signed with the shared secret.",
+        "description": (
+            "Verify X-Readiness-Signature-V2 (HMAC-SHA256 of "
+            "'<timestamp>\\n<delivery>\\n<event>\\n<raw body>'), refuse a timestamp more "
+            "than 5 minutes from your clock, then de-duplicate on the signed delivery id. "
+            "X-Readiness-Signature (of '<timestamp>.<raw body>') stays for older receivers; it "
+            "does not cover the delivery and event headers."
+        ),
+        "parameters": [
+            webhook_header("X-Readiness-Event", "The event, e.g. check.completed (signed by V2)."),
+            webhook_header(
+                "X-Readiness-Delivery",
+                "The message's id, the same on every retry: the idempotency key (signed by V2).",
+            ),
+            webhook_header("X-Readiness-Timestamp", "When this attempt was signed, Unix seconds."),
+            webhook_header(
+                "X-Readiness-Signature-V2",
+                "sha256= and the hex HMAC-SHA256 of '<timestamp>\\n<delivery>\\n<event>\\n"
+                "<raw body>'.",
+            ),
+            webhook_header(
+                "X-Readiness-Signature",
+                "sha256= and the hex HMAC-SHA256 of '<timestamp>.<raw body>'.",
+            ),
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["delivery_id", "event", "occurred_at"],
+                        "properties": {
+                            "delivery_id": {"type": "string", "format": "uuid"},
+                            "event": {"type": "string"},
+                            "occurred_at": {"type": "string", "format": "date-time"},
+                            "appointment": {"anyOf": [ref("Appointment"), {"type": "null"}]},
+                            "check": {"anyOf": [ref("Check"), {"type": "null"}]},
+                            "decision": {"type": ["object", "null"]},
+                        },
+                    }
+                },
+                "application/fhir+json": {"schema": ref("FhirBundle")},
+            },
+        },
+        "responses": {"2XX": {"description": "Stored (or already stored): delivered."}},
+    }
+}
+
+
 def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
@@ -390,6 +454,7 @@ def openapi_document() -> dict:
                 }
             },
         },
+        "webhooks": {"readinessEvent": WEBHOOK},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 from ..models import DeliveryAttempt, OutboxMessage, utcnow
 from . import fhir
 from .schedule import RetrySchedule
-from .signing import signature
+from .signing import signature, signature_v2
 
 FORMATS = ("json", "fhir")
 USER_AGENT = "readiness-handoff/1"
@@ -117,6 +117,9 @@ def signed_headers(message: OutboxMessage, body: bytes, content_type: str, secre
         "X-Readiness-Delivery": message.delivery_id,
         "X-Readiness-Timestamp": str(timestamp),
         "X-Readiness-Signature": signature(secret, timestamp, body),
+        "X-Readiness-Signature-V2": signature_v2(
+            secret, timestamp, message.delivery_id, message.event_type, body
+        ),
     }
 
 

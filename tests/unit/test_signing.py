@@ -1,6 +1,6 @@
 """Webhook signatures: what the receiver recomputes, and what it must refuse."""
 
-from readiness.handoff.signing import signature, verify
+from readiness.handoff.signing import signature, signature_v2, verify, verify_v2
 
 SECRET = "whsec_made_up_for_the_example"
 BODY = b'{"delivery_id":"6f1c2a9e-0000-4000-8000-000000000001","event":"check.completed"}'
@@ -32,3 +32,38 @@ def test_an_old_message_replayed_later_is_refused():
     given = signature(SECRET, 1795824000, BODY)
     assert not verify(SECRET, "1795824000", BODY, given, now=1795824000 + 301)
     assert verify(SECRET, "1795824000", BODY, given, now=1795824000 + 301, tolerance_seconds=600)
+
+
+DELIVERY = "6f1c2a9e-0000-4000-8000-000000000001"
+
+
+def test_signature_v2_covers_the_delivery_and_the_event_as_in_the_readme():
+    # printf '%s\n%s\n%s\n%s' 1795824000 <delivery> check.completed '<body>'
+    #   | openssl dgst -sha256 -hmac whsec_made_up_for_the_example
+    assert signature_v2(SECRET, 1795824000, DELIVERY, "check.completed", BODY) == (
+        "sha256=0f6a0ceddeba1a89d83bf9a652da939c80fb8b4e6e171604a95cbf5d54d3b0ed"
+    )
+
+
+def test_signature_v2_refuses_a_changed_delivery_event_or_body():
+    headers = {
+        "X-Readiness-Timestamp": "1795824000",
+        "X-Readiness-Delivery": DELIVERY,
+        "X-Readiness-Event": "check.completed",
+        "X-Readiness-Signature-V2": signature_v2(
+            SECRET, 1795824000, DELIVERY, "check.completed", BODY
+        ),
+    }
+    assert verify_v2(SECRET, headers, BODY, now=1795824010)
+    for name, value in [
+        ("X-Readiness-Delivery", "00000000-0000-4000-8000-000000000000"),
+        ("X-Readiness-Event", "check.erased"),
+        ("X-Readiness-Timestamp", "1795824001"),
+        ("X-Readiness-Signature-V2", ""),
+    ]:
+        assert not verify_v2(SECRET, {**headers, name: value}, BODY, now=1795824010)
+    assert not verify_v2(SECRET, headers, BODY + b" ", now=1795824010)
+    # The event cannot borrow the start of the body: no field may hold the separator.
+    moved = {**headers, "X-Readiness-Event": "check"}
+    assert not verify_v2(SECRET, moved, b"completed\n" + BODY, now=1795824010)
+    assert not verify_v2(SECRET, headers, BODY, now=1795824000 + 301)
