@@ -8,6 +8,7 @@ from concurrent.futures import TimeoutError as AnswerTimeout
 
 from flask import current_app, jsonify, request
 
+from .. import throttle
 from ..connection.turn import ice_servers
 from ..errors import json_error
 from . import bp
@@ -16,10 +17,31 @@ from .views import uncached
 MAX_OFFER_BYTES = 16 * 1024
 
 
+def live_check():
+    """The check this browser has under way (started, not finished, not erased), or None."""
+    from ..patient.session_check import current_check
+
+    check = current_check()
+    if check is None or check.completed_at is not None or check.erased_at is not None:
+        return None
+    return check
+
+
 @bp.route("/media/ice-servers")
 def media_ice_servers():
-    """Our TURN server with credentials that expire soon, fetched just before each check."""
+    """Our TURN server with credentials that expire soon, fetched just before each check.
+
+    Only for a browser with a check under way, a few times per check: credentials for our relay
+    are not handed to anyone who asks (security review 3, F7).
+    """
     config = current_app.config
+    check = live_check()
+    if check is None:
+        return json_error(403, "no_check", "TURN credentials are for a check under way")
+    if config["TURN_URLS"] and not throttle.count(
+        config["TURN_CREDENTIAL_LIMIT"], "turn-credentials", check.public_id
+    ):
+        return json_error(429, "rate_limited", "this check has fetched enough credentials")
     servers = ice_servers(
         config["TURN_URLS"], config["TURN_SECRET"], time.time(), config["TURN_CREDENTIAL_SECONDS"]
     )

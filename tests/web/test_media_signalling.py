@@ -6,7 +6,7 @@ import hmac
 import time
 
 from readiness.extensions import db
-from readiness.models import ConnectionResult
+from readiness.models import Check, ConnectionResult, utcnow
 from tests.web.test_connection_step import GOOD, start
 
 
@@ -28,6 +28,7 @@ def test_ice_servers_carry_short_lived_credentials_coturn_can_verify(make_app):
     client = make_app(
         TURN_URLS="turn:turn.example.org:3478?transport=tcp", TURN_SECRET="made-up"
     ).test_client()
+    start(client)
     response = client.get("/probe/media/ice-servers")
     assert response.headers["Cache-Control"].startswith("no-store")
     [server] = response.get_json()["ice_servers"]
@@ -38,7 +39,22 @@ def test_ice_servers_carry_short_lived_credentials_coturn_can_verify(make_app):
 
 
 def test_without_turn_no_ice_server_is_given_not_even_a_public_stun(client):
+    start(client)
     assert client.get("/probe/media/ice-servers").get_json() == {"ice_servers": []}
+
+
+def test_turn_credentials_only_for_a_check_under_way(make_app):
+    app = make_app(TURN_URLS="turn:turn.example.org:3478", TURN_SECRET="made-up")
+    client = app.test_client()
+    refused = client.get("/probe/media/ice-servers")
+    assert refused.status_code == 403 and "ice_servers" not in refused.get_json()
+    start(client)
+    assert client.get("/probe/media/ice-servers").status_code == 200
+    with app.app_context():
+        check = db.session.scalars(db.select(Check)).one()
+        check.completed_at = utcnow()
+        db.session.commit()
+    assert client.get("/probe/media/ice-servers").status_code == 403
 
 
 FAST = GOOD | {"download_mbps": 50.0}
