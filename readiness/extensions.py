@@ -1,8 +1,8 @@
 """Extensions, created here and bound to the app in create_app."""
 
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -11,6 +11,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from . import limit_storage  # noqa: F401  (registers the database:// rate limit storage)
+from .client_network import limit_key
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -30,4 +31,11 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address)
+
+
+def client_key() -> str:
+    """Who a per-client limit counts: the client's address, or its IPv6 /64."""
+    return limit_key(request.remote_addr)
+
+
+limiter = Limiter(key_func=client_key)

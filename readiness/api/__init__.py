@@ -4,12 +4,11 @@ Token-authenticated, so no CSRF; rate-limited per key; every request audited.
 """
 
 from flask import Blueprint, current_app, g, request
-from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
 from .. import throttle
 from ..audit import record
-from ..extensions import csrf, db, limiter
+from ..extensions import client_key, csrf, db, limiter
 from ..models import ApiKey, utcnow
 from .errors import api_error
 from .keys import key_hash, key_prefix
@@ -30,7 +29,7 @@ def presented_key() -> str | None:
 def rate_limit_key() -> str:
     """Per key (by its public prefix) when one is given, per client address otherwise."""
     key = presented_key()
-    return f"api-key:{key_prefix(key)}" if key else f"api-addr:{get_remote_address()}"
+    return f"api-key:{key_prefix(key)}" if key else f"api-addr:{client_key()}"
 
 
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)(bp)
@@ -41,7 +40,7 @@ def authenticate():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     key = presented_key()
-    address = get_remote_address()
+    address = client_key()
     failed_key_limit = current_app.config["API_FAILED_KEY_LIMIT"]
     if not throttle.within(failed_key_limit, "api-failed-key", address):
         return api_error(429, "rate_limited", "Too many invalid keys from this address.")

@@ -4,6 +4,7 @@ from flask import Response, current_app, jsonify, request
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wsgi import wrap_file
 
+from ..client_network import limit_key
 from ..errors import json_error
 from . import bp, transfer_slots
 from .payload import CHUNK_SIZE, random_file, random_stream
@@ -30,7 +31,8 @@ def busy() -> Response:
 
 
 def client_address() -> str:
-    return request.remote_addr or "-"
+    """Whose transfer slots: the client's address, or its IPv6 /64."""
+    return limit_key(request.remote_addr)
 
 
 def stop_on_stall() -> None:
