@@ -1,5 +1,8 @@
 """Extensions, created here and bound to the app in create_app."""
 
+import logging
+import sys
+
 from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -39,3 +42,18 @@ def client_key() -> str:
 
 
 limiter = Limiter(key_func=client_key)
+
+
+def log_limiter_warnings() -> None:
+    """Flask-Limiter says when its storage fails and it counts in memory instead (Redis down):
+    on stderr beside our own logs. Warnings only: its info lines name client addresses."""
+    logger = logging.getLogger("flask-limiter")
+    if not any(getattr(handler, "readiness", False) for handler in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        handler.setLevel(logging.WARNING)
+        handler.readiness = True
+        logger.addHandler(handler)
+
+
+log_limiter_warnings()

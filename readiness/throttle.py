@@ -7,8 +7,28 @@ database by default, Redis in production), so they count the same in every worke
 
 from flask import current_app
 from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
 
 from .extensions import limiter
+from .request_log import error_log
+
+# When the shared storage cannot be reached (Redis down), each process counts here instead, as
+# Flask-Limiter does for the decorated limits (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED): limits
+# per worker for a while, rather than none, and never a 500.
+LOCAL = FixedWindowRateLimiter(MemoryStorage())
+
+
+def each(method: str, limits: str, key: tuple[str, ...]) -> list[bool]:
+    """Test or hit every limit, in the shared storage or, if it fails, in this process."""
+    items = parse_many(limits)
+    try:
+        return [getattr(limiter.limiter, method)(item, "readiness", *key) for item in items]
+    except Exception as error:  # the storage's own errors: redis, database, timeouts
+        error_log.warning(
+            "Rate limit storage unreachable (%s); counting in this process", type(error).__name__
+        )
+        return [getattr(LOCAL, method)(item, "readiness", *key) for item in items]
 
 
 def enabled() -> bool:
@@ -19,12 +39,11 @@ def within(limits: str, *key: str) -> bool:
     """True while every limit in `limits` ("10 per minute;60 per hour") has room for one more."""
     if not enabled():
         return True
-    return all(limiter.limiter.test(item, "readiness", *key) for item in parse_many(limits))
+    return all(each("test", limits, key))
 
 
 def count(limits: str, *key: str) -> bool:
     """Count one against each limit; False when any of them was already used up."""
     if not enabled():
         return True
-    results = [limiter.limiter.hit(item, "readiness", *key) for item in parse_many(limits)]
-    return all(results)
+    return all(each("hit", limits, key))
