@@ -5,6 +5,7 @@ import json
 import sys
 import time
 from dataclasses import asdict
+from datetime import timedelta
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 from .audit import record
 from .auth import sessions as staff_sessions
 from .extensions import db
-from .models import ROLES, ApiKey, StaffUser, utcnow
+from .models import ROLES, ApiKey, AuditEvent, StaffUser, utcnow
 from .passwords import MIN_LENGTH, generate_password, hash_password
 
 staff_cli = AppGroup("staff", help="Staff accounts.")
@@ -219,7 +220,11 @@ handoff_cli = AppGroup("handoff", help="Hand results to the scheduling module.")
     help="Seconds between looks at the outbox with --loop (HANDOFF_LOOP_INTERVAL_SECONDS).",
 )
 def deliver(loop, interval):
-    """Send the outbox messages that are due, once (for cron), or keep going with --loop."""
+    """Send the outbox messages that are due, once (for cron), or keep going with --loop.
+
+    Either way, it also erases personal data past its retention period once a day
+    (PURGE_INTERVAL_HOURS), as `flask data purge` does.
+    """
     from flask import current_app
 
     from .handoff.deliver import Settings, deliver_due
@@ -230,13 +235,14 @@ def deliver(loop, interval):
         raise click.ClickException(str(error)) from None
     if interval is None:
         interval = float(current_app.config["HANDOFF_LOOP_INTERVAL_SECONDS"])
-    purge_every = float(current_app.config["PURGE_INTERVAL_HOURS"]) * 3600
-    next_purge = time.monotonic()
+    next_look = time.monotonic()
     while True:
-        if loop and time.monotonic() >= next_purge:
-            # The retention periods are enforced by the same long-running process, daily.
-            run_purge(dry_run=False)
-            next_purge = time.monotonic() + purge_every
+        if time.monotonic() >= next_look:
+            # The retention periods are enforced by the deliverer, daily, whether it loops or
+            # cron starts it every minute: the last purge's audit entry says when one is due.
+            if purge_due(float(current_app.config["PURGE_INTERVAL_HOURS"])):
+                run_purge(dry_run=False)
+            next_look = time.monotonic() + PURGE_LOOK_SECONDS
         report = deliver_due(db.session, settings)
         handled = report.delivered + report.failed + report.gave_up
         if handled or not loop:
@@ -251,6 +257,18 @@ def deliver(loop, interval):
 
 
 data_cli = AppGroup("data", help="Personal data: retention and encryption keys.")
+
+# The looping deliverer asks whether a purge is due this often (seconds).
+PURGE_LOOK_SECONDS = 60
+
+
+def purge_due(interval_hours: float) -> bool:
+    """True when no purge has run (by any deliverer, or `data purge`) in interval_hours."""
+    last = db.session.scalar(
+        select(func.max(AuditEvent.at)).where(AuditEvent.action == "data.purged")
+    )
+    db.session.rollback()
+    return last is None or utcnow() - last >= timedelta(hours=interval_hours)
 
 
 def run_purge(dry_run: bool) -> None:

@@ -272,3 +272,49 @@ def test_the_deliverers_loop_runs_the_purge_by_itself(app, database_url):
         process.terminate()
         process.wait(timeout=10)
         receiver.stop()
+
+
+def test_the_deliverer_run_by_cron_purges_once_a_day(app, database_url):
+    """README: `flask handoff deliver` from cron every minute instead of the looping service.
+    Each run purges when the last purge is older than PURGE_INTERVAL_HOURS (security review 3,
+    F20: the cron path never purged)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT_ROOT, server_environment
+
+    with app.app_context():
+        check = patient("Past", appointment_days_ago=100, active_days_ago=95, now=datetime.now(UTC))
+        db.session.commit()
+        check_id = check.id
+    receiver = Receiver(free_port()).start()
+    env = server_environment(
+        database_url,
+        READINESS_SCHEDULING_WEBHOOK_URL=receiver.url,
+        READINESS_SCHEDULING_WEBHOOK_SECRET=SECRET,
+    )
+
+    def cron_run():
+        command = [sys.executable, "-m", "flask", "--app", "wsgi", "handoff", "deliver"]
+        done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def purges():
+        with app.app_context():
+            return db.session.scalar(
+                select(func.count(AuditEvent.id)).where(AuditEvent.action == "data.purged")
+            )
+
+    try:
+        assert "Erased the personal data of 1 check(s)" in cron_run()
+        with app.app_context():
+            assert db.session.scalar(select(Check.erased_at).where(Check.id == check_id))
+            assert db.session.scalar(select(func.count(ContactDetails.id))) == 0
+        assert purges() == 1
+        # A minute later: delivered, but no second purge within the day.
+        assert "Erased" not in cron_run()
+        assert purges() == 1
+        assert "check.erased" in [got.headers["X-Readiness-Event"] for got in receiver.received]
+    finally:
+        receiver.stop()
