@@ -150,6 +150,10 @@ class DefaultConfig:
     CONSENT_TEXT_EN = ""
     CONSENT_TEXT_FR = ""
 
+    # Clinicians see the visits they are the clinician of, those they invited, and those with no
+    # clinician yet (readiness/clinic/scope.py); true lets every clinician see every visit.
+    CLINICIANS_SEE_ALL_PATIENTS = False
+
     # The support desk: how far back its list of recent checks goes, and how long after a caller
     # was last seen a check's page keeps refreshing by itself.
     DESK_RECENT_HOURS = 4

@@ -30,6 +30,7 @@ from .chart_note import chart_note
 from .forms import DecisionForm, InviteForm
 from .host_checklist import visit_checklist
 from .patient_page import patient_page
+from .scope import visible_invitations
 from .visit_list import Filters, by_day, counts, upcoming_rows
 
 
@@ -38,7 +39,7 @@ def index():
     """Upcoming visits by day, with each patient's readiness."""
     filters = Filters.from_args(request.args)
     zone = institution_zone()
-    rows = upcoming_rows(filters, datetime.now(zone), current_user.id)
+    rows = upcoming_rows(filters, datetime.now(zone), current_user.id, visible())
     totals = counts(rows)
     if filters.not_ready:
         rows = [row for row in rows if row.status == visit_status.NOT_READY]
@@ -57,6 +58,13 @@ def index():
     )
     db.session.commit()
     return page
+
+
+def visible():
+    """The visits the signed-in staff member may see (scope.py)."""
+    return visible_invitations(
+        current_user.id, current_user.role, bool(current_app.config["CLINICIANS_SEE_ALL_PATIENTS"])
+    )
 
 
 def clinician_choices() -> list[tuple[int, str]]:
@@ -149,7 +157,7 @@ def invite():
 def find_invitation(public_id: str) -> Invitation:
     invitation = db.session.scalar(
         select(Invitation)
-        .where(Invitation.public_id == public_id)
+        .where(Invitation.public_id == public_id, visible())
         .options(
             selectinload(Invitation.clinician),
             selectinload(Invitation.decisions),

@@ -56,8 +56,11 @@ def window(when: str, now: datetime) -> tuple[datetime, datetime | None]:
     return start, None
 
 
-def upcoming_rows(filters: Filters, now: datetime, staff_id: int) -> list[VisitRow]:
-    """The invitations in the window, with what is needed for their status, in few queries."""
+def upcoming_rows(filters: Filters, now: datetime, staff_id: int, visible=None) -> list[VisitRow]:
+    """The invitations in the window, with what is needed for their status, in few queries.
+
+    `visible` is a WHERE clause limiting them to what this staff member may see (scope.py).
+    """
     start, end = window(filters.when, now)
     query = (
         select(Invitation)
@@ -78,6 +81,8 @@ def upcoming_rows(filters: Filters, now: datetime, staff_id: int) -> list[VisitR
         query = query.where(Invitation.appointment_at < end)
     if filters.mine:
         query = query.where(Invitation.clinician_id == staff_id)
+    if visible is not None:
+        query = query.where(visible)
     rows = []
     for invitation in db.session.scalars(query):
         latest = invitation.checks[-1] if invitation.checks else None
