@@ -100,6 +100,8 @@ class DefaultConfig:
     TURN_CREDENTIAL_SECONDS = 300
     # ... and a check may fetch them this often (the page does once per media test).
     TURN_CREDENTIAL_LIMIT = "10 per hour"
+    # ... and a client address (IPv6: its /64) this often, whatever checks it starts.
+    TURN_ADDRESS_LIMIT = "60 per hour"
 
     # The probe endpoints: the largest single transfer each way, and requests per client.
     PROBE_MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024

@@ -11,6 +11,7 @@ from flask import current_app, jsonify, request
 from .. import throttle
 from ..connection.turn import ice_servers
 from ..errors import json_error
+from ..extensions import client_key
 from . import bp
 from .views import uncached
 
@@ -38,10 +39,11 @@ def media_ice_servers():
     check = live_check()
     if check is None:
         return json_error(403, "no_check", "TURN credentials are for a check under way")
-    if config["TURN_URLS"] and not throttle.count(
-        config["TURN_CREDENTIAL_LIMIT"], "turn-credentials", check.public_id
+    if config["TURN_URLS"] and not (
+        throttle.count(config["TURN_CREDENTIAL_LIMIT"], "turn-credentials", check.public_id)
+        and throttle.count(config["TURN_ADDRESS_LIMIT"], "turn-address", client_key())
     ):
-        return json_error(429, "rate_limited", "this check has fetched enough credentials")
+        return json_error(429, "rate_limited", "enough TURN credentials for now")
     servers = ice_servers(
         config["TURN_URLS"], config["TURN_SECRET"], time.time(), config["TURN_CREDENTIAL_SECONDS"]
     )

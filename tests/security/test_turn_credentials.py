@@ -40,3 +40,13 @@ def test_a_check_under_way_gets_short_lived_credentials_a_few_times_only(limited
     other = Browser(url)
     other.post("/en/check/new")
     assert other.get("/probe/media/ice-servers").status == 200
+
+
+def test_starting_check_after_check_from_one_address_does_not_harvest_credentials(limited_server):
+    url = limited_server(**TURN, TURN_ADDRESS_LIMIT="5 per hour")
+    statuses = []
+    for _ in range(8):
+        harvester = Browser(url)  # a fresh "patient" each time, from the same address
+        assert harvester.post("/en/check/new").status == 302
+        statuses.append(harvester.get("/probe/media/ice-servers").status)
+    assert statuses == [200] * 5 + [429] * 3
