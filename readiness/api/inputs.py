@@ -66,6 +66,8 @@ def invitation_request(body, region: str) -> dict:
         raise InvalidInput("language", 'language must be "en" or "fr".')
     values["language"] = language
     values["first_name"] = text(body, "first_name", required=False, max_length=100)
+    # The clinician of the visit, who alone (with admins) sees it (readiness/clinic/scope.py).
+    values["clinician_email"] = text(body, "clinician_email", required=False, max_length=254)
     email = body.get("email")
     if email is not None and not isinstance(email, str):
         raise InvalidInput("email", "email must be a string.")

@@ -213,6 +213,14 @@ INVITATION_REQUEST = obj(
         "appointment_at": {**DATE_TIME, "description": "ISO 8601 with a UTC offset."},
         "language": {"type": "string", "enum": ["en", "fr"]},
         "first_name": {"type": ["string", "null"], "maxLength": 100},
+        "clinician_email": {
+            "type": ["string", "null"],
+            "maxLength": 254,
+            "description": (
+                "The visit's clinician (an active clinician account): only they, the staff "
+                "member who invited and admins see the visit. Without it, every clinician does."
+            ),
+        },
         "email": {"type": ["string", "null"], "format": "email"},
         "phone": {"type": ["string", "null"], "description": "Without a country code: Canada."},
     },

@@ -4,14 +4,15 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from flask import Response, current_app, g, jsonify, request, url_for
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import record, record_reads
 from ..checks.invitations import MAX_YEARS_AHEAD, create_invitation, too_far_ahead
 from ..extensions import db
 from ..handoff import fhir, payloads
-from ..models import Check, Invitation, utcnow
+from ..models import Check, Invitation, StaffUser, utcnow
+from ..vocabulary import Role
 from . import bp, inputs
 from .errors import InvalidInput, api_error
 from .openapi import openapi_document
@@ -39,6 +40,22 @@ def find_invitation(appointment_ref: str) -> Invitation | None:
     )
 
 
+def clinician_id(email: str | None) -> int | None:
+    """The active clinician (or admin) an invitation names by email, or None if it names none."""
+    if email is None:
+        return None
+    found = db.session.scalar(
+        select(StaffUser.id).where(
+            func.lower(StaffUser.email) == email.lower(),
+            StaffUser.active.is_(True),
+            StaffUser.role.in_((Role.CLINICIAN, Role.ADMIN)),
+        )
+    )
+    if found is None:
+        raise InvalidInput("clinician_email", "clinician_email names no active clinician.")
+    return found
+
+
 @bp.route("/invitations", methods=["POST"])
 def create():
     """Invite a patient for an appointment; the same appointment_ref again answers the first."""
@@ -53,6 +70,7 @@ def create():
         raise InvalidInput(
             "appointment_at", f"appointment_at is more than {MAX_YEARS_AHEAD} years ahead."
         )
+    values["clinician_id"] = clinician_id(values.pop("clinician_email"))
     existing = find_invitation(values["appointment_ref"])
     if existing is not None:
         return jsonify(payloads.invitation_document(existing)), 200

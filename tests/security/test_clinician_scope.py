@@ -2,9 +2,13 @@
 23, item 6). Over HTTP against gunicorn with 2 workers, as the reviewer tried it: `clin2` opens a
 visit another clinician created for themselves."""
 
+import json
+from datetime import UTC, datetime, timedelta
+
 from readiness.extensions import db
 from tests.conftest import STAFF_PASSWORD
 from tests.support.records import add_invitation
+from tests.web.api_support import create_key
 
 from .attacker import Browser
 from .records import staff
@@ -68,3 +72,33 @@ def test_an_institution_can_let_every_clinician_see_every_patient(serve):
     clin2 = signed_in(url, "clin2@example.org")
     assert "Dana" in clin2.get(f"/clinic/visits/{theirs}").text
     assert "SCOPE-4" in clin2.get("/clinic/").text
+
+
+def test_the_scheduling_module_names_the_clinician_who_alone_sees_the_visit(serve):
+    app = serve.app
+    staff(app, "clinician", "clin1@example.org")
+    staff(app, "clinician", "clin2@example.org")
+    key = create_key(app)
+    url = serve()
+    api = Browser(url)
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    body = {
+        "appointment_ref": "SCOPE-API-1",
+        "appointment_at": (datetime.now(UTC) + timedelta(days=2)).isoformat(),
+        "language": "en",
+        "first_name": "Dana",
+        "clinician_email": "CLIN1@example.org",
+    }
+    created = api.request(
+        "POST", "/api/v1/invitations", headers=headers, body=json.dumps(body).encode()
+    )
+    assert created.status == 201, created.text
+    public_id = created.json()["id"]
+    assert signed_in(url, "clin2@example.org").get(f"/clinic/visits/{public_id}").status == 404
+    assert "Dana" in signed_in(url, "clin1@example.org").get(f"/clinic/visits/{public_id}").text
+    unknown = {**body, "appointment_ref": "SCOPE-API-2", "clinician_email": "nobody@example.org"}
+    refused = api.request(
+        "POST", "/api/v1/invitations", headers=headers, body=json.dumps(unknown).encode()
+    )
+    assert refused.status == 422
+    assert refused.json()["error"]["field"] == "clinician_email"
