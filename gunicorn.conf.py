@@ -13,3 +13,22 @@ limit_request_field_size = 16380
 # requests on a busy machine, and a request sent just as the server closes its connection is
 # lost ("remote end closed connection"): make load saw that at 200 patients.
 keepalive = 10
+
+
+def on_starting(server):
+    """Rate limits counted in memory are counted per worker: say so when there are several.
+
+    Production refuses memory:// outright (readiness/config.py); this catches a development or
+    staging server started with more than one worker.
+    """
+    import os
+
+    storage = os.environ.get("READINESS_RATELIMIT_STORAGE_URI", "")
+    enabled = os.environ.get("READINESS_RATELIMIT_ENABLED", "true").lower() != "false"
+    if enabled and storage.startswith("memory://") and server.cfg.workers > 1:
+        server.log.warning(
+            "READINESS_RATELIMIT_STORAGE_URI=memory:// with %d workers: each worker counts "
+            "apart, so every limit is %d times looser. Use database:// or redis://.",
+            server.cfg.workers,
+            server.cfg.workers,
+        )

@@ -142,3 +142,9 @@ def test_with_redis_killed_pages_and_the_probe_answer_and_limits_fall_back(
     text = log.read_text()
     assert "Rate limit storage unreachable" in text
     assert "Traceback" not in text
+
+
+def test_gunicorn_warns_when_limits_are_counted_in_memory_by_several_workers(server_with_log):
+    url, log = server_with_log(RATELIMIT_STORAGE_URI="memory://")
+    assert Browser(url).get("/en/").status == 200
+    assert "memory:// with 2 workers: each worker counts apart" in log.read_text()
