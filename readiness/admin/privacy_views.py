@@ -11,19 +11,12 @@ from sqlalchemy import select
 from ..audit import record, record_reads
 from ..checks.codes import code_candidates, display_code
 from ..extensions import db
-from ..handoff import event_labels, outbox
 from ..locale import institution_zone
 from ..models import Check, StaffUser, utcnow
 from ..privacy.access import patient_data
 from ..privacy.erasure import BY_REQUEST, erase_patient
-from . import audit_log, bp
+from . import audit_log, audit_words, bp
 from .forms import ErasureForm
-
-
-def action_label(action: str) -> str:
-    """Actions named like a message to the scheduling module read as that message's label;
-    the others are shown as their code (marked as English in the page)."""
-    return event_labels.label(action) if action in outbox.EVENT_TYPES else action
 
 
 @bp.route("/audit")
@@ -42,8 +35,8 @@ def audit():
         key_names=keys,
         codes=codes,
         display_code=display_code,
-        details_text=audit_log.details_text,
-        action_label=action_label,
+        action_label=audit_words.action_label,
+        detail_items=audit_words.detail_items,
         actions=audit_log.actions(db.session),
         staff_members=db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all(),
     )
@@ -61,8 +54,17 @@ def audit_csv():
         _("Check"),
         _("Details"),
         _("Hash"),
+        _("Action code"),
+        _("Details as recorded"),
     ]
-    body = audit_log.csv_text(db.session, filters, institution_zone(), header)
+    body = audit_log.csv_text(
+        db.session,
+        filters,
+        institution_zone(),
+        header,
+        lambda action: audit_words.action_label(action) or action,
+        audit_words.details_text,
+    )
     record("admin.audit_exported", staff_id=current_user.id, details=filters.as_args(page=""))
     db.session.commit()
     return Response(
