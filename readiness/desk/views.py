@@ -104,7 +104,8 @@ def check(public_id):
     return render_template(
         "desk/check.html",
         code=display_code(check.reference_code),
-        spelled=spelled(check.reference_code),
+        spelled=spelled(check.reference_code, check.language),
+        spelling_language=check.language,
         code_url=url_for("patient.code", lang=check.language, _external=True),
         code_open=state.desk_code_open(
             check, utcnow(), float(current_app.config["DESK_CODE_MINUTES"])
