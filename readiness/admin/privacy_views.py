@@ -4,15 +4,17 @@ one check's data for an access request, and its erasure on request. All of them 
 import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import _
+from flask_babel import _, force_locale
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..audit import record, record_reads
 from ..checks.codes import code_candidates, display_code
 from ..extensions import db
-from ..locale import institution_zone
+from ..formatting import short_datetime
+from ..locale import FORMAT_LOCALES, institution_zone
 from ..models import Check, StaffUser, utcnow
+from ..privacy import access_words
 from ..privacy.access import patient_data
 from ..privacy.erasure import BY_REQUEST, erase_patient
 from . import audit_log, audit_words, bp
@@ -124,6 +126,39 @@ def export(public_id: str):
         mimetype="application/json",
         headers={
             "Content-Disposition": f'attachment; filename="check-{check.reference_code}.json"'
+        },
+    )
+
+
+@bp.route("/checks/<public_id>/export.html")
+def export_readable(public_id: str):
+    """The same data in words, in the person's language, to hand over for an access request."""
+    check = check_or_404(public_id)
+    language = request.args.get("lang") if request.args.get("lang") in FORMAT_LOCALES else None
+    language = language or check.language
+    now = utcnow()
+    document = patient_data(db.session, check, now)
+    record(
+        "admin.exported",
+        staff_id=current_user.id,
+        check_id=check.id,
+        invitation_id=check.invitation_id,
+        details={"format": "html", "language": language},
+    )
+    db.session.commit()
+    with force_locale(FORMAT_LOCALES[language]):
+        page = render_template(
+            "admin/export.html",
+            language=language,
+            code=display_code(check.reference_code),
+            exported_at=short_datetime(now),
+            lines=access_words.lines_of(document),
+        )
+    return Response(
+        page,
+        mimetype="text/html",
+        headers={
+            "Content-Disposition": f'attachment; filename="check-{check.reference_code}.html"'
         },
     )
 
