@@ -72,6 +72,7 @@ FIELDS = {
     "endpoint": _p("audit", "request"),
     "entries": _p("audit", "entries"),
     "failures": _p("audit", "failures in a row"),
+    "format": _p("audit", "format"),
     "found": _p("audit", "found"),
     "from": _p("audit", "from"),
     "ids": _p("audit", "identifiers"),
@@ -119,6 +120,7 @@ VALUES = {
         "phone": _p("audit", "by phone"),
         "in_person": _p("audit", "in person"),
     },
+    "format": {"html": _p("audit", "a copy the person can read (HTML)")},
     "decision": {"agreed": _p("audit", "agreed"), "declined": _p("audit", "declined")},
     "method": {
         "online": _p("audit", "online"),
