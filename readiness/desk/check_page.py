@@ -11,7 +11,7 @@ from ..checks import state
 from ..checks.contacts import national_format
 from ..checks.reason_labels import device_label, device_names, label
 from ..connection.expectation import audio_label, video_label
-from ..devices.browser_support import Environment
+from ..devices.browser_support import Environment, app_name
 from ..locale import FORMAT_LOCALES, current_language, language_name
 from ..models import Check, utcnow
 from . import scripts
@@ -147,8 +147,10 @@ def device_description(check: Check) -> list[str]:
     ):
         if name:
             parts.append(f"{name} {version}" if version else name)
-    if environment.in_app:
-        parts.append(gettext("inside the %(app)s app", app=environment.in_app))
+    if app_name(environment.in_app):
+        parts.append(gettext("inside the %(app)s app", app=app_name(environment.in_app)))
+    elif environment.in_app:
+        parts.append(gettext("opened in another app"))
     return parts
 
 
