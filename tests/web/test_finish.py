@@ -164,7 +164,7 @@ def test_contact_errors_are_in_french_on_french_pages(client, started):
     started()
     agree(client, "fr")
     response = client.post("/fr/check/contact", data=dict(GOOD_CONTACT, email="marie@"))
-    assert "Entrez une adresse courriel comme nom@example.com." in response.text
+    assert "Entrez une adresse courriel valide, par exemple nom@example.com." in response.text
     assert "Il y a un problème" in response.text
 
 
