@@ -200,7 +200,13 @@ def contact_error(code: str) -> str:
             "Numbers starting with 900 or 976 charge the caller. "
             "Enter a number we can call for free."
         ),
-    }.get(code, _("This phone number does not exist. Check it and include the area code."))
+    }.get(
+        code,
+        _(
+            "This phone number is not valid. Check it and include the area code (for example "
+            "514 555-0123)."
+        ),
+    )
 
 
 @bp.route("/checks/<public_id>/contact", methods=["GET", "POST"])

@@ -434,7 +434,7 @@ def test_contact_details_use_the_patients_rules_and_keep_the_input(app, desk_cli
     response = desk_client.post(f"/desk/checks/{public_id}/contact", data=bad)
     assert response.status_code == 400
     assert "Enter an email address like name@example.com." in response.text
-    assert "This phone number does not exist." in response.text
+    assert "This phone number is not valid." in response.text
     assert 'value="not an email"' in response.text
     assert rows(app, ContactDetails) == []
 
