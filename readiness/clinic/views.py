@@ -194,7 +194,8 @@ def render_patient(invitation: Invitation, form: DecisionForm, status: int = 200
         staff_id=current_user.id,
     )
     db.session.commit()
-    who = invitation.first_name or _("Patient")
+    # No first name: the page is named by its appointment alone (« Patient » is not epicene).
+    who = invitation.first_name
     return render_template("clinic/patient.html", page=page, who=who, form=form), status
 
 

@@ -586,3 +586,14 @@ def test_french_invitation_form_names_the_time_zone_once_without_its_identifier(
     page = in_french(client).get("/clinic/invite").text
     assert page.count("Dans le fuseau horaire de l’établissement (heure de l’Est).") == 1
     assert "America/Toronto" not in page
+
+
+def test_a_patient_without_a_first_name_is_named_by_the_appointment_not_patient(app, clinician):
+    """« Patient » is a masculine generic: the French page says « Rendez-vous SCH-… »."""
+    client, _ = clinician
+    public_id = add_visit(app, "SCH-404", when=visit_at(), first_name=None)
+    page = in_french(client).get(f"/clinic/visits/{public_id}").text
+    assert re.search(r"<h1>\s*Rendez-vous SCH-404\s*</h1>", page)
+    listing = client.get("/clinic/").text
+    assert "Sans prénom" in listing and ">Personne<" in listing
+    assert ">Patient<" not in listing
