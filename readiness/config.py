@@ -185,6 +185,19 @@ class DefaultConfig:
     HANDOFF_GIVE_UP_AFTER_HOURS = 48
     # flask handoff deliver --loop: seconds between looks at the outbox when nothing is due.
     HANDOFF_LOOP_INTERVAL_SECONDS = 5
+    # The service's own messages to patients (readiness.notify; README "Reaching patients").
+    # Email through the institution's relay: smtp://user:pass@host:587?starttls=1 or smtps://...
+    SMTP_URL = None
+    MAIL_FROM = None
+    # Text messages through a Twilio-shaped REST API: base URL, account, token, sending number.
+    SMS_URL = None
+    SMS_ACCOUNT = None
+    SMS_TOKEN = None
+    SMS_FROM = None
+    # A reminder this many hours before the visit when no check is finished.
+    REMINDER_HOURS_BEFORE = 48
+    # A message that cannot go is retried (same backoff as the handoff) for this many hours.
+    NOTIFY_GIVE_UP_AFTER_HOURS = 12
     # The base of our FHIR CodeSystem and identifier systems (canonical URLs, never fetched).
     FHIR_BASE_URL = "https://readiness.example.org/fhir"
     # The API for the scheduling module: requests per key (or client address), page size.

@@ -10,6 +10,7 @@ from .checks.codes import display_code
 from .checks.reason_labels import device_label, device_names, label
 from .connection.expectation import audio_label, video_label
 from .handoff.event_labels import label as event_label
+from .notify.status_words import message_status
 
 WORDS = (
     vocabulary.Verdict,
@@ -32,5 +33,6 @@ def init_app(app) -> None:
         device_names=device_names,
         video_label=video_label,
         audio_label=audio_label,
+        message_status=message_status,
     )
     app.jinja_env.globals.update({words.__name__: words for words in WORDS})
