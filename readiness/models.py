@@ -11,6 +11,7 @@ from .data_keys import normalise_email, normalise_phone
 from .encrypted import EncryptedJSON, EncryptedText, keyring
 from .extensions import db
 from .vocabulary import (
+    CallResult,
     ConsentDecision,
     ConsentMethod,
     DeviceKind,
@@ -148,6 +149,7 @@ class Invitation(db.Model):
     checks: Mapped[list["Check"]] = relationship(
         back_populates="invitation", order_by="Check.created_at"
     )
+    outreach_calls: Mapped[list["OutreachCall"]] = relationship(order_by="OutreachCall.id")
     notifications: Mapped[list["Notification"]] = relationship(
         back_populates="invitation", order_by="Notification.id"
     )
@@ -442,6 +444,21 @@ class Notification(db.Model):
     provider_id: Mapped[str | None] = mapped_column(String(64))
 
     invitation: Mapped[Invitation] = relationship(back_populates="notifications")
+
+
+class OutreachCall(db.Model):
+    """The desk called a patient ahead of the visit: one row per attempt."""
+
+    __tablename__ = "outreach_call"
+    __table_args__ = (one_of("result", CallResult),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    result: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff: Mapped[StaffUser] = relationship()
 
 
 class DeliveryAttempt(db.Model):

@@ -83,6 +83,14 @@ class EventType(StrEnum):
     NOTIFICATION_FAILED = "notification.failed"
 
 
+class CallResult(StrEnum):
+    """What came of the desk's call to a patient before the visit (/desk/outreach)."""
+
+    REACHED = "reached"
+    LEFT_MESSAGE = "left_message"
+    NO_ANSWER = "no_answer"
+
+
 class NotificationChannel(StrEnum):
     """How the service reaches a patient itself (readiness.notify)."""
 

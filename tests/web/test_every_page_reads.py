@@ -334,6 +334,8 @@ def test_every_page_shows_only_what_it_means(app, sign_in, language):
             f"/desk/checks/{not_ready_id}/notes",
             f"/desk/checks/{not_ready_id}/outcome",
             f"/desk/checks/{finished_id}",
+            "/desk/outreach",
+            f"/desk/outreach/{visit_id}",
             "/clinic/",  # 403
         ],
         clinic: ["/clinic/", "/clinic/invite", f"/clinic/visits/{visit_id}", "/desk/nowhere"],
