@@ -104,14 +104,17 @@ class TwilioMessages:
     token: str
     sender: str
 
-    def send(self, to: str, body: str) -> Sent:
+    def send(self, to: str, body: str, status_url: str | None = None) -> Sent:
         if urllib.parse.urlsplit(self.url).scheme not in ("http", "https"):
             raise Unreachable("provider_url_invalid")
         endpoint = (
             f"{self.url.rstrip('/')}/2010-04-01/Accounts/"
             f"{urllib.parse.quote(self.account, safe='')}/Messages.json"
         )
-        form = urllib.parse.urlencode({"To": to, "From": self.sender, "Body": body}).encode()
+        fields = {"To": to, "From": self.sender, "Body": body}
+        if status_url:
+            fields["StatusCallback"] = status_url  # the provider says later if it bounced
+        form = urllib.parse.urlencode(fields).encode()
         credentials = base64.b64encode(f"{self.account}:{self.token}".encode()).decode()
         request = urllib.request.Request(  # noqa: S310 (http or https, checked above)
             endpoint,

@@ -29,6 +29,11 @@ def stop_url(notification: Notification) -> str:
     )
 
 
+def site_url(notification: Notification, path: str) -> str:
+    """An address on this site, from the link the message carries (no request around)."""
+    return (origin_of(notification.link or "") or "http://localhost") + path
+
+
 def words(notification: Notification) -> dict:
     invitation: Invitation = notification.invitation
     language = invitation.language.upper()

@@ -33,7 +33,9 @@ def senders(config) -> dict:
             config["SMS_URL"], config["SMS_ACCOUNT"], config["SMS_TOKEN"], config["SMS_FROM"]
         )
         out["sms"] = lambda notification: provider.send(
-            notification.recipient, compose.text_message(notification)
+            notification.recipient,
+            compose.text_message(notification),
+            compose.site_url(notification, "/notify/sms/status"),
         )
     return out
 

@@ -10,6 +10,10 @@ STATUS = {
 }
 REASONS = {
     "address_refused": _l("the mail server refused the address"),
+    "bounced": _l("the message could not be delivered"),
+    "provider_30003": _l("the phone could not be reached"),
+    "provider_30005": _l("the number does not exist"),
+    "provider_30006": _l("the number cannot receive text messages"),
     "provider_21211": _l("the number cannot receive text messages"),
     "provider_21610": _l("the patient replied STOP"),
     "provider_21614": _l("the number cannot receive text messages"),

@@ -15,7 +15,9 @@ from ..encrypted import keyring
 from ..extensions import csrf, db, limiter
 from ..forms import Form
 from ..models import Invitation, Notification, utcnow
+from ..vocabulary import NotificationStatus
 from .compose import stop_serializer
+from .queue import finish
 
 bp = Blueprint("notify", __name__)
 STOP_WORDS = {"STOP", "ARRET", "ARRÊT", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "STOPALL"}
@@ -61,12 +63,8 @@ def twilio_signature(token: str, url: str, form: dict) -> str:
     return base64.b64encode(digest).decode()
 
 
-@bp.route("/notify/sms/inbound", methods=["POST"])
-@csrf.exempt
-@limiter.limit("60 per minute")
-def sms_inbound():
-    """The provider posts the patient's replies here; STOP ends the reminders for every
-    upcoming visit of that number."""
+def signed_by_provider() -> dict:
+    """The provider's form, after checking its signature (404 when SMS is not set up)."""
     token = current_app.config.get("SMS_TOKEN")
     if not token:
         abort(404)
@@ -74,6 +72,35 @@ def sms_inbound():
     expected = twilio_signature(token, request.url, fields)
     if not hmac.compare_digest(expected, request.headers.get("X-Twilio-Signature", "")):
         abort(403)
+    return fields
+
+
+@bp.route("/notify/sms/status", methods=["POST"])
+@csrf.exempt
+@limiter.limit("600 per minute")
+def sms_status():
+    """The provider's later word on a message: `undelivered` or `failed` means it bounced."""
+    fields = signed_by_provider()
+    status = fields.get("MessageStatus", "")
+    notification = db.session.scalar(
+        select(Notification).where(Notification.provider_id == fields.get("MessageSid", "")[:64])
+    )
+    bounced = status in ("undelivered", "failed")
+    if notification is not None and bounced and notification.status == "sent":
+        code = fields.get("ErrorCode", "")
+        notification.last_error = f"provider_{code}" if code.isdigit() else "bounced"
+        finish(db.session, notification, NotificationStatus.FAILED, utcnow())
+        db.session.commit()
+    return "", 204
+
+
+@bp.route("/notify/sms/inbound", methods=["POST"])
+@csrf.exempt
+@limiter.limit("60 per minute")
+def sms_inbound():
+    """The provider posts the patient's replies here; STOP ends the reminders for every
+    upcoming visit of that number."""
+    fields = signed_by_provider()
     words = fields.get("Body", "").strip().upper()
     if words in STOP_WORDS:
         indexes = keyring().blind_indexes(normalise_phone(fields.get("From", "")))

@@ -335,3 +335,26 @@ def test_a_clinician_invites_with_email_and_the_service_sends_it(make_app, make_
         invitation = db.session.scalar(db.select(Invitation))
     page = client.get(f"/clinic/visits/{invitation.public_id}")
     assert 'data-testid="patient-messages"' in page.text and 'data-status="sent"' in page.text
+
+
+def test_a_text_message_that_bounces_later_is_marked_failed_by_the_signed_status_callback(
+    messaging_app, sms
+):
+    invite(messaging_app, ref="RV-13", send=("sms",), hours=120)
+    send_due(messaging_app, now=daytime(messaging_app))
+    [sent] = sms.received
+    assert sent["StatusCallback"] == "http://localhost/notify/sms/status"
+    with messaging_app.app_context():
+        sid = db.session.scalar(db.select(Notification.provider_id))
+    client = messaging_app.test_client()
+    url = "http://localhost/notify/sms/status"
+    form = {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30005"}
+    forged = client.post(url, data=form, headers={"X-Twilio-Signature": "bm9wZQ=="})
+    assert forged.status_code == 403
+    assert statuses(messaging_app, "RV-13")[("invitation", "sms")] == ("sent", None)
+    signature = twilio_signature("made-up-token", url, form)
+    assert client.post(url, data=form, headers={"X-Twilio-Signature": signature}).status_code == 204
+    assert statuses(messaging_app, "RV-13")[("invitation", "sms")] == ("failed", "provider_30005")
+    with messaging_app.app_context():
+        events = db.session.scalars(db.select(OutboxMessage.event_type)).all()
+    assert events.count("notification.failed") == 1
