@@ -72,20 +72,20 @@ def patient_sentences(
     if verdict == NOT_READY:
         return [str(PHONE_LIKELY)]
     video, audio = expected.get("video"), expected.get("audio")
+    if verdict in (READY, LIMITED) and video in NO_PICTURE:
+        # The verdict says video works: at worst a small picture, never "no call".
+        video = "low" if verdict == LIMITED else None
     found = []
     if video in PICTURE_PROMISES and verdict == LIMITED and WEAKENING.intersection(codes):
         if reasons.DOWNLOAD_LOW in codes and guidance:
             found.append(str(BELOW_GUIDANCE) % {"value": guidance})
         else:
             found.append(str(MAY_WEAKEN))
-    elif video in VIDEO_WORDS and not (
-        (verdict == READY and video in NO_PICTURE)
-        or (verdict == LIMITED and video == quality.NO_CALL)
-    ):
+    elif video in VIDEO_WORDS:
         found.append(str(VIDEO_WORDS[video]))
     if (
         audio in AUDIO_WORDS
-        and video != quality.NO_CALL
+        and expected.get("video") != quality.NO_CALL
         and not (verdict == READY and audio == "bad")
     ):
         found.append(str(AUDIO_WORDS[audio]))
