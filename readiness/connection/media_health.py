@@ -50,7 +50,7 @@ def recent_media_checks(session, checks: int = DEFAULT_CHECKS) -> list[tuple[str
     rows = session.execute(
         select(ConnectionResult.media_route, ConnectionResult.media_network)
         .where(ConnectionResult.media_route.is_not(None))
-        .order_by(ConnectionResult.created_at.desc(), ConnectionResult.id.desc())
+        .order_by(ConnectionResult.id.desc())  # the primary key: newest first, no sort
         .limit(checks)
     )
     return [(route, network) for route, network in rows]

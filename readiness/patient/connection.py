@@ -13,9 +13,9 @@ from ..connection import quality
 from ..connection.advice import advice
 from ..connection.expectation import patient_sentences
 from ..connection.media_health import OK, SUSPECT, media_path_health, network_of
-from ..connection.media_verdict import MediaThresholds, media_verdict, with_media
+from ..connection.media_verdict import MediaThresholds
 from ..connection.report import ReportError, parse_report
-from ..connection.verdict import Thresholds, connection_verdict
+from ..connection.verdict import Thresholds, report_verdict
 from ..encrypted import keyring
 from ..extensions import db
 from ..formatting import speed
@@ -192,24 +192,11 @@ def connection_result(check):
     health = media_path_health(db.session, checks)
     log_media_path_change(before, health, checks)
     # Our own media path looks broken: the media part says nothing about this patient.
-    media = (None, []) if health == SUSPECT else media_verdict(
-        fields["media_route"],
-        fields["media_loss_up_percent"],
-        fields["media_loss_down_percent"],
+    verdict, codes = report_verdict(
+        fields,
+        Thresholds.from_config(config),
         MediaThresholds.from_config(config),
-    )  # fmt: skip
-    verdict, codes = with_media(
-        connection_verdict(
-            fields["download_mbps"],
-            fields["upload_mbps"],
-            fields["latency_ms"],
-            fields["jitter_ms"],
-            Thresholds.from_config(config),
-            failure=fields["failure"],
-            loaded_latency_down_ms=fields["loaded_latency_down_ms"],
-            loaded_latency_up_ms=fields["loaded_latency_up_ms"],
-        ),
-        media,
+        media_counts=health != SUSPECT,
     )
     result.verdict, result.reasons = verdict, codes
     check.step = "connection"
