@@ -28,12 +28,8 @@ WORDS = (
 
 
 def media_path_suspect() -> bool:
-    """Staff pages' banner: our own media path looks broken (readiness.connection.media_health).
-    With the media check turned off, no new check could clear it: no banner."""
-    config = current_app.config
-    if not config["MEDIA_CHECK_ENABLED"]:
-        return False
-    return media_path_health(db.session, config["MEDIA_HEALTH_CHECKS"]) == SUSPECT
+    """Staff pages' banner: our own media path looks broken (readiness.connection.media_health)."""
+    return media_path_health(db.session, current_app.config["MEDIA_HEALTH_CHECKS"]) == SUSPECT
 
 
 def init_app(app) -> None:
