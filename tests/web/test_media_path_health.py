@@ -7,7 +7,8 @@ import pytest
 
 from readiness.connection.media_health import media_path_health
 from readiness.extensions import db
-from readiness.models import ConnectionResult
+from readiness.models import ConnectionResult, utcnow
+from readiness.privacy.erasure import erase_check
 
 GOOD = {
     "download_mbps": 48.0,
@@ -119,3 +120,15 @@ def test_the_banner_reads_in_french(make_app, sign_in):
         run_check(app, NO_ROUTE, address)
     page = desk.get("/desk/", headers={"Accept-Language": "fr-CA"}).text
     assert BANNER in page and "Notre serveur média est peut-être injoignable" in page
+
+
+def test_erasing_a_check_erases_its_network_hash(app):
+    run_check(app, NO_ROUTE, address="203.0.113.77")
+    with app.app_context():
+        result = db.session.scalars(db.select(ConnectionResult)).one()
+        assert result.media_network is not None
+        erase_check(db.session, result.check, now=utcnow(), reason="request")
+        db.session.commit()
+        db.session.expire_all()
+        result = db.session.scalars(db.select(ConnectionResult)).one()
+        assert result.media_network is None and result.media_route == "none"
