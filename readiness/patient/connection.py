@@ -6,7 +6,7 @@ from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import _
 
 from ..audit import record
-from ..checks import state
+from ..checks import reasons, state
 from ..checks.codes import display_code
 from ..checks.reason_labels import label
 from ..connection import quality
@@ -110,6 +110,9 @@ def result_context(result: ConnectionResult | None) -> dict:
         "result": result,
         "reason_labels": [label(code) for code in codes],
         "advice": advice(codes, result.verdict),
+        # No route, and no reason for it: our own media path looked broken, the part was left out.
+        "media_judged": result.media_route not in (None, "none")
+        or bool({reasons.MEDIA_UNREACHABLE, reasons.MEDIA_BLOCKED} & set(codes)),
         "expected": patient_sentences(
             result.expected_quality, result.verdict, codes, guidance_speed()
         ),

@@ -48,7 +48,9 @@ def test_no_media_route_with_good_figures_is_video_with_limits_never_not_ready(a
     answer = run_check(app, NO_ROUTE, lang=lang)
     assert answer["verdict"] == "limited"
     assert answer["reasons"] == ["media_unreachable"]
+    assert 'data-media-route="none"' in answer["html"]
     if lang == "en":
+        assert "Route for sound and picture" in answer["html"]
         assert "found no route to our server" in answer["html"]
         assert "Video calls can usually still get through on a slower route" in answer["html"]
     else:
@@ -86,8 +88,10 @@ def test_the_banner_appears_after_n_routeless_checks_from_three_networks_and_goe
     assert BANNER not in desk.get("/desk/").text
 
     # The 10th: the fault is taken to be ours, and this check's verdict leaves the media out.
-    fourth = run_check(app, NO_ROUTE, "203.0.115.99")
-    assert fourth == {"verdict": "ready", "reasons": [], "html": fourth["html"]}
+    tenth = run_check(app, NO_ROUTE, "203.0.115.99")
+    assert tenth == {"verdict": "ready", "reasons": [], "html": tenth["html"]}
+    assert 'data-media-route="none"' in tenth["html"]  # kept, but not shown as the patient's
+    assert "Route for sound and picture" not in tenth["html"]
     assert health(app) == "suspect"
     assert BANNER in admin.get("/admin/", follow_redirects=True).text
     assert BANNER in desk.get("/desk/").text
