@@ -76,6 +76,10 @@ class DefaultConfig:
     MEDIA_PEER_SECONDS = 30.0  # a peer is closed after this long, finished or not
     MEDIA_PUBLIC_ADDRESS = ""  # behind NAT: the address browsers reach this server's UDP on
     MEDIA_HOST_ADDRESSES = ""  # comma-separated local addresses to offer; "" = every interface
+    # When the last MEDIA_HEALTH_CHECKS media checks, from at least 3 networks, all found no
+    # route, the fault is taken to be ours: the media part is left out of new verdicts and
+    # staff see a banner until one succeeds (readiness.connection.media_health).
+    MEDIA_HEALTH_CHECKS = 10
     READY_PACKET_LOSS_PERCENT = 5.0
     LIMITED_PACKET_LOSS_PERCENT = 10.0
     # An optional TURN server (coturn), for networks that block UDP: comma-separated URLs such

@@ -244,6 +244,9 @@ class ConnectionResult(db.Model):
     media_jitter_ms: Mapped[float | None]
     media_loss_up_percent: Mapped[float | None]
     media_loss_down_percent: Mapped[float | None]
+    # The patient's network (/24 or /64) as a keyed hash, never in clear: how many networks
+    # found no media route tells our fault from theirs (readiness.connection.media_health).
+    media_network: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     check: Mapped[Check] = relationship(back_populates="connection_results")
