@@ -10,6 +10,7 @@ from flask_babel import lazy_pgettext as _p
 from flask_babel import pgettext
 
 from ..handoff import event_labels, outbox
+from ..notify import status_words
 
 ACTIONS = {
     # Staff accounts and sign-in
@@ -33,6 +34,8 @@ ACTIONS = {
     "desk.check_started": _l("Check started for a caller (support desk)"),
     "desk.note_added": _l("Note added (support desk)"),
     "desk.outcome_recorded": _l("Phone visit recorded (no suitable device)"),
+    "desk.outreach_call": _l("Call before the visit recorded (support desk)"),
+    "desk.outreach_contact_viewed": _l("Number to call viewed (support desk)"),
     # Clinicians
     "clinic.view_list": _l("List of appointments viewed"),
     "clinic.view_patient": _l("A person's record viewed"),
@@ -44,6 +47,9 @@ ACTIONS = {
     "admin.erased": _l("Personal data erased on request"),
     "admin.audit_exported": _l("Audit trail exported (CSV)"),
     "handoff.retry": _l("Message to the scheduling module sent again"),
+    # Messages the service sends itself
+    "notify.attempt": _l("Invitation or reminder sent, or tried"),
+    "notify.stopped": _l("Reminders stopped by the patient"),
     # Scheduling module (API) and commands
     "invitation.created": _l("Invitation created (scheduling module)"),
     "api.request": _l("Request from the scheduling module"),
@@ -63,6 +69,7 @@ FIELDS = {
     "audit_entries": _p("audit", "audit entries"),
     "by": _p("audit", "by"),
     "changed": _p("audit", "changed"),
+    "channel": _p("audit", "by"),
     "check": _p("audit", "check"),
     "checks": _p("audit", "checks"),
     "choice": _p("audit", "choice"),
@@ -71,15 +78,19 @@ FIELDS = {
     "ended": _p("audit", "sessions ended"),
     "endpoint": _p("audit", "request"),
     "entries": _p("audit", "entries"),
+    "error": _p("audit", "why"),
     "failures": _p("audit", "failures in a row"),
     "format": _p("audit", "format"),
     "found": _p("audit", "found"),
     "from": _p("audit", "from"),
+    "how": _p("audit", "how"),
     "ids": _p("audit", "identifiers"),
     "invitations": _p("audit", "invitations"),
     "key_id": _p("audit", "key"),
+    "kind": _p("audit", "kind"),
     "language": _p("audit", "language"),
     "last_removed_hash": _p("audit", "last hash removed"),
+    "message": _p("audit", "message"),
     "messages": _p("audit", "messages"),
     "method": _p("audit", "method"),
     "name": _p("audit", "name"),
@@ -90,8 +101,10 @@ FIELDS = {
     "previous_id": _p("audit", "previous details"),
     "role": _p("audit", "role"),
     "rows": _p("audit", "rows"),
+    "result": _p("audit", "call result"),
     "searched": _p("audit", "search (keyed fingerprint)"),
     "staff": _p("audit", "staff member"),
+    "status": _p("audit", "status"),
     "text_version": _p("audit", "consent text version"),
     "to": _p("audit", "to"),
     "verdict": _p("audit", "result"),
@@ -152,6 +165,28 @@ VALUES = {
     },
 }
 VALUES["previous"] = VALUES["outcome"]
+VALUES["channel"] = {"email": _p("audit", "email"), "sms": _p("audit", "text message")}
+VALUES["kind"] = {
+    "invitation": _p("audit", "invitation"),
+    "reminder": _p("audit", "reminder"),
+    "morning": _p("audit", "reminder on the morning of the visit"),
+}
+VALUES["status"] = {
+    "pending": _p("audit", "waiting to be sent"),
+    "sent": _p("audit", "sent"),
+    "failed": _p("audit", "not sent"),
+    "skipped": _p("audit", "not needed"),
+}
+VALUES["result"] = {
+    "reached": _p("audit", "reached the patient"),
+    "left_message": _p("audit", "left a message"),
+    "no_answer": _p("audit", "no answer"),
+}
+VALUES["error"] = status_words.REASONS
+VALUES["how"] = {
+    "email_link": _p("audit", "link in an email"),
+    "sms_reply": _p("audit", "STOP reply to a text message"),
+}
 
 
 def action_label(action: str) -> str | None:

@@ -80,7 +80,26 @@ def invitation_request(body, region: str) -> dict:
         if error == "phone_premium":
             raise InvalidInput("phone", "phone is a premium-rate number (900, 976).")
         raise InvalidInput("phone", "phone is not a valid phone number.")
+    values["send"] = send_channels(body.get("send"), values)
     return values
+
+
+SEND_CHANNELS = {"email": "email", "sms": "phone_e164"}
+
+
+def send_channels(value, values: dict) -> list[str]:
+    """`send`: the channels the service should use itself, each with its address given."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(word, str) for word in value):
+        raise InvalidInput("send", 'send must be a list of "email" and "sms".')
+    for word in value:
+        if word not in SEND_CHANNELS:
+            raise InvalidInput("send", 'send must be a list of "email" and "sms".')
+        if not values.get(SEND_CHANNELS[word]):
+            field = "email" if word == "email" else "phone"
+            raise InvalidInput("send", f'send has "{word}" but no {field} was given.')
+    return sorted(set(value))
 
 
 def page_size(value: str | None, default: int) -> int:

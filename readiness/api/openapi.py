@@ -205,6 +205,28 @@ INVITATION = obj(
         "created_at": DATE_TIME,
         "revoked_at": nullable(DATE_TIME),
         "check_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+        "messages": {
+            "type": "array",
+            "description": "Emails and text messages the service sends the patient itself.",
+            "items": obj(
+                {
+                    "id": {"type": "string", "format": "uuid"},
+                    "channel": {"type": "string", "enum": ["email", "sms"]},
+                    "kind": {"type": "string", "enum": ["invitation", "reminder", "morning"]},
+                    "status": {
+                        "type": "string",
+                        "enum": ["pending", "sent", "failed", "skipped"],
+                    },
+                    "error": {
+                        "type": ["string", "null"],
+                        "description": "Why it failed or was skipped, as a word.",
+                    },
+                    "attempts": {"type": "integer"},
+                    "sent_at": nullable(DATE_TIME),
+                    "finished_at": nullable(DATE_TIME),
+                }
+            ),
+        },
     }
 )
 INVITATION_REQUEST = obj(
@@ -215,6 +237,14 @@ INVITATION_REQUEST = obj(
         "first_name": {"type": ["string", "null"], "maxLength": 100},
         "email": {"type": ["string", "null"], "format": "email"},
         "phone": {"type": ["string", "null"], "description": "Without a country code: Canada."},
+        "send": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["email", "sms"]},
+            "description": (
+                "The service sends the invitation itself, then reminders, on these channels "
+                "(each needs its address above)."
+            ),
+        },
     },
     required=["appointment_ref", "appointment_at", "language"],
 )

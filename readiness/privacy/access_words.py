@@ -16,6 +16,7 @@ from .. import formatting
 from ..admin import audit_words
 from ..checks import reason_labels
 from ..connection import expectation
+from ..notify import status_words
 
 NAMES = {
     "exported_at": _p("export", "Copy made on"),
@@ -36,6 +37,12 @@ NAMES = {
     "created_at": _p("export", "Created on"),
     "revoked_at": _p("export", "Link withdrawn on"),
     "check_ids": _p("export", "Checks made with this invitation"),
+    "messages": _p("export", "Messages the service sent you"),
+    "channel": _p("export", "Sent by"),
+    "error": _p("export", "Why it was not sent"),
+    "attempts": _p("export", "Attempts"),
+    "sent_at": _p("export", "Sent on"),
+    "finished_at": _p("export", "Closed on"),
     "decisions": _p("export", "Decisions on how the visit happens"),
     "choice": _p("export", "Decision"),
     "note": _p("export", "Note"),
@@ -152,8 +159,11 @@ WORDS = {
         "none": _p("export", "none: sound and picture did not get through"),
     },
 }
-for coded in ("choice", "decision", "method", "outcome"):
+for coded in ("choice", "decision", "method", "outcome", "channel", "error"):
     WORDS[coded] = audit_words.VALUES[coded]
+# A message's status and kind share their names with a device's: one table holds both.
+WORDS["status"] = {**WORDS["status"], **status_words.STATUS}
+WORDS["kind"] = {**WORDS["kind"], **audit_words.VALUES["kind"]}
 WORDS["preferred_language"] = WORDS["language"]
 UNITS = {"_mbps": "Mbit/s", "_ms": "ms", "_percent": "%"}
 PHONES = ("phone", "mobile", "backup_phone")

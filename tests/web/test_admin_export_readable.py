@@ -79,3 +79,28 @@ def test_requests_page_offers_the_readable_copy_only_to_admins(
     page = admin_client.get("/admin/requests", query_string={"code": code}).text
     assert 'data-testid="export-readable"' in page and "(in French)" in page
     assert desk_client.get(f"/admin/checks/{public_id}/export.html").status_code == 403
+
+
+def test_every_part_of_the_json_export_has_a_name_in_words(app, client):
+    """A field added to the export (readiness.privacy.access) needs its words in access_words."""
+    from readiness.models import utcnow
+    from readiness.privacy import access_words
+    from readiness.privacy.access import patient_data
+
+    public_id, _ = french_check(app, client)
+
+    def keys(value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield key
+                if key != "expected_quality":  # said as sentences, as a whole
+                    yield from keys(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                yield from keys(inner)
+
+    with app.app_context():
+        check = db.session.scalar(select(Check).where(Check.public_id == public_id))
+        document = patient_data(db.session, check, utcnow())
+    unnamed = sorted(set(keys(document)) - set(access_words.NAMES))
+    assert unnamed == []
