@@ -358,3 +358,39 @@ def test_a_text_message_that_bounces_later_is_marked_failed_by_the_signed_status
     with messaging_app.app_context():
         events = db.session.scalars(db.select(OutboxMessage.event_type)).all()
     assert events.count("notification.failed") == 1
+
+
+def test_a_patient_in_another_zone_reads_the_visits_time_there_and_gets_no_text_at_night(
+    messaging_app, smtp, sms
+):
+    from zoneinfo import ZoneInfo
+
+    vancouver = ZoneInfo("America/Vancouver")
+    moment = (utcnow() + timedelta(days=5)).astimezone(vancouver).replace(hour=9, minute=15)
+    api = ApiClient(messaging_app.test_client(), create_key(messaging_app))
+    body = {
+        "appointment_ref": "RV-14",
+        "appointment_at": moment.isoformat(),
+        "language": "en",
+        "email": "amelie.roy@example.org",
+        "phone": "604 555-0123",
+        "time_zone": "America/Vancouver",
+        "send": ["email", "sms"],
+    }
+    assert api.post("/invitations", json=body).status_code == 201
+    # 06:00 in Vancouver is 09:00 in Montréal: the text message still waits.
+    early = (utcnow() + timedelta(days=1)).astimezone(vancouver).replace(hour=6, minute=0)
+    send_due(messaging_app, now=early)
+    assert sms.received == []
+    text = smtp.recorder.messages[0].get_body(("plain",)).get_content()
+    assert "at 9:15\u202fa.m." in text  # 9:15 in Vancouver, not 12:15 in Montréal
+    with messaging_app.app_context():
+        morning = db.session.scalar(
+            db.select(Notification.due_at).where(Notification.kind == "morning").limit(1)
+        )
+    assert morning.astimezone(vancouver).hour == 8
+    for bad in ("Mars/Olympus_Mons", "../etc/passwd", 5):
+        response = api.post(
+            "/invitations", json={**body, "appointment_ref": "RV-15", "time_zone": bad}
+        )
+        assert response.status_code == 422 and response.get_json()["error"]["field"] == "time_zone"
