@@ -142,6 +142,9 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where the patient lives (IANA name), when the scheduling module says: the messages give
+    # the visit's time and keep their quiet hours there. None: the institution's zone.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     # The patient replied STOP or followed the email's unsubscribe link: no more reminders.
     reminders_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -50,6 +50,7 @@ ACTIONS = {
     # Messages the service sends itself
     "notify.attempt": _l("Invitation or reminder sent, or tried"),
     "notify.stopped": _l("Reminders stopped by the patient"),
+    "notify.retry": _l("Message to the patient sent again"),
     # Scheduling module (API) and commands
     "invitation.created": _l("Invitation created (scheduling module)"),
     "api.request": _l("Request from the scheduling module"),

@@ -4,6 +4,7 @@ InvalidInput naming the field. Pure: no Flask."""
 import base64
 import binascii
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..checks.clean_text import unsafe_characters
 from ..checks.contacts import parse_email, parse_phone
@@ -80,8 +81,23 @@ def invitation_request(body, region: str) -> dict:
         if error == "phone_premium":
             raise InvalidInput("phone", "phone is a premium-rate number (900, 976).")
         raise InvalidInput("phone", "phone is not a valid phone number.")
+    values["time_zone"] = time_zone(body.get("time_zone"))
     values["send"] = send_channels(body.get("send"), values)
     return values
+
+
+def time_zone(value) -> str | None:
+    """An IANA zone such as America/Vancouver, or None for the institution's."""
+    if value is None:
+        return None
+    problem = InvalidInput("time_zone", "time_zone must be an IANA zone, e.g. America/Vancouver.")
+    if not isinstance(value, str) or not 0 < len(value) <= 64 or value.startswith(("/", ".")):
+        raise problem
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise problem from None
+    return value
 
 
 SEND_CHANNELS = {"email": "email", "sms": "phone_e164"}

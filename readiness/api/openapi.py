@@ -187,6 +187,7 @@ INVITATION = obj(
         "appointment_ref": {"type": "string"},
         "appointment_at": DATE_TIME,
         "language": {"type": "string", "enum": ["en", "fr"]},
+        "time_zone": {"type": ["string", "null"]},
         "first_name": {"type": ["string", "null"]},
         "email": {"type": ["string", "null"]},
         "phone": {"type": ["string", "null"], "description": "E.164"},
@@ -237,6 +238,15 @@ INVITATION_REQUEST = obj(
         "first_name": {"type": ["string", "null"], "maxLength": 100},
         "email": {"type": ["string", "null"], "format": "email"},
         "phone": {"type": ["string", "null"], "description": "Without a country code: Canada."},
+        "time_zone": {
+            "type": ["string", "null"],
+            "maxLength": 64,
+            "description": (
+                "Where the patient lives (IANA, e.g. America/Vancouver): the service's messages "
+                "give the visit's time and keep their quiet hours there. Default: the "
+                "institution's zone."
+            ),
+        },
         "send": {
             "type": "array",
             "items": {"type": "string", "enum": ["email", "sms"]},

@@ -156,6 +156,7 @@ def invitation_document(invitation: Invitation, url: str | None = None) -> dict:
         "appointment_ref": invitation.appointment_ref,
         "appointment_at": iso(invitation.appointment_at),
         "language": invitation.language,
+        "time_zone": invitation.time_zone,
         "first_name": invitation.first_name,
         "email": invitation.email,
         "phone": invitation.phone_e164,

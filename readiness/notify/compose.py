@@ -3,8 +3,9 @@ text message of at most 160 characters."""
 
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
+from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, url_for
+from flask import current_app, g, render_template, url_for
 from flask_babel import force_locale
 from itsdangerous import URLSafeSerializer
 
@@ -54,7 +55,17 @@ def in_language(notification: Notification, render):
     base = origin_of(notification.link or "") or "http://localhost"
     language = FORMAT_LOCALES[notification.invitation.language]
     with current_app.test_request_context(base_url=base), force_locale(language):
-        return render()
+        saved = g.get("patient_zone")
+        g.patient_zone = patient_zone(notification.invitation, current_app.config)
+        try:
+            return render()
+        finally:
+            g.patient_zone = saved
+
+
+def patient_zone(invitation: Invitation, config) -> ZoneInfo:
+    """The patient's zone when the scheduling module gave it, else the institution's."""
+    return ZoneInfo(invitation.time_zone or config["TIMEZONE"])
 
 
 def email_message(notification: Notification) -> EmailMessage:

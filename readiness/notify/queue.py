@@ -54,10 +54,11 @@ def plan(
         NotificationChannel.EMAIL: invitation.email,
         NotificationChannel.SMS: invitation.phone_e164,
     }
+    own_zone = ZoneInfo(invitation.time_zone) if invitation.time_zone else zone
     moments = {
         NotificationKind.INVITATION: now,
         NotificationKind.REMINDER: timing.reminder_due(invitation.appointment_at, hours_before),
-        NotificationKind.MORNING: timing.morning_due(invitation.appointment_at, zone),
+        NotificationKind.MORNING: timing.morning_due(invitation.appointment_at, own_zone),
     }
     planned = []
     for channel in channels:
@@ -150,7 +151,8 @@ def attempt(
         report.skipped += 1
         return
     if notification.channel == NotificationChannel.SMS:
-        quiet_end = timing.end_of_quiet_hours(now, zone)
+        own = notification.invitation.time_zone
+        quiet_end = timing.end_of_quiet_hours(now, ZoneInfo(own) if own else zone)
         if quiet_end is not None:
             notification.due_at = quiet_end
             return

@@ -27,6 +27,7 @@ NAMES = {
     "id": _p("export", "Identifier"),
     "appointment_ref": _p("export", "Appointment number"),
     "appointment_at": _p("export", "Appointment"),
+    "time_zone": _p("export", "Time zone of the appointment"),
     "language": _p("export", "Language"),
     "first_name": _p("export", "First name"),
     "email": _p("export", "Email"),

@@ -358,3 +358,73 @@ def test_a_text_message_that_bounces_later_is_marked_failed_by_the_signed_status
     with messaging_app.app_context():
         events = db.session.scalars(db.select(OutboxMessage.event_type)).all()
     assert events.count("notification.failed") == 1
+
+
+def test_a_patient_in_another_zone_reads_the_visits_time_there_and_gets_no_text_at_night(
+    messaging_app, smtp, sms
+):
+    from zoneinfo import ZoneInfo
+
+    vancouver = ZoneInfo("America/Vancouver")
+    moment = (utcnow() + timedelta(days=5)).astimezone(vancouver).replace(hour=9, minute=15)
+    api = ApiClient(messaging_app.test_client(), create_key(messaging_app))
+    body = {
+        "appointment_ref": "RV-14",
+        "appointment_at": moment.isoformat(),
+        "language": "en",
+        "email": "amelie.roy@example.org",
+        "phone": "604 555-0123",
+        "time_zone": "America/Vancouver",
+        "send": ["email", "sms"],
+    }
+    assert api.post("/invitations", json=body).status_code == 201
+    # 06:00 in Vancouver is 09:00 in Montréal: the text message still waits.
+    early = (utcnow() + timedelta(days=1)).astimezone(vancouver).replace(hour=6, minute=0)
+    send_due(messaging_app, now=early)
+    assert sms.received == []
+    text = smtp.recorder.messages[0].get_body(("plain",)).get_content()
+    assert "at 9:15\u202fa.m." in text  # 9:15 in Vancouver, not 12:15 in Montréal
+    with messaging_app.app_context():
+        morning = db.session.scalar(
+            db.select(Notification.due_at).where(Notification.kind == "morning").limit(1)
+        )
+    assert morning.astimezone(vancouver).hour == 8
+    for bad in ("Mars/Olympus_Mons", "../etc/passwd", 5):
+        response = api.post(
+            "/invitations", json={**body, "appointment_ref": "RV-15", "time_zone": bad}
+        )
+        assert response.status_code == 422 and response.get_json()["error"]["field"] == "time_zone"
+
+
+def test_admins_see_the_messages_that_did_not_go_and_try_them_again(
+    messaging_app, smtp, make_staff
+):
+    smtp.stop()
+    invite(messaging_app, ref="RV-16", send=("email",))
+    send_due(messaging_app)
+    send_due(messaging_app, now=utcnow() + timedelta(hours=13))  # past the 12 h of retries
+    assert statuses(messaging_app, "RV-16")[("invitation", "email")] == (
+        "failed",
+        "relay_unreachable",
+    )
+    admin = make_staff("admin", email="admin.tremblay@example.org")
+    client = messaging_app.test_client()
+    client.post("/auth/login", data={"email": admin.email, "password": STAFF_PASSWORD})
+    page = client.get("/admin/patient-messages")
+    assert page.status_code == 200 and "RV-16" in page.text
+    assert "amelie.roy@example.org" not in page.text
+    assert "Not sent: the mail server could not be reached" in page.text
+    with messaging_app.app_context():
+        public_id = db.session.scalar(
+            db.select(Notification.public_id).where(Notification.kind == "invitation")
+        )
+    assert client.post(f"/admin/patient-messages/{public_id}/retry").status_code == 302
+    smtp.start()
+    send_due(messaging_app)
+    assert len(smtp.recorder.messages) == 1
+    assert statuses(messaging_app, "RV-16")[("invitation", "email")] == ("sent", None)
+
+
+def test_only_admins_reach_the_patients_messages(clinician_client, desk_client):
+    assert clinician_client.get("/admin/patient-messages").status_code == 403
+    assert desk_client.get("/admin/patient-messages").status_code == 403
