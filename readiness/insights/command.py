@@ -8,22 +8,15 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from .extras import report_extras
-from .facts import Filters, load_checks, load_visits
-from .report import build_report
+from .facts import Filters
+from .gather import report_for
 
 insights_cli = AppGroup("insights", help="How well the verdict predicts the visit: counts only.")
 
 
 def gather(filters: Filters) -> dict:
     """The report for these filters, with the sections computed elsewhere (extras)."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return build_report(
-        load_checks(db.session, filters, zone),
-        load_visits(db.session, filters, zone),
-        zone=zone,
-        extra_sections=report_extras(db.session),
-    )
+    return report_for(db.session, filters, ZoneInfo(current_app.config["TIMEZONE"]))
 
 
 def held_line(label: str, figures: dict) -> str:
