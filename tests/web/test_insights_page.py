@@ -31,7 +31,7 @@ def test_the_page_shows_the_report_in_english_and_french(walked, sign_in):
     manager.get("/auth/language/fr")
     french = manager.get("/admin/insights").text
     summary = re.search(r'data-testid="ready-held-summary">(.*?)</p>', french, re.S).group(1)
-    assert "4 visites sur 5" in summary
+    assert "4 consultations sur 5" in summary
     assert "80\u00a0%" in summary and "37,5\u00a0%" in summary
 
 
