@@ -21,11 +21,11 @@ def test_the_page_shows_the_report_in_english_and_french(walked, sign_in):
     text = page.text
     summary = re.search(r'data-testid="ready-held-summary">(.*?)</p>', text, re.S).group(1)
     assert "4 of 5 visits held on video to the end: 80%" in summary
-    assert "95 % interval: 37.5% to 96.4%" in summary
+    assert "95% interval: 37.5% to 96.4%" in summary
     assert '<svg class="chart" role="img"' in text
     for chart in ("held", "weekly", "funnel", "band-download_mbps", "band-media_route"):
         assert f'data-testid="chart-{chart}"' in text
-        assert f'aria-labelledby="{chart}-title {chart}-desc"' in text
+        assert f'aria-labelledby="chart-{chart}-title chart-{chart}-desc"' in text
     assert "<script" not in text.split("</header>", 1)[1].split("<footer", 1)[0]
     assert 'data-testid="table-outcomes"' in text
     manager.get("/auth/language/fr")
@@ -85,3 +85,8 @@ def test_a_manager_sees_only_the_insights_page(app, sign_in):
     )
     assert result.exit_code == 0, result.output
     assert "Created manager account" in result.output
+
+
+def test_no_two_elements_share_an_id(walked, admin_client):
+    ids = re.findall(r'\sid="([^"]+)"', admin_client.get("/admin/insights").text)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
