@@ -53,9 +53,9 @@ def test_every_table_downloads_as_csv_with_only_counts(walked, admin_client):
     held = list(csv.reader(io.StringIO(admin_client.get("/admin/insights/held.csv").text)))
     assert held[1] == ["ready", "4", "5", "0.8", "0.3755", "0.9638"]
     page = admin_client.get("/admin/insights").text
-    for key in re.findall(r'/admin/insights/([a-z_]+)\.csv', page):
+    for key in re.findall(r"/admin/insights/([a-z_]+)\.csv", page):
         assert admin_client.get(f"/admin/insights/{key}.csv").status_code == 200
-    assert len(set(re.findall(r'/admin/insights/([a-z_]+)\.csv', page))) == 12
+    assert len(set(re.findall(r"/admin/insights/([a-z_]+)\.csv", page))) == 12
     assert "Amélie" not in page and "example.org" not in page.split("<main", 1)[1]
     assert admin_client.get("/admin/insights/patients.csv").status_code == 404
 
