@@ -175,6 +175,22 @@ def test_the_desk_records_a_no_show_and_sees_the_outcome(app, client, desk_clien
     assert 'data-outcome="no_show"' in page.text
 
 
+def test_the_desk_sees_the_outcome_but_not_the_care_teams_note(
+    app, client, desk_client, clinician_client
+):
+    token = invite(app, appointment_ref="APPT-OUT-14", hours_from_now=-1)
+    check_id = run_journey(app, client, token)
+    public_id = invitation_id(app, "APPT-OUT-14")
+    clinician_client.post(
+        f"/clinic/visits/{public_id}/outcome",
+        data={"outcome": "phone", "outcome_note": "Rappeler la fille"},
+    )
+    for path in (f"/desk/checks/{check_id}", f"/desk/checks/{check_id}/visit-outcome"):
+        page = desk_client.get(path).text
+        assert 'data-outcome="phone"' in page
+        assert "Rappeler la fille" not in page
+
+
 def test_the_fhir_bundle_gains_a_virtual_encounter(app, client, api):
     token = invite(app, appointment_ref="APPT-OUT-12", hours_from_now=-1)
     check_id = run_journey(app, client, token)
