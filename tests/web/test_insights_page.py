@@ -90,3 +90,25 @@ def test_a_manager_sees_only_the_insights_page(app, sign_in):
 def test_no_two_elements_share_an_id(walked, admin_client):
     ids = re.findall(r'\sid="([^"]+)"', admin_client.get("/admin/insights").text)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_pages_with_outcomes_show_only_what_they_mean(walked, sign_in, language):
+    """The guard of test_every_page_reads (no placeholder, no code, no English in French) on
+    the insights page with figures in it, and on a past visit's page with its outcome."""
+    from tests.web.test_every_page_reads import problems_on
+
+    admin = sign_in.client_for("admin")
+    admin.get(f"/auth/language/{language}")
+    problems = problems_on(admin.get("/admin/insights").text, language)
+    with walked.app_context():
+        from readiness.extensions import db
+        from readiness.models import Check
+
+        check = db.session.scalars(db.select(Check).order_by(Check.id)).first()
+        visit, check_id = check.invitation.public_id, check.public_id
+    problems += problems_on(admin.get(f"/clinic/visits/{visit}").text, language)
+    problems += problems_on(admin.get(f"/desk/checks/{check_id}").text, language)
+    problems += problems_on(admin.get(f"/desk/checks/{check_id}/visit-outcome").text, language)
+    problems += problems_on(admin.get("/clinic/?when=past").text, language)
+    assert not problems, "\n".join(problems)
