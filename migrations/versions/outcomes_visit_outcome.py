@@ -1,7 +1,7 @@
 """Visit outcomes (how each visit went) and the manager role
 
 Revision ID: outcomes_visit_outcome
-Revises: b17_privacy
+Revises: notify_time_zone
 
 A new table, visit_outcome, one row per appointment; the staff role and the outbox's event type
 constraints widened (manager; visit.outcome_recorded). The words are written out, not imported,
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "outcomes_visit_outcome"
-down_revision = "b17_privacy"
+down_revision = "notify_time_zone"
 branch_labels = None
 depends_on = None
 
@@ -24,6 +24,8 @@ EVENTS = (
     "contact.changed",
     "decision.recorded",
     "check.erased",
+    "notification.sent",
+    "notification.failed",
 )
 
 

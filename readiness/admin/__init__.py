@@ -19,4 +19,4 @@ def guard():
     return require_role(Role.ADMIN)
 
 
-from . import insights_views, privacy_views, views  # noqa: E402,F401
+from . import insights_views, messages_views, privacy_views, views  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """/admin/insights: how well the verdict predicts the visit. For admins and managers; counts
 only, never a patient (readiness.insights)."""
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -81,7 +81,7 @@ def insights():
     form = filter_form()
     valid = form.validate() if request.args else True
     filters = filters_of(form) if valid else Filters()
-    report = report_for(db.session, filters, institution_zone())
+    report = report_for(db.session, filters, institution_zone(), current_app.config)
     return render_template(
         "admin/insights.html",
         form=form,
@@ -100,7 +100,8 @@ def insights_csv(table: str):
     form = filter_form()
     if request.args and not form.validate():
         abort(400)
-    tables = report_tables(report_for(db.session, filters_of(form), institution_zone()))
+    report = report_for(db.session, filters_of(form), institution_zone(), current_app.config)
+    tables = report_tables(report)
     if table not in tables:
         abort(404)
     return Response(

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..clinic.forms import ChoiceField
 from ..forms import Form
-from ..vocabulary import ConsentDecision, VisitOutcome
+from ..vocabulary import CallResult, ConsentDecision, VisitOutcome
 
 LANGUAGE_CHOICES = [SelectChoice("en", _l("English")), SelectChoice("fr", _l("French"))]
 
@@ -125,4 +125,18 @@ class DeskOutcomeForm(Form):
             SelectChoice(VisitOutcome.NO_SHOW, _l("The patient did not come to the visit")),
         ],
         validators=[InputRequired(_l("Choose what the caller said."))],
+    )
+
+
+class CallForm(Form):
+    """What came of a call to a patient ahead of the visit."""
+
+    result = ChoiceField(
+        _l("What came of the call?"),
+        choices=[
+            SelectChoice(CallResult.REACHED, _l("Reached the patient")),
+            SelectChoice(CallResult.LEFT_MESSAGE, _l("Left a message")),
+            SelectChoice(CallResult.NO_ANSWER, _l("No answer")),
+        ],
+        validators=[InputRequired(_l("Choose what came of the call."))],
     )

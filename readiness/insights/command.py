@@ -16,7 +16,8 @@ insights_cli = AppGroup("insights", help="How well the verdict predicts the visi
 
 def gather(filters: Filters) -> dict:
     """The report for these filters, with the sections computed elsewhere (extras)."""
-    return report_for(db.session, filters, ZoneInfo(current_app.config["TIMEZONE"]))
+    config = current_app.config
+    return report_for(db.session, filters, ZoneInfo(config["TIMEZONE"]), config)
 
 
 def held_line(label: str, figures: dict) -> str:
