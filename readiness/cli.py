@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from .audit import record
 from .auth import sessions as staff_sessions
 from .extensions import db
+from .insights.command import insights_cli
 from .models import ROLES, ApiKey, AuditEvent, StaffUser, utcnow
 from .passwords import MIN_LENGTH, generate_password, hash_password
 
@@ -407,4 +408,5 @@ def init_app(app) -> None:
     app.cli.add_command(probe_cli)
     app.cli.add_command(apikey_cli)
     app.cli.add_command(handoff_cli)
+    app.cli.add_command(insights_cli)
     app.cli.add_command(notify_cli)

@@ -24,6 +24,7 @@ from .vocabulary import (
     Role,
     Verdict,
     VisitChoice,
+    VisitOutcome,
     sql_in,
 )
 
@@ -159,6 +160,7 @@ class Invitation(db.Model):
     decisions: Mapped[list["VisitDecision"]] = relationship(
         back_populates="invitation", order_by="VisitDecision.decided_at"
     )
+    visit_outcome: Mapped["VisitOutcomeRecord | None"] = relationship(back_populates="invitation")
 
 
 class Check(db.Model):
@@ -376,6 +378,29 @@ class VisitDecision(db.Model):
 
     invitation: Mapped[Invitation] = relationship(back_populates="decisions")
     staff: Mapped[StaffUser] = relationship()
+
+
+class VisitOutcomeRecord(db.Model):
+    """How the visit went (readiness.outcomes): one per appointment, replaced when corrected.
+
+    The note is personal and erased with the check's data; the word and trouble list stay.
+    """
+
+    __tablename__ = "visit_outcome"
+    __table_args__ = (one_of("outcome", VisitOutcome),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), unique=True)
+    outcome: Mapped[str] = mapped_column(String(24))
+    trouble: Mapped[list] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(EncryptedText)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    invitation: Mapped[Invitation] = relationship(back_populates="visit_outcome")
+    staff: Mapped[StaffUser | None] = relationship()
 
 
 class AuditEvent(db.Model):

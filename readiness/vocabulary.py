@@ -29,6 +29,7 @@ class Role(StrEnum):
     DESK = "desk"
     CLINICIAN = "clinician"
     ADMIN = "admin"
+    MANAGER = "manager"  # sees /admin/insights only: counts, never a patient
 
 
 class ConsentDecision(StrEnum):
@@ -69,6 +70,27 @@ class VisitChoice(StrEnum):
     IN_PERSON = "in_person"
 
 
+class VisitOutcome(StrEnum):
+    """How the visit itself went (readiness.outcomes), recorded once its time has passed."""
+
+    VIDEO = "video"  # held on video to the end
+    VIDEO_THEN_PHONE = "video_then_phone"  # started on video, finished by phone (technical)
+    PHONE = "phone"  # by phone: video never connected or never tried
+    IN_PERSON = "in_person"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+class VisitTrouble(StrEnum):
+    """What went wrong during the visit, if anything (a visit outcome's optional list)."""
+
+    AUDIO = "audio"
+    PICTURE = "picture"
+    CONNECTION = "connection"
+    CLINICIAN_SIDE = "clinician_side"
+    OTHER = "other"
+
+
 class EventType(StrEnum):
     """What a message to the scheduling module announces (readiness.handoff.outbox)."""
 
@@ -79,6 +101,7 @@ class EventType(StrEnum):
     # Announced by the privacy work (its personal data was erased), allowed here so the two
     # branches merge without a second migration.
     CHECK_ERASED = "check.erased"
+    VISIT_OUTCOME_RECORDED = "visit.outcome_recorded"
     NOTIFICATION_SENT = "notification.sent"
     NOTIFICATION_FAILED = "notification.failed"
 

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField
-from wtforms.validators import DataRequired
+from wtforms import BooleanField, DateField, SelectField
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..forms import Form
 
@@ -16,3 +16,39 @@ class ErasureForm(Form):
         _l("The patient asked for their personal data to be erased. This cannot be undone."),
         validators=[DataRequired(_l("Confirm that the patient asked for the erasure."))],
     )
+
+
+class InsightsDateField(DateField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                _l("Enter the date as year-month-day, for example 2026-12-01.")
+            ) from error
+
+
+class ClinicianField(SelectField):
+    """The choice is checked by the form's validate_clinician, with our own message."""
+
+    def pre_validate(self, form):
+        pass
+
+
+class InsightsFilterForm(Form):
+    """The insights page's filters (a GET form: nothing changes). Clinician choices: the view."""
+
+    class Meta:
+        csrf = False
+
+    since = InsightsDateField(_l("From (first day)"), validators=[Optional()])
+    until = InsightsDateField(_l("To (last day)"), validators=[Optional()])
+    clinician = ClinicianField(_l("Clinician"), validators=[Optional()])
+
+    def validate_until(self, field):
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The last day must not come before the first day."))
+
+    def validate_clinician(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose a clinician from the list."))

@@ -76,4 +76,4 @@ def authenticate():
     return None
 
 
-from . import views  # noqa: E402,F401
+from . import outcome_views, views  # noqa: E402,F401

@@ -1,7 +1,14 @@
 """The API's OpenAPI 3.1 document. tests/web/test_api_contract.py validates real responses
 against it and runs schemathesis on it, so it stays true."""
 
-from ..vocabulary import ConsentDecision, DeviceKind, DeviceStatus, Verdict
+from ..vocabulary import (
+    ConsentDecision,
+    DeviceKind,
+    DeviceStatus,
+    Verdict,
+    VisitOutcome,
+    VisitTrouble,
+)
 
 DATE_TIME = {"type": "string", "format": "date-time"}
 
@@ -32,11 +39,33 @@ def obj(properties: dict, required: list[str] | None = None, **extra) -> dict:
 
 
 STAFF = obj({"id": {"type": "integer"}, "name": {"type": "string"}})
+OUTCOME_WORD = {
+    "type": "string",
+    "enum": words(VisitOutcome),
+    "description": "video: held on video to the end; video_then_phone: started on video, "
+    "finished by phone; phone: video never connected or never tried; in_person; no_show; "
+    "cancelled.",
+}
+TROUBLE = {"type": "array", "items": {"type": "string", "enum": words(VisitTrouble)}}
+VISIT_OUTCOME = obj(
+    {
+        "outcome": OUTCOME_WORD,
+        "trouble": TROUBLE,
+        "note": {"type": ["string", "null"]},
+        "recorded_at": DATE_TIME,
+        "recorded_by": nullable(ref("Staff")),
+    }
+)
+VISIT_OUTCOME_REQUEST = obj(
+    {"outcome": OUTCOME_WORD, "trouble": TROUBLE, "recorded_at": DATE_TIME},
+    required=["outcome"],
+)
 APPOINTMENT = obj(
     {
         "invitation_id": {"type": "string", "format": "uuid"},
         "appointment_ref": {"type": "string"},
         "appointment_at": DATE_TIME,
+        "visit_outcome": nullable(ref("VisitOutcome")),
     }
 )
 VERDICT = {"type": ["string", "null"], "enum": [*words(Verdict), None]}
@@ -428,6 +457,27 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/invitations/{public_id}/outcome": {
+                "put": {
+                    "operationId": "recordVisitOutcome",
+                    "summary": "How the visit went (idempotent); webhook visit.outcome_recorded.",
+                    "parameters": [ID_PARAMETER],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": ref("VisitOutcomeRequest")}},
+                    },
+                    "responses": {
+                        "200": json_response("The outcome as recorded.", ref("VisitOutcome")),
+                        "400": error_response("The body is not a JSON object."),
+                        "404": error_response("No invitation has this id."),
+                        "422": error_response(
+                            "An unknown word, or the appointment's time has not come "
+                            "(only cancelled may be recorded before it)."
+                        ),
+                        **COMMON_ERRORS,
+                    },
+                }
+            },
             "/checks": {
                 "get": {
                     "operationId": "listChecks",
@@ -513,6 +563,8 @@ def openapi_document() -> dict:
                 "Invitation": INVITATION,
                 "InvitationRequest": INVITATION_REQUEST,
                 "Staff": STAFF,
+                "VisitOutcome": VISIT_OUTCOME,
+                "VisitOutcomeRequest": VISIT_OUTCOME_REQUEST,
             },
         },
     }

@@ -25,6 +25,8 @@ def safe_next(target: str | None) -> str | None:
 
 
 def landing_for(user: StaffUser) -> str:
+    if user.role == Role.MANAGER:
+        return url_for("admin.insights")
     return url_for("clinic.index") if user.role == Role.CLINICIAN else url_for("desk.index")
 
 

@@ -6,6 +6,7 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
@@ -23,7 +24,7 @@ from wtforms.validators import (
 
 from ..checks.clean_text import unsafe_characters
 from ..forms import Form
-from ..vocabulary import VisitChoice
+from ..vocabulary import VisitChoice, VisitOutcome, VisitTrouble
 
 
 class AppointmentDateField(DateField):
@@ -143,4 +144,51 @@ class DecisionForm(Form):
         _l("Note (optional)"),
         description=_l("For the care team. Not sent to the patient."),
         validators=[Optional(), Length(max=2000, message=_l("Use at most 2,000 characters."))],
+    )
+
+
+class TroubleField(SelectMultipleField):
+    """Checkboxes; a word outside the list gets our own translated message."""
+
+    def pre_validate(self, form):
+        known = {str(choice.value) for choice in self.choices}
+        if any(word not in known for word in self.data or []):
+            raise StopValidation(_l("Choose only among the listed problems."))
+
+
+OUTCOME_CHOICES = [
+    SelectChoice(VisitOutcome.VIDEO, _l("On video, to the end")),
+    SelectChoice(
+        VisitOutcome.VIDEO_THEN_PHONE, _l("Started on video, finished by phone (technical problem)")
+    ),
+    SelectChoice(VisitOutcome.PHONE, _l("By phone (video never connected or not tried)")),
+    SelectChoice(VisitOutcome.IN_PERSON, _l("In person")),
+    SelectChoice(VisitOutcome.NO_SHOW, _l("The patient did not come")),
+    SelectChoice(VisitOutcome.CANCELLED, _l("Cancelled")),
+]
+TROUBLE_CHOICES = [
+    SelectChoice(VisitTrouble.AUDIO, _l("Sound")),
+    SelectChoice(VisitTrouble.PICTURE, _l("Picture")),
+    SelectChoice(VisitTrouble.CONNECTION, _l("Connection")),
+    SelectChoice(VisitTrouble.CLINICIAN_SIDE, _l("On the clinician's side")),
+    SelectChoice(VisitTrouble.OTHER, _l("Something else")),
+]
+
+
+class OutcomeForm(Form):
+    """How did the visit go? Field names as the scheduling module's API spells them."""
+
+    outcome = ChoiceField(
+        _l("How did the visit go?"),
+        choices=OUTCOME_CHOICES,
+        validators=[InputRequired(_l("Choose how the visit went."))],
+    )
+    trouble = TroubleField(_l("Problems during the visit (optional)"), choices=TROUBLE_CHOICES)
+    outcome_note = TextAreaField(
+        _l("Note on the visit (optional)"),
+        description=_l("For the care team. Not sent to the patient."),
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Use at most 500 characters.")),
+        ],
     )

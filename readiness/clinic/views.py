@@ -25,12 +25,13 @@ from ..formatting import zone_name
 from ..locale import FORMAT_LOCALES, current_language, institution_zone
 from ..models import Check, Invitation, OutboxMessage, StaffUser, utcnow
 from ..notify.service import configured_channels, plan_messages
+from ..outcomes.record import OutcomeRefused, record_outcome, visit_has_passed
 from ..patient.finish import phone_error
 from ..vocabulary import Role
 from . import bp, visit_status
 from .actions import AppointmentTaken, invite_patient, record_decision
 from .chart_note import chart_note
-from .forms import DecisionForm, InviteForm
+from .forms import DecisionForm, InviteForm, OutcomeForm
 from .host_checklist import visit_checklist
 from .patient_page import patient_page
 from .scope import visible_invitations
@@ -191,6 +192,7 @@ def find_invitation(public_id: str) -> Invitation:
         .options(
             selectinload(Invitation.clinician),
             selectinload(Invitation.decisions),
+            selectinload(Invitation.visit_outcome),
             selectinload(Invitation.checks).options(
                 selectinload(Check.connection_results),
                 selectinload(Check.device_results),
@@ -206,7 +208,22 @@ def find_invitation(public_id: str) -> Invitation:
     return invitation
 
 
-def render_patient(invitation: Invitation, form: DecisionForm, status: int = 200):
+def outcome_form_for(invitation: Invitation) -> OutcomeForm:
+    """The form as last recorded, for a correction."""
+    found = invitation.visit_outcome
+    if found is None:
+        return OutcomeForm(formdata=None)
+    return OutcomeForm(
+        formdata=None, outcome=found.outcome, trouble=found.trouble, outcome_note=found.note
+    )
+
+
+def render_patient(
+    invitation: Invitation,
+    form: DecisionForm,
+    status: int = 200,
+    outcome_form: OutcomeForm | None = None,
+):
     checks = invitation.checks
     handoff = (
         db.session.scalars(
@@ -234,7 +251,14 @@ def render_patient(invitation: Invitation, form: DecisionForm, status: int = 200
     db.session.commit()
     # No first name: the page is named by its appointment alone (« Patient » is not epicene).
     who = invitation.first_name
-    return render_template("clinic/patient.html", page=page, who=who, form=form), status
+    return render_template(
+        "clinic/patient.html",
+        page=page,
+        who=who,
+        form=form,
+        outcome_form=outcome_form or outcome_form_for(invitation),
+        visit_passed=visit_has_passed(invitation, utcnow()),
+    ), status
 
 
 @bp.route("/visits/<public_id>")
@@ -260,3 +284,31 @@ def decide(public_id: str):
     db.session.commit()
     flash(_("Decision saved."))
     return redirect(url_for("clinic.patient", public_id=public_id, _anchor="decision"))
+
+
+@bp.route("/visits/<public_id>/outcome", methods=["POST"])
+def record_visit_outcome(public_id: str):
+    """How did the visit go? Once the appointment's time has passed (or cancelled before)."""
+    invitation = find_invitation(public_id)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        try:
+            record_outcome(
+                db.session,
+                invitation,
+                outcome=form.outcome.data,
+                trouble=form.trouble.data,
+                note=form.outcome_note.data,
+                staff_id=current_user.id,
+            )
+        except OutcomeRefused:
+            db.session.rollback()
+            form.outcome.errors.append(
+                _("The visit's time has not come yet. Only a cancellation can be recorded now.")
+            )
+        else:
+            db.session.commit()
+            flash(_("Outcome of the visit saved."))
+            anchor = "visit-outcome-title"
+            return redirect(url_for("clinic.patient", public_id=public_id, _anchor=anchor))
+    return render_patient(invitation, DecisionForm(formdata=None), 400, outcome_form=form)

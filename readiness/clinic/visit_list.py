@@ -10,7 +10,8 @@ from ..extensions import db
 from ..models import Check, Invitation, VisitDecision
 from . import visit_status
 
-WHEN_CHOICES = ("all", "today", "week")
+WHEN_CHOICES = ("all", "today", "week", "past")
+PAST_DAYS = 30  # how far back "past visits" and "outcome to record" look
 SORT_CHOICES = ("time", "status")
 
 
@@ -20,6 +21,7 @@ class VisitRow:
     latest_check: Check | None
     status: str
     decision: VisitDecision | None
+    outcome_due: bool = False  # the visit's time has passed and nobody said how it went
 
     @property
     def checked_at(self) -> datetime | None:
@@ -32,6 +34,7 @@ class Filters:
     mine: bool = False
     not_ready: bool = False
     sort: str = "time"
+    to_record: bool = False  # only past visits whose outcome is to record
 
     @classmethod
     def from_args(cls, args) -> "Filters":
@@ -43,12 +46,16 @@ class Filters:
             mine=args.get("mine") == "1",
             not_ready=args.get("status") == "not_ready",
             sort=sort if sort in SORT_CHOICES else "time",
+            to_record=args.get("outcome") == "to_record",
         )
 
 
 def window(when: str, now: datetime) -> tuple[datetime, datetime | None]:
-    """From the start of today (in now's time zone) to the end of today, of 7 days, or open."""
+    """From the start of today (in now's time zone) to the end of today, of 7 days, or open;
+    "past": the last 30 days up to now."""
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if when == "past":
+        return start - timedelta(days=PAST_DAYS), now
     if when == "today":
         return start, start + timedelta(days=1)
     if when == "week":
@@ -61,13 +68,14 @@ def upcoming_rows(filters: Filters, now: datetime, staff_id: int, visible=None) 
 
     `visible` is a WHERE clause limiting them to what this staff member may see (scope.py).
     """
-    start, end = window(filters.when, now)
+    start, end = window("past" if filters.to_record else filters.when, now)
     query = (
         select(Invitation)
         .where(Invitation.appointment_at >= start, Invitation.revoked_at.is_(None))
         .options(
             selectinload(Invitation.clinician),
             selectinload(Invitation.decisions),
+            selectinload(Invitation.visit_outcome),
             selectinload(Invitation.checks).options(
                 selectinload(Check.connection_results),
                 selectinload(Check.device_results),
@@ -87,7 +95,11 @@ def upcoming_rows(filters: Filters, now: datetime, staff_id: int, visible=None) 
     for invitation in db.session.scalars(query):
         latest = invitation.checks[-1] if invitation.checks else None
         decision = invitation.decisions[-1] if invitation.decisions else None
-        rows.append(VisitRow(invitation, latest, visit_status.status_for(latest), decision))
+        due = invitation.appointment_at <= now and invitation.visit_outcome is None
+        status = visit_status.status_for(latest)
+        if filters.to_record and not due:
+            continue
+        rows.append(VisitRow(invitation, latest, status, decision, outcome_due=due))
     return rows
 
 

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..clinic.forms import ChoiceField
 from ..forms import Form
-from ..vocabulary import CallResult, ConsentDecision
+from ..vocabulary import CallResult, ConsentDecision, VisitOutcome
 
 LANGUAGE_CHOICES = [SelectChoice("en", _l("English")), SelectChoice("fr", _l("French"))]
 
@@ -112,6 +112,19 @@ class NoteForm(Form):
             DataRequired(_l("Write the note.")),
             Length(max=2000, message=_l("A note can have at most 2,000 characters.")),
         ],
+    )
+
+
+class DeskOutcomeForm(Form):
+    """What the desk may record when the caller says so: no-show or cancelled."""
+
+    outcome = ChoiceField(
+        _l("What did the caller say?"),
+        choices=[
+            SelectChoice(VisitOutcome.CANCELLED, _l("The visit is cancelled")),
+            SelectChoice(VisitOutcome.NO_SHOW, _l("The patient did not come to the visit")),
+        ],
+        validators=[InputRequired(_l("Choose what the caller said."))],
     )
 
 

@@ -12,6 +12,7 @@ from ..checks.consent import consent_text
 from ..checks.contacts import check_contact_details, form_values
 from ..extensions import db
 from ..models import LANGUAGES, Check, utcnow
+from ..outcomes.record import OutcomeRefused, record_outcome, visit_has_passed
 from . import actions, bp, scripts
 from .check_page import (
     caller_environment,
@@ -23,6 +24,7 @@ from .check_page import (
 )
 from .forms import (
     ContactForm,
+    DeskOutcomeForm,
     NoteForm,
     PhoneOutcomeForm,
     SearchForm,
@@ -119,6 +121,8 @@ def check(public_id):
         system_names=scripts.SYSTEM_NAMES,
         browser_names=scripts.BROWSER_NAMES,
         messages=live_messages(),
+        outcome_form=DeskOutcomeForm(formdata=None),
+        visit_passed=check.invitation is not None and visit_has_passed(check.invitation, utcnow()),
     )
 
 
@@ -259,4 +263,33 @@ def note(public_id):
         return redirect(url_for("desk.check", public_id=check.public_id))
     return render_template(
         "desk/note.html", check=check, code=display_code(check.reference_code), form=form
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/checks/<public_id>/visit-outcome", methods=["GET", "POST"])
+def visit_outcome(public_id):
+    """The caller says the visit is cancelled, or that they did not come to it."""
+    check = find_check(public_id)
+    if check.invitation is None:
+        abort(404)
+    form = DeskOutcomeForm()
+    if form.validate_on_submit():
+        try:
+            record_outcome(
+                db.session, check.invitation, outcome=form.outcome.data, staff_id=current_user.id
+            )
+        except OutcomeRefused:
+            db.session.rollback()
+            form.outcome.errors.append(
+                _("The visit's time has not come yet. Only a cancellation can be recorded now.")
+            )
+        else:
+            db.session.commit()
+            flash(_("Outcome of the visit saved."))
+            return redirect(url_for("desk.check", public_id=check.public_id))
+    return render_template(
+        "outcomes/desk_outcome.html",
+        check=check,
+        code=display_code(check.reference_code),
+        form=form,
     ), (400 if form.errors else 200)

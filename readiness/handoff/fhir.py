@@ -53,6 +53,16 @@ VIDEO_DISPLAY = {
     "audio_only": "Audio only",
     "none": "No call",
 }
+# How the visit went (readiness.outcomes): the Encounter's status and our code's display.
+ENCOUNTER_STATUS = {"no_show": "cancelled", "cancelled": "cancelled"}
+OUTCOME_DISPLAY = {
+    "video": "Held on video to the end",
+    "video_then_phone": "Started on video, finished by phone",
+    "phone": "Held by phone",
+    "in_person": "Held in person",
+    "no_show": "The patient did not come",
+    "cancelled": "Cancelled",
+}
 SETTING_ANSWERS = (
     ("private_place", "private-place", "In a private place"),
     ("public_wifi", "public-wifi", "On public Wi-Fi"),
@@ -314,6 +324,47 @@ def verdict_resource(check: dict, patient_url: str, builder: BundleBuilder) -> d
     return resource
 
 
+def encounter_resource(appointment: dict, patient_url: str | None, builder: BundleBuilder) -> dict:
+    """The visit as it happened: a virtual encounter (class VR), the outcome as its type.
+
+    An in-person visit is ambulatory (AMB); a visit that did not take place is cancelled.
+    The trouble words are extensions; the free-text note is not sent here.
+    """
+    outcome = appointment["visit_outcome"]
+    word = outcome["outcome"]
+    in_person = word == "in_person"
+    resource = {
+        "resourceType": "Encounter",
+        "status": ENCOUNTER_STATUS.get(word, "finished"),
+        "class": {
+            "system": ACT_CODE,
+            "code": "AMB" if in_person else "VR",
+            "display": "ambulatory" if in_person else "virtual",
+        },
+        "type": [builder.concept(f"visit-outcome-{word}", OUTCOME_DISPLAY[word])],
+        "period": {"start": appointment["appointment_at"]},
+        "appointment": [
+            {
+                "type": "Appointment",
+                "identifier": {
+                    "system": identifier_system(builder.base, "appointment-ref"),
+                    "value": appointment["appointment_ref"],
+                },
+                "display": f"Appointment {appointment['appointment_ref']}",
+            }
+        ],
+    }
+    trouble = outcome.get("trouble") or []
+    if trouble:
+        resource["extension"] = [
+            {"url": f"{builder.base}/StructureDefinition/visit-trouble", "valueCode": word}
+            for word in trouble
+        ]
+    if patient_url:
+        resource["subject"] = {"reference": patient_url}
+    return resource
+
+
 def task_resource(
     *,
     event: str | None,
@@ -410,6 +461,10 @@ def build_bundle(
             resource = verdict_resource(check, patient_url, builder)
             url = builder.add(resource, "check-observation", f"{check_id}-verdict")
             inputs.append(("Readiness verdict", url))
+    if appointment and appointment.get("visit_outcome"):
+        resource = encounter_resource(appointment, patient_url, builder)
+        url = builder.add(resource, "appointment-encounter", appointment["invitation_id"])
+        inputs.append(("Visit outcome", url))
     task = task_resource(
         event=event,
         occurred_at=timestamp,

@@ -23,6 +23,7 @@ CONSENT_RECORDED = EventType.CONSENT_RECORDED
 CONTACT_CHANGED = EventType.CONTACT_CHANGED
 DECISION_RECORDED = EventType.DECISION_RECORDED
 CHECK_ERASED = EventType.CHECK_ERASED  # its personal data was erased (retention or request)
+VISIT_OUTCOME_RECORDED = EventType.VISIT_OUTCOME_RECORDED  # how the visit went (outcomes)
 NOTIFICATION_SENT = EventType.NOTIFICATION_SENT  # readiness.notify sent the patient a message
 NOTIFICATION_FAILED = EventType.NOTIFICATION_FAILED
 EVENT_TYPES = tuple(EventType)

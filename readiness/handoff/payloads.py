@@ -7,7 +7,14 @@ model objects and return dicts; they do not import Flask. Every date is ISO 8601
 from datetime import datetime
 
 from ..checks import state
-from ..models import Check, Invitation, Notification, StaffUser, VisitDecision
+from ..models import (
+    Check,
+    Invitation,
+    Notification,
+    StaffUser,
+    VisitDecision,
+    VisitOutcomeRecord,
+)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -28,6 +35,20 @@ def appointment_document(invitation: Invitation | None) -> dict | None:
         "invitation_id": invitation.public_id,
         "appointment_ref": invitation.appointment_ref,
         "appointment_at": iso(invitation.appointment_at),
+        "visit_outcome": visit_outcome_document(invitation.visit_outcome),
+    }
+
+
+def visit_outcome_document(outcome: VisitOutcomeRecord | None) -> dict | None:
+    """How the visit went (readiness.outcomes), once someone recorded it."""
+    if outcome is None:
+        return None
+    return {
+        "outcome": outcome.outcome,
+        "trouble": list(outcome.trouble or []),
+        "note": outcome.note,
+        "recorded_at": iso(outcome.recorded_at),
+        "recorded_by": staff_document(outcome.staff),
     }
 
 

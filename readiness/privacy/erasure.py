@@ -71,6 +71,10 @@ def erase_invitation(session: Session, invitation: Invitation) -> bool:
         if decision.note:
             decision.note = None
             had_any = True
+    # How the visit went stays (its word and trouble list, like verdicts); its note goes.
+    if invitation.visit_outcome is not None and invitation.visit_outcome.note:
+        invitation.visit_outcome.note = None
+        had_any = True
     return had_any
 
 

@@ -22,12 +22,16 @@ def invite(app, **fields) -> str:
     return token
 
 
-def run_journey(app, client, token: str, lang: str = "fr", decision: str = "agreed") -> str:
-    """Open the link, do every part, consent, give contact details; returns the check's id."""
+def run_journey(
+    app, client, token: str, lang: str = "fr", decision: str = "agreed", **results
+) -> str:
+    """Open the link, do every part, consent, give contact details; returns the check's id.
+
+    results: how the parts went, as tests.support.records.add_results takes them."""
     client.post(f"/{lang}/i/{token}")
     with app.app_context():
         check = db.session.scalars(db.select(Check).order_by(Check.id.desc())).first()
-        add_results(check)
+        add_results(check, **results)
         db.session.commit()
         public_id = check.public_id
     sha = consent_text({}, lang).sha256

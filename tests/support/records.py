@@ -8,8 +8,12 @@ from readiness.extensions import db
 from readiness.models import Check, ConnectionResult, DeviceResult, SettingAnswers
 
 
-def add_results(check: Check, *, connection="ready", camera="pass", private_place=True) -> None:
-    """A connection result, the four device results and the setting answers."""
+def add_results(
+    check: Check, *, connection="ready", camera="pass", private_place=True, **media
+) -> None:
+    """A connection result, the four device results and the setting answers.
+
+    media: the media path's figures of the connection result (media_route, media_loss_*)."""
     figures = {"ready": (48.2, 11.5, 18.0, 2.1), "limited": (4.2, 1.5, 90.0, 12.0)}
     download, upload, latency, jitter = figures.get(connection, (0.8, 0.4, 400.0, 80.0))
     db.session.add(
@@ -31,6 +35,7 @@ def add_results(check: Check, *, connection="ready", camera="pass", private_plac
             ).as_dict(),
             verdict=connection,
             reasons=[] if connection == "ready" else ["download_low"],
+            **media,
         )
     )
     for kind in ("camera", "microphone", "speakers", "browser"):

@@ -19,3 +19,6 @@ class ApiClient:
 
     def post(self, path, **kwargs):
         return self.client.post("/api/v1" + path, headers=self.headers, **kwargs)
+
+    def put(self, path, **kwargs):
+        return self.client.put("/api/v1" + path, headers=self.headers, **kwargs)

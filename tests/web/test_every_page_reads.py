@@ -343,6 +343,7 @@ def test_every_page_shows_only_what_it_means(app, sign_in, language):
             "/admin/handoff",
             "/admin/audit",
             f"/admin/requests?code={code}",
+            "/admin/insights",  # and its CSV links
             "/desk/",
             "/clinic/",
         ],

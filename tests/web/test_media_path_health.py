@@ -1,6 +1,7 @@
 """No route to our media server is not the patient's fault: video with limits, and a server that
 notices when the fault is its own (many networks, none with a route) and tells staff."""
 
+import json
 import logging
 
 import pytest
@@ -136,3 +137,17 @@ def test_erasing_a_check_erases_its_network_hash(app):
         db.session.expire_all()
         result = db.session.scalars(db.select(ConnectionResult)).one()
         assert result.media_network is None and result.media_route == "none"
+
+
+def test_the_insights_report_says_when_our_media_path_is_suspect(app):
+    def reported():
+        result = app.test_cli_runner().invoke(args=["insights", "report", "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["media_path_health"]
+
+    assert reported() == "ok"
+    for address in addresses(10, networks=3):
+        run_check(app, NO_ROUTE, address)
+    assert reported() == "suspect"
+    run_check(app, UDP, "198.51.100.77")
+    assert reported() == "ok"
