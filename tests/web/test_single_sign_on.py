@@ -12,7 +12,6 @@ from readiness.models import AuditEvent, StaffUser
 from tests.conftest import STAFF_PASSWORD
 from tests.support.oidc import (
     CLIENT_ID,
-    callback_path,
     forging_provider,
     mock_provider,
     set_user,
@@ -75,16 +74,16 @@ def test_provider_is_asked_for_a_code_with_pkce_state_and_nonce(sso_app, issuer)
 
 
 def test_first_sign_in_creates_the_account_and_lands_on_the_workspace(sso_app, issuer):
-    set_user(
-        issuer, "ana", email="Ana@Example.org", name="Ana Clinician", groups=["readiness-clinicians"]
-    )
+    clinicians = ["readiness-clinicians"]
+    set_user(issuer, "ana", email="Ana@Example.org", name="Ana Clinician", groups=clinicians)
     client = sso_app.test_client()
     response = client.get(sign_in_at_provider(client, "ana"))
     assert response.status_code == 302 and response.headers["Location"] == "/clinic/"
     assert client.get("/clinic/").status_code == 200
     assert client.get("/desk/").status_code == 403
     user = staff(sso_app, "ana@example.org")
-    assert (user.role, user.display_name, user.oidc_subject) == ("clinician", "Ana Clinician", "ana")
+    assert (user.role, user.display_name) == ("clinician", "Ana Clinician")
+    assert user.oidc_subject == "ana"
     assert [e.details for e in audit(sso_app, "staff.created")] == [
         {"role": "clinician", "by": "oidc"}
     ]
@@ -279,4 +278,3 @@ def test_provider_error_is_a_clear_refusal_not_a_500(sso_app):
     start_sign_in(client)
     response = client.get("/auth/oidc/callback?error=access_denied&state=x")
     assert response.status_code == 400 and "did not work" in response.text
-
