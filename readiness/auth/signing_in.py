@@ -22,10 +22,18 @@ SECOND_STEP_SECONDS = 300
 NEXT_KEY = "after_sign_in"
 
 
+def clear_session() -> None:
+    """A fresh session (no fixation), keeping only the language the person chose."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
 def start_session(user: StaffUser, method: str, now: datetime) -> None:
     """Sign the user in on this browser, with a fresh server-side session, and audit it."""
     next_path = session.get(NEXT_KEY)
-    session.clear()
+    clear_session()
     login_user(user)
     session[STAFF_SESSION_KEY] = sessions.start(user.id)
     session[SIGN_IN_METHOD_KEY] = method
@@ -60,7 +68,7 @@ def accept_password(user: StaffUser, now: datetime) -> None:
     if user.totp_enabled_at is None:
         start_session(user, "password", now)
         return
-    session.clear()
+    clear_session()
     session[SECOND_STEP_KEY] = {"staff": user.id, "at": now.timestamp()}
     db.session.commit()
 

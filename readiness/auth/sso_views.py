@@ -184,7 +184,7 @@ def refuse(refused: oidc.Refused):
     record("staff.sso_refused", staff_id=user.id if user else None, details=details)
     db.session.commit()
     logout_user()
-    session.clear()
+    signing_in.clear_session()
     status = 400 if refused.reason == oidc.Refusal.BAD_TOKEN else 403
     return render_template("auth/sso_refused.html", reason=str(refused.reason)), status
 
