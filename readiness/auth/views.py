@@ -87,7 +87,7 @@ def logout():
     sessions.end(session.get(STAFF_SESSION_KEY))
     db.session.commit()
     logout_user()
-    session.clear()
+    signing_in.clear_session()
     if single_sign_on:
         from .sso_views import SIGNED_OUT_KEY
 
