@@ -1,6 +1,7 @@
 """Single sign-on against real OpenID providers on local ports: oidc-provider-mock for the
 whole flow, and a provider of the test's own for ID tokens forged in every way that matters."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -278,3 +279,46 @@ def test_provider_error_is_a_clear_refusal_not_a_500(sso_app):
     start_sign_in(client)
     response = client.get("/auth/oidc/callback?error=access_denied&state=x")
     assert response.status_code == 400 and "did not work" in response.text
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_sign_in_pages_show_only_what_they_mean(make_app, issuer, make_staff, language):
+    """The pages test_every_page_reads cannot reach without a provider or a second step."""
+    import pyotp
+
+    from tests.web.test_every_page_reads import problems_on
+
+    app = make_app(**sso_config(issuer, REQUIRE_TOTP="admin", OIDC_INSTITUTION_NAME="PHSA"))
+    pages = {}
+    client = app.test_client()
+    client.get(f"/auth/language/{language}")
+    pages["login"] = client.get("/auth/login")
+
+    set_user(issuer, "nia", email="nia@example.org", name="Nia", groups=["readiness-desk"])
+    client.get(sign_in_at_provider(client, "nia"))
+    client.post("/auth/logout")
+    pages["signed_out"] = client.get("/auth/signed-out")
+    set_user(issuer, "nia", email="nia@example.org", name="Nia", groups=[])
+    pages["refused"] = client.get(sign_in_at_provider(client, "nia"))
+    pages["bad_token"] = client.get("/auth/oidc/callback?code=x&state=y")
+
+    make_staff("admin")
+    admin = app.test_client()
+    admin.get(f"/auth/language/{language}")
+    admin.post("/auth/login", data={"email": "admin@example.org", "password": STAFF_PASSWORD})
+    pages["enrol"] = admin.get("/auth/totp/enrol")
+    pages["enrol_error"] = admin.post("/auth/totp/enrol", data={"code": "12"})
+    secret = re.search(r'data-testid="totp-secret">([A-Z2-7 ]+)<', pages["enrol"].text)[1]
+    secret = secret.replace(" ", "")
+    pages["codes"] = admin.post("/auth/totp/enrol", data={"code": pyotp.TOTP(secret).now()})
+    admin.post("/auth/logout")
+    admin.post("/auth/login", data={"email": "admin@example.org", "password": STAFF_PASSWORD})
+    pages["second_step"] = admin.get("/auth/totp")
+    pages["second_step_error"] = admin.post("/auth/totp", data={"code": "000000"})
+
+    problems = []
+    for name, response in pages.items():
+        assert response.status_code in (200, 400, 403), (name, response.status_code)
+        assert f'<html lang="{language}">' in response.text, name
+        problems += [f"{name}: {p}" for p in problems_on(response.text, language)]
+    assert not problems, "\n".join(problems)
