@@ -17,6 +17,7 @@ from flask_babel import _, get_locale
 from flask_login import logout_user
 from joserfc.errors import JoseError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
 from ..extensions import db, limiter
@@ -122,7 +123,13 @@ def oidc_callback():
     )
     if isinstance(outcome, oidc.Refused):
         return refuse(outcome)
-    user = account_for(outcome)
+    try:
+        user = account_for(outcome)
+        db.session.flush()
+    except IntegrityError:
+        # The same person's first sign-in in another tab made the account a moment ago.
+        db.session.rollback()
+        user = account_for(outcome)
     if user is None or not user.active:
         return refuse(oidc.Refused(oidc.Refusal.DISABLED, outcome.subject, outcome.email))
     signing_in.start_session(user, "oidc", utcnow())
