@@ -326,7 +326,8 @@ def finish_sign_in_config(config, production: bool) -> None:
     if str(config["REQUIRE_TOTP"]).lower() not in ("admin", "all", "off"):
         raise RuntimeError("READINESS_REQUIRE_TOTP must be admin, all or off.")
     config["REQUIRE_TOTP"] = str(config["REQUIRE_TOTP"]).lower()
-    if str(config.get("LOCAL_SIGN_IN", "on")).lower() not in ("on", "off"):
+    config["LOCAL_SIGN_IN"] = str(config.get("LOCAL_SIGN_IN", "on")).lower()
+    if config["LOCAL_SIGN_IN"] not in ("on", "off"):
         raise RuntimeError("READINESS_LOCAL_SIGN_IN must be on or off.")
     if config.get("OIDC_ISSUER"):
         from .auth.oidc import parse_role_map
@@ -342,7 +343,7 @@ def finish_sign_in_config(config, production: bool) -> None:
             parse_role_map(str(config["OIDC_ROLE_MAP"]))
         except ValueError as error:
             raise RuntimeError(f"READINESS_OIDC_ROLE_MAP: {error}") from None
-    elif str(config.get("LOCAL_SIGN_IN", "on")).lower() == "off":
+    elif config["LOCAL_SIGN_IN"] == "off":
         raise RuntimeError("READINESS_LOCAL_SIGN_IN=off needs single sign-on (OIDC_ISSUER).")
 
 

@@ -48,7 +48,7 @@ def start_session(user: StaffUser, method: str, now: datetime) -> None:
 
 def may_use_password(user: StaffUser) -> bool:
     """With READINESS_LOCAL_SIGN_IN=off, only break-glass accounts sign in with a password."""
-    return current_app.config["LOCAL_SIGN_IN"].lower() != "off" or user.break_glass
+    return current_app.config["LOCAL_SIGN_IN"] != "off" or user.break_glass
 
 
 def totp_required(user: StaffUser) -> bool:
