@@ -332,7 +332,8 @@ def finish_sign_in_config(config, production: bool) -> None:
     if config.get("OIDC_ISSUER"):
         from .auth.oidc import parse_role_map
 
-        missing = [name for name in ("OIDC_CLIENT_ID", "OIDC_ROLE_MAP") if not config.get(name)]
+        needed = ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ROLE_MAP")  # a confidential client
+        missing = [name for name in needed if not config.get(name)]
         if missing:
             raise RuntimeError(
                 "Single sign-on (READINESS_OIDC_ISSUER) also needs "

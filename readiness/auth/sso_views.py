@@ -43,7 +43,7 @@ def register_provider(state) -> None:
     oauth.register(
         CLIENT_NAME,
         client_id=config["OIDC_CLIENT_ID"],
-        client_secret=config["OIDC_CLIENT_SECRET"] or None,
+        client_secret=config["OIDC_CLIENT_SECRET"],
         server_metadata_url=f"{issuer}/.well-known/openid-configuration",
         client_kwargs={
             "scope": config["OIDC_SCOPES"],

@@ -2,6 +2,7 @@
 small one of our own whose ID tokens the test writes and signs, to send forged ones."""
 
 import base64
+import hashlib
 import json
 import threading
 import time
@@ -78,6 +79,7 @@ class ForgingProvider:
         self.app = Flask("forging-provider")
         self.issuer = ""
         self.id_token = ""
+        self.code_challenge = ""
         self.app.add_url_rule("/.well-known/openid-configuration", "discovery", self.discovery)
         self.app.add_url_rule("/jwks", "jwks", self.jwks)
         self.app.add_url_rule("/token", "token", self.token, methods=["POST"])
@@ -98,7 +100,11 @@ class ForgingProvider:
         return jsonify(KeySet([self.key]).as_dict(private=False))
 
     def token(self):
-        assert request.form.get("code_verifier"), "PKCE: the client must send its verifier"
+        # PKCE (RFC 7636, S256): the verifier must hash to the challenge the browser carried.
+        verifier = request.form.get("code_verifier", "")
+        digest = hashlib.sha256(verifier.encode()).digest()
+        if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != self.code_challenge:
+            return jsonify(error="invalid_grant"), 400
         return jsonify(
             access_token="access-token", token_type="Bearer", expires_in=60, id_token=self.id_token
         )
@@ -146,6 +152,6 @@ def forging_provider():
         thread.join(5)
 
 
-def state_and_nonce(authorize_url: str) -> tuple[str, str]:
+def state_nonce_and_challenge(authorize_url: str) -> tuple[str, str, str]:
     query = parse_qs(urlsplit(authorize_url).query)
-    return query["state"][0], query["nonce"][0]
+    return query["state"][0], query["nonce"][0], query["code_challenge"][0]

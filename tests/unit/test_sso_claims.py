@@ -87,8 +87,9 @@ def test_entra_sign_in_name_stands_in_for_a_missing_email():
 
 def test_single_sign_on_settings_are_checked_at_start():
     base = {"REQUIRE_TOTP": None, "LOCAL_SIGN_IN": "on", "OIDC_CLIENT_ID": "c"}
-    with pytest.raises(RuntimeError, match="OIDC_ROLE_MAP"):
+    with pytest.raises(RuntimeError, match="OIDC_CLIENT_SECRET and READINESS_OIDC_ROLE_MAP"):
         finish_sign_in_config(base | {"OIDC_ISSUER": "https://idp.example"}, production=False)
+    base["OIDC_CLIENT_SECRET"] = "s"
     with pytest.raises(RuntimeError, match="not a role"):
         finish_sign_in_config(
             base | {"OIDC_ISSUER": "https://idp.example", "OIDC_ROLE_MAP": "g:root"},

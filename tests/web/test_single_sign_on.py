@@ -19,7 +19,7 @@ from tests.support.oidc import (
     sign_in_at_provider,
     sso_config,
     start_sign_in,
-    state_and_nonce,
+    state_nonce_and_challenge,
 )
 
 
@@ -224,7 +224,7 @@ def forged_sign_in(make_app, forger, sign=None, **changes):
     app = make_app(**sso_config(forger.issuer))
     client = app.test_client()
     authorize = start_sign_in(client)
-    state, nonce = state_and_nonce(authorize)
+    state, nonce, forger.code_challenge = state_nonce_and_challenge(authorize)
     claims = forger.claims(nonce, **changes)
     forger.id_token = sign(claims) if sign else forger.sign(claims)
     response = client.get(f"/auth/oidc/callback?code=any-code&state={state}")
@@ -264,6 +264,17 @@ def test_forged_id_tokens_are_refused(make_app, forger, forgery):
     with app.app_context():
         assert db.session.scalar(select(StaffUser)) is None
     assert [e.details for e in audit(app, "staff.sso_refused")] == [{"reason": "bad_token"}]
+
+
+def test_code_is_refused_when_the_pkce_verifier_does_not_match(make_app, forger):
+    app = make_app(**sso_config(forger.issuer))
+    client = app.test_client()
+    state, nonce, _ = state_nonce_and_challenge(start_sign_in(client))
+    forger.code_challenge = "a-challenge-from-another-sign-in"
+    forger.id_token = forger.sign(forger.claims(nonce))
+    response = client.get(f"/auth/oidc/callback?code=any-code&state={state}")
+    assert response.status_code == 400 and 'data-reason="bad_token"' in response.text
+    assert client.get("/clinic/").status_code == 302
 
 
 def test_callback_with_a_state_this_browser_never_sent_is_refused(make_app, forger):
