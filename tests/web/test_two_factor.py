@@ -230,3 +230,16 @@ def test_two_factor_default_depends_on_the_environment(env, setting, expected):
 def test_unknown_two_factor_setting_refuses_to_start():
     with pytest.raises(RuntimeError, match="READINESS_REQUIRE_TOTP"):
         finish_sign_in_config({"REQUIRE_TOTP": "sometimes"}, production=False)
+
+
+def test_anyone_signed_in_with_a_password_may_turn_two_factor_on(totp_app, make_staff):
+    make_staff("desk")
+    client = totp_app.test_client()
+    sign_in_with_password(client, "desk@example.org")
+    desk = client.get("/desk/").text
+    assert 'href="/auth/totp/enrol"' in desk  # offered, not required
+    secret, _ = enrol(client)
+    assert 'href="/auth/totp/enrol"' not in client.get("/desk/").text
+    again = totp_app.test_client()
+    assert sign_in_with_password(again, "desk@example.org").headers["Location"] == "/auth/totp"
+    assert again.post("/auth/totp", data={"code": code_for_next_step(secret)}).status_code == 302
