@@ -74,11 +74,14 @@ def test_provider_is_asked_for_a_code_with_pkce_state_and_nonce(sso_app, issuer)
     assert set(query["scope"][0].split()) == {"openid", "email", "profile"}
 
 
-def test_first_sign_in_creates_the_account_and_lands_on_the_workspace(sso_app, issuer):
+def test_first_sign_in_creates_the_account_and_lands_on_the_workspace(make_app, issuer):
+    sso_app = make_app(**sso_config(issuer), WTF_CSRF_ENABLED=True)
     clinicians = ["readiness-clinicians"]
     set_user(issuer, "ana", email="Ana@Example.org", name="Ana Clinician", groups=clinicians)
     client = sso_app.test_client()
-    response = client.get(sign_in_at_provider(client, "ana"))
+    # The browser comes back from the provider's page: a Referer from another site.
+    callback = sign_in_at_provider(client, "ana")
+    response = client.get(callback, headers={"Referer": f"{issuer}/oauth2/authorize"})
     assert response.status_code == 302 and response.headers["Location"] == "/clinic/"
     assert client.get("/clinic/").status_code == 200
     assert client.get("/desk/").status_code == 403
