@@ -1,14 +1,14 @@
 """sso: single sign-on subjects, break-glass accounts, two-factor (TOTP) and recovery codes
 
 Revision ID: sso_sign_on
-Revises: b17_privacy
+Revises: notify_time_zone
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "sso_sign_on"
-down_revision = "b17_privacy"
+down_revision = "notify_time_zone"
 branch_labels = None
 depends_on = None
 
