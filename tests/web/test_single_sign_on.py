@@ -55,7 +55,7 @@ def test_sign_in_page_offers_the_institution_in_both_languages(sso_app):
     assert 'data-testid="sso-sign-in"' in page and 'href="/auth/oidc/login' in page
     assert "Sign in with Example Health" in page
     client.get("/auth/language/fr")
-    assert "Se connecter avec Example Health" in client.get("/auth/login").text
+    assert "Ouvrir une session avec Example Health" in client.get("/auth/login").text
 
 
 def test_sign_in_page_has_no_single_sign_on_when_it_is_not_configured(client):
