@@ -28,7 +28,12 @@ staff_cli = AppGroup("staff", help="Staff accounts.")
 @click.option("--name", "display_name", default=None, help="Name shown in the audit trail.")
 @click.option("--language", type=click.Choice(["en", "fr"]), default="en")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_staff(email, role, display_name, language, password_stdin):
+@click.option(
+    "--break-glass",
+    is_flag=True,
+    help="May sign in with a password when local sign-in is off; two-factor is required.",
+)
+def create_staff(email, role, display_name, language, password_stdin, break_glass):
     """Create a staff account and print its password once (unless read from stdin)."""
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
@@ -48,10 +53,12 @@ def create_staff(email, role, display_name, language, password_stdin):
         display_name=display_name,
         language=language,
         password_hash=hash_password(password),
+        break_glass=break_glass,
     )
     db.session.add(user)
     db.session.flush()
-    record("staff.created", details={"role": role, "by": "cli"}, staff_id=user.id)
+    details = {"role": role, "by": "cli"} | ({"break_glass": True} if break_glass else {})
+    record("staff.created", details=details, staff_id=user.id)
     db.session.commit()
     click.echo(f"Created {role} account {email}.")
     if not password_stdin:
@@ -111,6 +118,28 @@ def set_staff_password(email, password_stdin):
     click.echo(f"New password set for {user.email}; its sessions ended.")
     if not password_stdin:
         click.echo(f"Password (shown once): {password}")
+
+
+@staff_cli.command("reset-totp")
+@click.option("--email", required=True)
+def reset_staff_totp(email):
+    """Turn off an account's two-step verification (a lost phone); its sessions end.
+
+    Its recovery codes stop working; it sets up a new app at its next password sign-in.
+    """
+    from sqlalchemy import delete
+
+    from .models import RecoveryCode
+
+    user = staff_by_email(email)
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.staff_id == user.id))
+    staff_sessions.end_all(user.id)
+    record("staff.totp_reset", staff_id=user.id, details={"by": "cli"})
+    db.session.commit()
+    click.echo(f"Two-step verification reset for {user.email}; its sessions ended.")
 
 
 probe_cli = AppGroup("probe", help="Measure the link to a readiness server.")

@@ -193,6 +193,23 @@ class DefaultConfig:
     SIGN_IN_LOCK_AFTER = 5
     SIGN_IN_LOCK_MINUTES = 1
     SIGN_IN_LOCK_MAX_MINUTES = 60
+    # Single sign-on with the institution's OpenID Connect provider (README "Single sign-on"):
+    # off while OIDC_ISSUER is empty. OIDC_ROLE_MAP maps the values of the OIDC_ROLE_CLAIM
+    # claim to roles ("readiness-desk:desk,readiness-clinicians:clinician"), the first that
+    # matches winning; OIDC_ALLOWED_EMAIL_DOMAINS (comma-separated) refuses other domains.
+    OIDC_ISSUER = ""
+    OIDC_CLIENT_ID = ""
+    OIDC_CLIENT_SECRET = ""
+    OIDC_SCOPES = "openid email profile"
+    OIDC_ROLE_CLAIM = "groups"
+    OIDC_ROLE_MAP = ""
+    OIDC_ALLOWED_EMAIL_DOMAINS = ""
+    OIDC_INSTITUTION_NAME = ""  # "Sign in with <name>"; empty: INSTITUTION_NAME_EN/FR
+    # "off": passwords only for break-glass accounts (flask staff create --break-glass).
+    LOCAL_SIGN_IN = "on"
+    # Two-factor (TOTP) for password sign-in: "admin" (admins), "all", "off". Break-glass
+    # accounts always need it. Unset: "admin" in production, "off" in development.
+    REQUIRE_TOTP = None
     # Codes typed at /<lang>/code: tries per client address, and wrong codes for the whole
     # service (whatever the addresses). The README shows what these make of guessing.
     CODE_RATE_LIMIT = "10 per minute;60 per hour"
@@ -399,6 +416,9 @@ def production_problems(config) -> list[str]:
         problems.append(
             "READINESS_SCHEDULING_WEBHOOK_SECRET must be a random value of at least 32 characters."
         )
+    issuer = config.get("OIDC_ISSUER")
+    if issuer and urlsplit(str(issuer)).scheme != "https":
+        problems.append("READINESS_OIDC_ISSUER must be an https:// address.")
     webhook_url = config.get("SCHEDULING_WEBHOOK_URL")
     if webhook_url and urlsplit(str(webhook_url)).scheme != "https":
         problems.append("READINESS_SCHEDULING_WEBHOOK_URL must be an https:// address.")
@@ -441,6 +461,8 @@ def finish_config(config, instance_path: str) -> None:
             )
         config["DATA_KEYS"] = development_data_key(instance_path)
 
+    finish_sign_in_config(config, production)
+
     if production:
         # Over plain HTTP (make run on 127.0.0.1) a Secure cookie would never come back.
         config["SESSION_COOKIE_SECURE"] = True
@@ -460,6 +482,35 @@ def finish_config(config, instance_path: str) -> None:
     # Never in a log: statement parameters are contact details, notes, searched values, codes.
     options["hide_parameters"] = True
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def finish_sign_in_config(config, production: bool) -> None:
+    """Two-factor's default by environment; refuse sign-in settings that mean nothing."""
+    if config.get("REQUIRE_TOTP") in (None, ""):
+        config["REQUIRE_TOTP"] = "admin" if production else "off"
+    if str(config["REQUIRE_TOTP"]).lower() not in ("admin", "all", "off"):
+        raise RuntimeError("READINESS_REQUIRE_TOTP must be admin, all or off.")
+    config["REQUIRE_TOTP"] = str(config["REQUIRE_TOTP"]).lower()
+    config["LOCAL_SIGN_IN"] = str(config.get("LOCAL_SIGN_IN", "on")).lower()
+    if config["LOCAL_SIGN_IN"] not in ("on", "off"):
+        raise RuntimeError("READINESS_LOCAL_SIGN_IN must be on or off.")
+    if config.get("OIDC_ISSUER"):
+        from .auth.oidc import parse_role_map
+
+        needed = ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ROLE_MAP")  # a confidential client
+        missing = [name for name in needed if not config.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Single sign-on (READINESS_OIDC_ISSUER) also needs "
+                + " and ".join(f"READINESS_{name}" for name in missing)
+                + "."
+            )
+        try:
+            parse_role_map(str(config["OIDC_ROLE_MAP"]))
+        except ValueError as error:
+            raise RuntimeError(f"READINESS_OIDC_ROLE_MAP: {error}") from None
+    elif config["LOCAL_SIGN_IN"] == "off":
+        raise RuntimeError("READINESS_LOCAL_SIGN_IN=off needs single sign-on (OIDC_ISSUER).")
 
 
 def development_secret(instance_path: str) -> str:

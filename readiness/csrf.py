@@ -8,7 +8,7 @@ only ever goes back to this site) and this check reads `Origin` first, the Refer
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 from flask_wtf import CSRFProtect
 
 # Browsers send "null" for an opaque origin (a privacy setting, a sandboxed frame): it says
@@ -47,6 +47,10 @@ class SameOriginCSRF(CSRFProtect):
 
     def protect(self, apply_exemptions=False):
         super().protect(apply_exemptions)
+        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            # A link followed from another site (an invitation in webmail, the identity
+            # provider sending staff back to /auth/oidc/callback) changes nothing.
+            return
         came_from = request_origin()
         if came_from and came_from != origin_of(request.host_url):
             self._error_response("The form was sent from another site.")

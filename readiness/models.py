@@ -87,6 +87,15 @@ class StaffUser(UserMixin, db.Model):
     # Wrong passwords in a row, and until when sign-in is refused after too many of them.
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Single sign-on: the provider's subject for this person (None for local accounts).
+    # A break-glass account signs in with its password even when local sign-in is off.
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    break_glass: Mapped[bool] = mapped_column(default=False)
+    # Two-factor (TOTP, readiness.auth.totp): the seed, encrypted like other personal fields;
+    # enabled once a code confirmed it; the last time step used, so a code works once.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None]
 
     @property
     def is_active(self) -> bool:
@@ -95,6 +104,18 @@ class StaffUser(UserMixin, db.Model):
     def has_role(self, *roles: str) -> bool:
         """Admins may do what every other role may do."""
         return self.role == Role.ADMIN or self.role in roles
+
+
+class RecoveryCode(db.Model):
+    """A two-factor recovery code, shown once; kept as an argon2 hash; works once."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class StaffSession(db.Model):

@@ -21,6 +21,11 @@ ACTIONS = {
     "staff.disabled": _l("Account disabled"),
     "staff.password_changed": _l("Password changed"),
     "staff.signed_out_everywhere": _l("Signed out of every session"),
+    "staff.sso_refused": _l("Single sign-on refused"),
+    "staff.role_changed": _l("Role changed"),
+    "staff.totp_enrolled": _l("Two-step verification turned on"),
+    "staff.totp_reset": _l("Two-step verification reset"),
+    "staff.recovery_code_used": _l("Recovery code used"),
     # Patients
     "code.failed": _l("Code refused"),
     "code.refused": _l("Code refused (too many tries on the service)"),
@@ -68,6 +73,7 @@ FIELDS = {
     "action": _p("audit", "action"),
     "address": _p("audit", "address"),
     "audit_entries": _p("audit", "audit entries"),
+    "break_glass": _p("audit", "break-glass account"),
     "by": _p("audit", "by"),
     "changed": _p("audit", "changed"),
     "channel": _p("audit", "by"),
@@ -98,12 +104,14 @@ FIELDS = {
     "note_id": _p("audit", "note"),
     "outcome": _p("audit", "outcome"),
     "prefix": _p("audit", "key prefix"),
+    "reason": _p("audit", "why"),
     "previous": _p("audit", "before"),
     "previous_id": _p("audit", "previous details"),
     "role": _p("audit", "role"),
     "rows": _p("audit", "rows"),
     "result": _p("audit", "call result"),
     "searched": _p("audit", "search (keyed fingerprint)"),
+    "sessions_ended": _p("audit", "sessions ended"),
     "staff": _p("audit", "staff member"),
     "status": _p("audit", "status"),
     "text_version": _p("audit", "consent text version"),
@@ -123,6 +131,7 @@ VALUES = {
         "email": _p("audit", "email"),
         "open": _p("audit", "opened from the list"),
         "refused": _p("audit", "refused: too many searches"),
+        "oidc": _p("audit", "single sign-on"),
     },
     "verdict": {
         "ready": _p("audit", "ready for video"),
@@ -139,6 +148,9 @@ VALUES = {
     "method": {
         "online": _p("audit", "online"),
         "verbal_desk": _p("audit", "verbally, to the support desk"),
+        "oidc": _p("audit", "single sign-on"),
+        "password": _p("audit", "password"),
+        "password+totp": _p("audit", "password and two-step code"),
     },
     "outcome": {
         "no_device_phone_visit": _p("audit", "phone visit, no suitable device"),
@@ -147,6 +159,7 @@ VALUES = {
     "why": {
         "locked": _p("audit", "account locked"),
         "service": _p("audit", "too many tries on the service"),
+        "code": _p("audit", "wrong two-step code"),
     },
     "language": {
         "en": _p("in a sentence", "English"),
@@ -164,6 +177,13 @@ VALUES = {
         "preferred_language": _p("audit", "language"),
         "preferred_contact": _p("audit", "how to reach the patient"),
     },
+}
+VALUES["reason"] = {
+    "unknown_role": _p("audit", "no role for the person's groups"),
+    "wrong_domain": _p("audit", "email outside the allowed domains"),
+    "no_email": _p("audit", "no confirmed email"),
+    "disabled": _p("audit", "account disabled or taken"),
+    "bad_token": _p("audit", "sign-in not proven (state or token refused)"),
 }
 VALUES["previous"] = VALUES["outcome"]
 VALUES["channel"] = {"email": _p("audit", "email"), "sms": _p("audit", "text message")}

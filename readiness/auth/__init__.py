@@ -1,6 +1,6 @@
 """Staff sign-in and sign-out, and the guard every staff blueprint uses."""
 
-from flask import Blueprint, abort, current_app, session
+from flask import Blueprint, abort, current_app, redirect, session, url_for
 from flask_login import current_user
 
 from ..extensions import db, login_manager
@@ -36,7 +36,11 @@ def require_role(*roles: str):
         return login_manager.unauthorized()
     if not current_user.has_role(*roles):
         abort(403)
+    from .signing_in import enrolment_due
+
+    if enrolment_due(current_user):
+        return redirect(url_for("auth.totp_enrol"))
     return None
 
 
-from . import views  # noqa: E402,F401
+from . import sso_views, totp_views, views  # noqa: E402,F401

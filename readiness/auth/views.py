@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 
 from ..audit import record
@@ -10,7 +10,7 @@ from ..extensions import db, limiter
 from ..models import LANGUAGES, StaffUser, utcnow
 from ..passwords import verify_password
 from ..vocabulary import Role
-from . import STAFF_SESSION_KEY, bp, lockout, sessions
+from . import STAFF_SESSION_KEY, bp, lockout, sessions, signing_in
 from .forms import LoginForm
 
 
@@ -51,7 +51,7 @@ def login():
             db.session.commit()
             failed = True
         elif sign_in_if_right(user, form.password.data, now):
-            return redirect(safe_next(request.args.get("next")) or landing_for(user))
+            return redirect(signing_in.after_password(request.args.get("next")))
         else:
             failed = True
     status = 400 if failed or form.errors else 200
@@ -61,15 +61,8 @@ def login():
 def sign_in_if_right(user: StaffUser | None, password: str, now) -> bool:
     """Sign the user in when the password is right; count and record the failure otherwise."""
     password_ok = verify_password(user.password_hash if user else None, password)
-    if user and user.active and password_ok:
-        session.clear()
-        login_user(user)
-        session[STAFF_SESSION_KEY] = sessions.start(user.id)
-        user.last_login_at = now
-        user.failed_sign_ins = 0
-        user.locked_until = None
-        record("staff.sign_in", staff_id=user.id)
-        db.session.commit()
+    if user and user.active and password_ok and signing_in.may_use_password(user):
+        signing_in.accept_password(user, now)
         return True
     details = {"address": request.remote_addr}
     if user is not None:
@@ -92,10 +85,16 @@ def sign_in_if_right(user: StaffUser | None, password: str, now) -> bool:
 def logout():
     if current_user.is_authenticated:
         record("staff.sign_out", staff_id=current_user.id)
+    single_sign_on = session.get(signing_in.SIGN_IN_METHOD_KEY) == "oidc"
     sessions.end(session.get(STAFF_SESSION_KEY))
     db.session.commit()
     logout_user()
-    session.clear()
+    signing_in.clear_session()
+    if single_sign_on:
+        from .sso_views import SIGNED_OUT_KEY
+
+        session[SIGNED_OUT_KEY] = True
+        return redirect(url_for("auth.signed_out"))
     flash(_("You are signed out."))
     return redirect(url_for("auth.login"))
 

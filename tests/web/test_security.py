@@ -90,6 +90,13 @@ def test_a_form_sent_from_another_site_is_refused_even_with_a_token(make_app):
         assert response.status_code == 400, (base_url, headers)
 
 
+def test_a_link_followed_from_another_site_opens_the_page(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    for path in ("/en/", "/auth/login"):
+        response = client.get(path, headers={"Referer": "https://mail.example/inbox"})
+        assert response.status_code == 200, path
+
+
 def test_the_referer_names_the_origin_when_the_browser_sends_no_origin(make_app):
     response = start_with(make_app, "https://localhost:8443", Referer="https://localhost:8443/en/")
     assert response.status_code == 302
