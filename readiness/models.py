@@ -79,9 +79,6 @@ class StaffUser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Wrong passwords in a row, and until when sign-in is refused after too many of them.
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_active(self) -> bool:
@@ -90,6 +87,21 @@ class StaffUser(UserMixin, db.Model):
     def has_role(self, *roles: str) -> bool:
         """Admins may do what every other role may do."""
         return self.role == Role.ADMIN or self.role in roles
+
+
+class SignInLock(db.Model):
+    """Wrong passwords for one account from one address, and until when that pair waits
+    (readiness.auth.lockout): another address, the account's owner's, is not locked out."""
+
+    __tablename__ = "sign_in_lock"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tries: Mapped[int] = mapped_column(default=0)
+    locks: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class StaffSession(db.Model):
@@ -176,6 +188,9 @@ class Check(db.Model):
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When a browser joined a desk-started check with its code: a code joins once.
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Started with the invitation's code rather than its link: such an attempt neither uses up
+    # the link nor replaces what the clinician sees (readiness.checks.attempts).
+    by_code: Mapped[bool] = mapped_column(default=False)
 
     invitation: Mapped[Invitation | None] = relationship(back_populates="checks")
     connection_results: Mapped[list["ConnectionResult"]] = relationship(
@@ -330,6 +345,20 @@ class ContactDetails(db.Model):
     check: Mapped[Check] = relationship(back_populates="contact_details")
 
 
+class PatientSession(db.Model):
+    """A browser's hold on its check, kept on the server: "Clear" ends it for every copy of the
+    cookie, and contact details typed but not yet confirmed wait here, never in the cookie."""
+
+    __tablename__ = "patient_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
+    pending_contact: Mapped[dict | None] = mapped_column(EncryptedJSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class DeskNote(db.Model):
     """A support desk agent's note on a caller's check."""
 
@@ -427,6 +456,17 @@ class ApiKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DataKeyCheck(db.Model):
+    """A known text sealed under each data key in use, so a start with the wrong key is refused
+    before anything is written under it (readiness.data_keys.KEY_CHECK_TEXT)."""
+
+    __tablename__ = "data_key_check"
+
+    key_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    sealed: Mapped[str] = mapped_column(types.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 BLIND_INDEXES = {
