@@ -55,7 +55,7 @@ def create():
         )
     existing = find_invitation(values["appointment_ref"])
     if existing is not None:
-        return jsonify(payloads.invitation_document(existing)), 200
+        return answer_existing(existing)
     invitation, token = create_invitation(
         valid_hours_after=hours_after, created_by_api_key_id=g.api_key.id, **values
     )
@@ -69,12 +69,21 @@ def create():
         existing = find_invitation(values["appointment_ref"])
         if existing is None:
             raise
-        return jsonify(payloads.invitation_document(existing)), 200
+        return answer_existing(existing)
     url = url_for("patient.invitation", lang=invitation.language, token=token, _external=True)
     response = jsonify(payloads.invitation_document(invitation, url=url))
     response.status_code = 201
     response.headers["Location"] = url_for("api.invitation", public_id=invitation.public_id)
     return response
+
+
+def answer_existing(existing: Invitation):
+    """The invitation this appointment already has: its personal fields go out, so the read is
+    audited, naming the invitation."""
+    document = payloads.invitation_document(existing)
+    record("api.invitation_read", api_key_id=g.api_key.id, invitation_id=existing.id)
+    db.session.commit()
+    return jsonify(document), 200
 
 
 @bp.route("/invitations/<public_id>")

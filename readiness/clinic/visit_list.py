@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..checks.attempts import counting_attempt
 from ..extensions import db
 from ..models import Check, Invitation, VisitDecision
 from . import visit_status
@@ -80,7 +81,7 @@ def upcoming_rows(filters: Filters, now: datetime, staff_id: int) -> list[VisitR
         query = query.where(Invitation.clinician_id == staff_id)
     rows = []
     for invitation in db.session.scalars(query):
-        latest = invitation.checks[-1] if invitation.checks else None
+        latest = counting_attempt(invitation.checks)
         decision = invitation.decisions[-1] if invitation.decisions else None
         rows.append(VisitRow(invitation, latest, visit_status.status_for(latest), decision))
     return rows
