@@ -17,8 +17,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from ..models import AuditEvent, Check, DeliveryAttempt, Invitation, OutboxMessage
+from ..models import (
+    AuditEvent,
+    Check,
+    DeliveryAttempt,
+    Invitation,
+    OutboxMessage,
+    PatientSession,
+)
 from .erasure import BY_RETENTION, Erased, add, erase_check, erase_invitation
+
+STALE_SESSION = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,9 @@ def purge(session: Session, found: PurgePlan, now: datetime) -> PurgeReport:
     for check in found.checks:
         add(erased, erase_check(session, check, now=now, reason=BY_RETENTION))
         session.commit()
+    # Patient sessions long past their idle limit (hours), with any unconfirmed contact details.
+    session.execute(delete(PatientSession).where(PatientSession.seen_at < now - STALE_SESSION))
+    session.commit()
     if found.messages:
         session.execute(
             delete(DeliveryAttempt).where(DeliveryAttempt.message_id.in_(found.messages))
