@@ -316,7 +316,7 @@ def rotate_key(limit):
 
     Safe to interrupt: run it again and it carries on with the rows still under an older key.
     """
-    from .encrypted import keyring
+    from .encrypted import forget_old_key_checks, keyring
     from .privacy.rotation import rotate
 
     ring = keyring()
@@ -326,6 +326,8 @@ def rotate_key(limit):
     for table_name, rows in sorted(report.rows.items()):
         click.echo(f"{table_name}: {rows} row(s) re-encrypted")
     if report.finished:
+        forget_old_key_checks(db.session, ring)
+        db.session.commit()
         click.echo(f"Every personal field is now under key {ring.newest.id}.")
     else:
         click.echo(f"Stopped after {report.total} row(s); run the command again to carry on.")

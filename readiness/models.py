@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, event, types
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .data_keys import normalise_email, normalise_phone
-from .encrypted import EncryptedJSON, EncryptedText, keyring
+from .encrypted import EncryptedJSON, EncryptedText, bind_to_rows, encrypted_columns, keyring
 from .extensions import db
 from .vocabulary import (
     ConsentDecision,
@@ -494,3 +494,8 @@ def set_blind_indexes(_mapper, _connection, target) -> None:
 for _model in BLIND_INDEXES:
     event.listen(_model, "before_insert", set_blind_indexes)
     event.listen(_model, "before_update", set_blind_indexes)
+
+# Every encrypted value is sealed for its table, column and row (readiness.encrypted).
+for _mapper in db.Model.registry.mappers:
+    if encrypted_columns(_mapper.class_):
+        bind_to_rows(_mapper.class_)
