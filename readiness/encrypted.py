@@ -193,6 +193,7 @@ def check_data_keys(app) -> None:
         problem = key_check_problem(ring, stored, seen)
         if problem:
             db.session.remove()
+            db.engine.dispose()  # this app goes no further: leave no connection open
             raise RuntimeError(f"Refusing to start: {problem}")
         if ring.newest.id not in stored:
             db.session.add(DataKeyCheck(key_id=ring.newest.id, sealed=ring.key_check()))
