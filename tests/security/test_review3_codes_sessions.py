@@ -180,6 +180,10 @@ def test_answer_times_do_not_tell_which_emails_are_locked_accounts(serve):
     unknown = [wrong_password(url, "nobody@example.org", address)[1] for _ in range(7)]
     assert len([e for e in audit(serve.app, "staff.sign_in_failed") if e.details.get("why")]) >= 7
     ratio = statistics.median(locked) / statistics.median(unknown)
+    print(
+        f"median ms: locked {statistics.median(locked) * 1000:.0f}, unknown email "
+        f"{statistics.median(unknown) * 1000:.0f}, ratio {ratio:.2f}"
+    )
     assert 0.6 < ratio < 1.7, (locked, unknown)
 
 
@@ -210,6 +214,7 @@ def test_forty_parallel_wrong_passwords_get_no_more_password_checks_than_the_lim
     assert statuses == [400] * 40
     failed = audit(serve.app, "staff.sign_in_failed")
     checked = [e for e in failed if "failures" in e.details]
+    print(f"40 simultaneous wrong passwords: {len(checked)} checked against the hash")
     assert len(failed) == 40
     assert len(checked) <= 5, f"{len(checked)} were checked against the hash"
 
@@ -236,6 +241,10 @@ def test_parallel_wrong_codes_from_many_addresses_stop_at_the_service_wide_limit
         thread.start()
     for thread in threads:
         thread.join()
+    print(
+        f"60 simultaneous wrong codes, limit 20: {{400: {statuses.count(400)}, 429: "
+        f"{statuses.count(429)}}}"
+    )
     assert statuses.count(400) == 20, statuses
     assert statuses.count(429) == 40
     assert len(audit(limited_server.app, "code.failed")) == 20
