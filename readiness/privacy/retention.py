@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 from ..models import (
     AuditEvent,
     Check,
+    ContactDetails,
     DeliveryAttempt,
+    DeskNote,
     Invitation,
     OutboxMessage,
     PatientSession,
@@ -52,6 +54,9 @@ class PurgePlan:
     messages: list[int] = field(default_factory=list)  # delivered outbox messages' ids
     audit_entries: int = 0
     audit_through_id: int | None = None
+    # Erased checks that still hold contact details or notes (added after an erasure, before
+    # that was refused): they go at once.
+    leftovers: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -104,6 +109,19 @@ def plan(session: Session, periods: Periods, now: datetime) -> PurgePlan:
             .order_by(Check.id)
         )
     )
+    found.leftovers = list(
+        session.scalars(
+            select(Check.id)
+            .where(
+                Check.erased_at.is_not(None),
+                or_(
+                    select(ContactDetails.id).where(ContactDetails.check_id == Check.id).exists(),
+                    select(DeskNote.id).where(DeskNote.check_id == Check.id).exists(),
+                ),
+            )
+            .order_by(Check.id)
+        )
+    )
     delivered_before = now - timedelta(days=periods.outbox_days)
     found.messages = list(
         session.scalars(
@@ -132,6 +150,14 @@ def purge(session: Session, found: PurgePlan, now: datetime) -> PurgeReport:
         session.commit()
     for check in found.checks:
         add(erased, erase_check(session, check, now=now, reason=BY_RETENTION))
+        session.commit()
+    if found.leftovers:
+        erased.contact_rows += session.execute(
+            delete(ContactDetails).where(ContactDetails.check_id.in_(found.leftovers))
+        ).rowcount
+        erased.notes += session.execute(
+            delete(DeskNote).where(DeskNote.check_id.in_(found.leftovers))
+        ).rowcount
         session.commit()
     # Patient sessions long past their idle limit (hours), with any unconfirmed contact details.
     session.execute(delete(PatientSession).where(PatientSession.seen_at < now - STALE_SESSION))

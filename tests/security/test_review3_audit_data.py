@@ -337,3 +337,43 @@ def test_a_start_with_the_wrong_data_key_is_refused(app, make_app):
     right = app.config["DATA_KEYS"]
     right = right if isinstance(right, str) else ",".join(right)
     assert make_app(DATA_KEYS=f"{new_key()},{right}") is not None
+
+
+def test_a_purge_removes_contact_details_an_erased_check_still_holds(app, runner):
+    """terase.py's end state (rows added after the erasure, before that was refused): `data
+    purge` with RETENTION_CHECK_DAYS=0 left `contact rows on erased checks: 1 | notes: 1`."""
+    public_id = patient_check(app)
+    erase(app, public_id)
+    with app.app_context():
+        check_id = db.session.scalar(select(Check.id).where(Check.public_id == public_id))
+        staff_id = db.session.scalar(select(StaffUser.id)) or 0
+    with app.app_context():
+        # Written as the old code did, past today's guards.
+        db.session.execute(
+            text('UPDATE "check" SET erased_at = NULL WHERE id = :id'), {"id": check_id}
+        )
+        if not staff_id:
+            db.session.add(StaffUser(email="d@example.org", role="desk", password_hash="x"))
+            db.session.flush()
+            staff_id = db.session.scalar(select(StaffUser.id))
+        check = db.session.get(Check, check_id)
+        db.session.add(
+            ContactDetails(
+                check=check,
+                email="late@example.org",
+                preferred_language="en",
+                preferred_contact="email",
+            )
+        )
+        db.session.add(DeskNote(check=check, staff_id=staff_id, text="late note"))
+        db.session.flush()
+        db.session.execute(
+            text('UPDATE "check" SET erased_at = :t WHERE id = :id'),
+            {"t": utcnow(), "id": check_id},
+        )
+        db.session.commit()
+    result = runner.invoke(args=["data", "purge"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalars(select(ContactDetails)).all() == []
+        assert db.session.scalars(select(DeskNote)).all() == []
