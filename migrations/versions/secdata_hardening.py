@@ -8,7 +8,7 @@
   on PostgreSQL, to delete one outside a purge).
 
 Revision ID: secdata_hardening
-Revises: b17_privacy
+Revises: notify_time_zone
 """
 
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = "secdata_hardening"
-down_revision = "b17_privacy"
+down_revision = "notify_time_zone"
 branch_labels = None
 depends_on = None
 
