@@ -31,6 +31,8 @@ class DefaultConfig:
     # The key of the audit chain's HMAC (readiness/audit.py); derived from SECRET_KEY when unset.
     # Set it to keep `flask audit verify` working across a change of the secret key.
     AUDIT_KEY = None
+    # Refuse to start when DATA_KEYS does not open the stored data (readiness/encrypted.py).
+    DATA_KEY_CHECK = True
 
     # The institution, as patients see it.
     SERVICE_NAME_EN = "Video visit readiness check"

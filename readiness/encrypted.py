@@ -158,14 +158,16 @@ def check_data_keys(app) -> None:
     """Refuse to start with data keys that do not open the stored data (a wrong key would start,
     fail later with errors, and write new rows under itself); register the newest key's check.
 
-    Skipped while the database is unreachable or older than the data_key_check table (before
-    `flask db upgrade`)."""
+    Skipped while the database is unreachable or its schema not upgraded (`flask db upgrade`
+    starts the app before it migrates)."""
     from sqlalchemy import exc, select
 
     from .data_keys import is_encrypted, key_check_problem
     from .extensions import db
     from .models import DataKeyCheck
 
+    if not app.config.get("DATA_KEY_CHECK", True):
+        return
     ring = app.extensions[KEYRING]
     with app.app_context():
         try:
@@ -187,8 +189,9 @@ def check_data_keys(app) -> None:
                             ).scalar()
                             if raw and is_encrypted(raw):
                                 seen.add(raw.split(".")[1])
-        except exc.OperationalError:
+        except exc.SQLAlchemyError:  # unreachable, or a schema not yet upgraded
             db.session.rollback()
+            db.session.remove()
             return
         problem = key_check_problem(ring, stored, seen)
         if problem:
