@@ -377,3 +377,20 @@ def test_a_purge_removes_contact_details_an_erased_check_still_holds(app, runner
     with app.app_context():
         assert db.session.scalars(select(ContactDetails)).all() == []
         assert db.session.scalars(select(DeskNote)).all() == []
+
+
+def test_an_admin_unlocks_an_account_without_changing_its_password(make_app, make_staff):
+    """F8: the only unlock was `flask staff set-password`."""
+    from tests.conftest import STAFF_PASSWORD
+
+    app = make_app(SIGN_IN_LOCK_AFTER=2, SIGN_IN_LOCK_MINUTES=60)
+    user = make_staff("clinician", email="clin2@example.org")
+    client = app.test_client()
+    for _ in range(3):
+        client.post("/auth/login", data={"email": user.email, "password": "wrong password"})
+    right = {"email": user.email, "password": STAFF_PASSWORD}
+    assert client.post("/auth/login", data=right).status_code == 400
+    result = app.test_cli_runner().invoke(args=["staff", "unlock", "--email", user.email])
+    assert result.exit_code == 0, result.output
+    assert client.post("/auth/login", data=right).status_code == 302
+    assert entries(app, "staff.unlocked")[0][4] == {"by": "cli", "addresses": 1}
