@@ -249,7 +249,14 @@ def deliver(loop, interval):
             run_purge(dry_run=False)
             next_purge = time.monotonic() + purge_every
         report = deliver_due(db.session, settings)
-        sent = send_messages(now=None, quiet=loop)
+        try:
+            sent = send_messages(now=None, quiet=loop)
+        except Exception as error:  # the patients' messages never stop the handoff
+            db.session.rollback()
+            if not loop:
+                raise
+            click.echo(f"Messages to patients failed this round: {type(error).__name__}.", err=True)
+            sent = 0
         handled = report.delivered + report.failed + report.gave_up + sent
         if handled or not loop:
             click.echo(

@@ -123,6 +123,15 @@ def test_access_and_erasure_requests_pass_axe_in_both_languages(
     browser_page.get_by_role("button", name="Find").click()
     assert browser_page.get_by_test_id("request-check").is_visible()
     assert_accessible(browser_page)
+    # The copy a person can read: downloaded, then opened as the person would open it.
+    with browser_page.expect_download() as download:
+        browser_page.get_by_test_id("export-readable").click()
+    reader = browser_page.context.new_page()
+    reader.set_content(download.value.path().read_text(encoding="utf-8"))
+    assert reader.locator("html").get_attribute("lang") == "fr"
+    assert reader.get_by_role("heading", name="Vos renseignements personnels").is_visible()
+    assert_accessible(reader)
+    reader.close()
     browser_page.get_by_role("button", name="Erase the patient's personal data").click()
     browser_page.wait_for_selector(".error-summary")
     assert_accessible(browser_page)
@@ -134,4 +143,38 @@ def test_access_and_erasure_requests_pass_axe_in_both_languages(
     browser_page.get_by_role("button", name="Effacer les renseignements personnels").click()
     browser_page.wait_for_selector(".notice")
     assert "Effacés le" in browser_page.content()
+    assert_accessible(browser_page)
+
+
+def test_the_patients_messages_page_passes_axe_in_both_languages(
+    app, browser_page, assert_accessible, make_staff
+):
+    from readiness.models import Notification
+    from tests.support.records import add_invitation
+
+    with app.app_context():
+        invitation, _ = add_invitation(appointment_ref="RV-AXE-1")
+        db.session.add(
+            Notification(
+                invitation=invitation,
+                channel="sms",
+                kind="invitation",
+                recipient="+15145550123",
+                link="http://localhost/fr/i/made-up",
+                due_at=utcnow(),
+                status="failed",
+                attempts=3,
+                last_error="provider_21211",
+            )
+        )
+        db.session.commit()
+    sign_in_as_admin(browser_page, make_staff)
+    browser_page.goto("/admin/patient-messages")
+    assert "RV-AXE-1" in browser_page.content()
+    assert_accessible(browser_page)
+    browser_page.get_by_role("button", name="Try again").click()
+    browser_page.wait_for_selector(".notice")
+    assert_accessible(browser_page)
+    browser_page.get_by_role("link", name="Français").click()
+    browser_page.wait_for_url("**/admin/patient-messages")
     assert_accessible(browser_page)

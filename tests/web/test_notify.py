@@ -345,7 +345,9 @@ def test_a_text_message_that_bounces_later_is_marked_failed_by_the_signed_status
     [sent] = sms.received
     assert sent["StatusCallback"] == "http://localhost/notify/sms/status"
     with messaging_app.app_context():
-        sid = db.session.scalar(db.select(Notification.provider_id))
+        sid = db.session.scalar(
+            db.select(Notification.provider_id).where(Notification.kind == "invitation")
+        )
     client = messaging_app.test_client()
     url = "http://localhost/notify/sms/status"
     form = {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30005"}
@@ -394,3 +396,37 @@ def test_a_patient_in_another_zone_reads_the_visits_time_there_and_gets_no_text_
             "/invitations", json={**body, "appointment_ref": "RV-15", "time_zone": bad}
         )
         assert response.status_code == 422 and response.get_json()["error"]["field"] == "time_zone"
+
+
+def test_admins_see_the_messages_that_did_not_go_and_try_them_again(
+    messaging_app, smtp, make_staff
+):
+    smtp.stop()
+    invite(messaging_app, ref="RV-16", send=("email",))
+    send_due(messaging_app)
+    send_due(messaging_app, now=utcnow() + timedelta(hours=13))  # past the 12 h of retries
+    assert statuses(messaging_app, "RV-16")[("invitation", "email")] == (
+        "failed",
+        "relay_unreachable",
+    )
+    admin = make_staff("admin", email="admin.tremblay@example.org")
+    client = messaging_app.test_client()
+    client.post("/auth/login", data={"email": admin.email, "password": STAFF_PASSWORD})
+    page = client.get("/admin/patient-messages")
+    assert page.status_code == 200 and "RV-16" in page.text
+    assert "amelie.roy@example.org" not in page.text
+    assert "Not sent: the mail server could not be reached" in page.text
+    with messaging_app.app_context():
+        public_id = db.session.scalar(
+            db.select(Notification.public_id).where(Notification.kind == "invitation")
+        )
+    assert client.post(f"/admin/patient-messages/{public_id}/retry").status_code == 302
+    smtp.start()
+    send_due(messaging_app)
+    assert len(smtp.recorder.messages) == 1
+    assert statuses(messaging_app, "RV-16")[("invitation", "email")] == ("sent", None)
+
+
+def test_only_admins_reach_the_patients_messages(clinician_client, desk_client):
+    assert clinician_client.get("/admin/patient-messages").status_code == 403
+    assert desk_client.get("/admin/patient-messages").status_code == 403
