@@ -18,7 +18,7 @@ from . import (
 )
 from .config import DefaultConfig, finish_config
 from .data_keys import Keyring
-from .encrypted import KEYRING
+from .encrypted import KEYRING, check_data_keys
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .json_input import StrictJSONProvider
 
@@ -83,4 +83,5 @@ def create_app(config=None):
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    check_data_keys(app)
     return app

@@ -1,19 +1,27 @@
 """The audit trail: one row per thing a person or system did or saw, chained by hashes.
 
-Each entry's hash is SHA-256 over the previous entry's hash and the entry's own content (its id,
-time, action, who, which check or invitation, details), so editing or deleting an entry breaks
-every link after it, and `flask audit verify` names the first broken one. The chain is built in
+Each entry's hash is an HMAC-SHA256, under a key the database does not hold (READINESS_AUDIT_KEY,
+or one derived from the secret key), over the previous entry's hash and the entry's own content
+(its id, time, action, who, which check or invitation, details), so editing or deleting an entry
+breaks every link after it, `flask audit verify` names the first broken one, and whoever can only
+write to the database cannot compute a new chain. Removing the newest entries leaves a shorter
+chain that is still whole: `flask audit anchor` prints the newest entry's id and hash to keep
+elsewhere, and `flask audit verify --anchor ID:HASH` refuses a chain that no longer holds it.
+The database itself refuses to change a chained entry (a trigger, migration secdata_hardening)
+and, on PostgreSQL, to delete one outside a purge. The chain is built in
 the transaction that writes the entries, in id order, with writers taking turns: PostgreSQL
 through a transaction-scoped advisory lock taken before the insert, SQLite through its single
 writer lock, which the insert itself takes.
 """
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 
+from flask import current_app
 from sqlalchemy import bindparam, event, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -24,6 +32,12 @@ from .models import AuditEvent, utcnow
 GENESIS = "0" * 64
 # Any constant: the advisory lock every PostgreSQL transaction that writes audit entries takes.
 ADVISORY_LOCK_ID = 1_700_017
+
+
+def chain_key() -> bytes:
+    """The HMAC key of the chain: READINESS_AUDIT_KEY, or derived from the secret key."""
+    secret = current_app.config.get("AUDIT_KEY") or current_app.config["SECRET_KEY"]
+    return hmac.new(str(secret).encode(), b"readiness audit chain", hashlib.sha256).digest()
 
 
 def record(action: str, **fields) -> AuditEvent:
@@ -79,9 +93,10 @@ def content(entry) -> dict:
     }
 
 
-def entry_hash(prev_hash: str, entry) -> str:
+def entry_hash(prev_hash: str, entry, key: bytes | None = None) -> str:
     body = json.dumps(content(entry), sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+    message = f"{prev_hash}\n{body}".encode()
+    return hmac.new(key or chain_key(), message, hashlib.sha256).hexdigest()
 
 
 def take_turn_on(connection) -> None:
@@ -126,9 +141,10 @@ def chain(connection, entries) -> list[tuple[str, str]]:
         .limit(1)
     ).scalar()
     previous = previous or GENESIS
+    key = chain_key()
     links = []
     for entry in entries:
-        digest = entry_hash(previous, entry)
+        digest = entry_hash(previous, entry, key)
         links.append((previous, digest))
         previous = digest
     audit_table = AuditEvent.__table__
@@ -150,10 +166,35 @@ class BrokenLink:
     reason: str
 
 
-def verify(session: Session, batch_size: int = 1000) -> tuple[int, BrokenLink | None]:
-    """(entries checked, the first broken link or None). Reads the chain a batch at a time."""
+def parse_anchor(value: str) -> tuple[int, str]:
+    """An anchor as `flask audit anchor` prints it: "<entry id>:<hash>"."""
+    entry_id, _, digest = value.strip().partition(":")
+    if not entry_id.isdigit() or len(digest) != 64:
+        raise ValueError("an anchor reads <entry id>:<64 hex characters>")
+    return int(entry_id), digest.lower()
+
+
+def latest_anchor(session: Session) -> str | None:
+    """The newest entry as an anchor, "<id>:<hash>"; keep it outside the database."""
+    found = session.execute(
+        select(AuditEvent.id, AuditEvent.hash)
+        .where(AuditEvent.hash.is_not(None))
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    return f"{found.id}:{found.hash}" if found else None
+
+
+def verify(
+    session: Session, batch_size: int = 1000, anchor: tuple[int, str] | None = None
+) -> tuple[int, BrokenLink | None]:
+    """(entries checked, the first broken link or None). Reads the chain a batch at a time.
+    With an anchor (an entry id and hash saved earlier), the chain must still hold that entry
+    unchanged: entries removed from its end are noticed too."""
     previous = None
     checked = 0
+    key = chain_key()
+    anchor_seen = anchor is None
     for entry in entries_in_order(session, batch_size):
         if previous is None:
             # The first entry kept: the start of the chain, or where a purge cut it.
@@ -167,12 +208,21 @@ def verify(session: Session, batch_size: int = 1000) -> tuple[int, BrokenLink | 
                 f"entry {entry.id} does not follow {after}: an entry before it was deleted, "
                 "inserted or changed",
             )
-        if entry.hash != entry_hash(entry.prev_hash or GENESIS, entry):
+        if entry.hash != entry_hash(entry.prev_hash or GENESIS, entry, key):
             return checked, BrokenLink(
                 entry.id, f"entry {entry.id} was changed after it was written"
             )
+        if anchor is not None and entry.id == anchor[0]:
+            if entry.hash != anchor[1]:
+                return checked, BrokenLink(entry.id, f"entry {entry.id} is not the anchored one")
+            anchor_seen = True
         previous = entry
         checked += 1
+    if not anchor_seen:
+        return checked, BrokenLink(
+            anchor[0],
+            f"the anchored entry {anchor[0]} is gone: entries were removed from the end",
+        )
     return checked, None
 
 

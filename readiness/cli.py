@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from .audit import record
+from .auth import lockout
 from .auth import sessions as staff_sessions
 from .extensions import db
 from .insights.command import insights_cli
@@ -110,8 +111,7 @@ def set_staff_password(email, password_stdin):
     else:
         password = generate_password()
     user.password_hash = hash_password(password)
-    user.failed_sign_ins = 0
-    user.locked_until = None
+    lockout.clear(db.session, user.id)
     staff_sessions.end_all(user.id)
     record("staff.password_changed", staff_id=user.id, details={"by": "cli"})
     db.session.commit()
@@ -140,6 +140,17 @@ def reset_staff_totp(email):
     record("staff.totp_reset", staff_id=user.id, details={"by": "cli"})
     db.session.commit()
     click.echo(f"Two-step verification reset for {user.email}; its sessions ended.")
+
+
+@staff_cli.command("unlock")
+@click.option("--email", required=True)
+def unlock_staff(email):
+    """Let every address try this account's password again, without changing it."""
+    user = staff_by_email(email)
+    cleared = lockout.clear(db.session, user.id)
+    record("staff.unlocked", staff_id=user.id, details={"by": "cli", "addresses": cleared})
+    db.session.commit()
+    click.echo(f"{user.email} may sign in again from every address.")
 
 
 probe_cli = AppGroup("probe", help="Measure the link to a readiness server.")
@@ -400,7 +411,7 @@ def rotate_key(limit):
 
     Safe to interrupt: run it again and it carries on with the rows still under an older key.
     """
-    from .encrypted import keyring
+    from .encrypted import forget_old_key_checks, keyring
     from .privacy.rotation import rotate
 
     ring = keyring()
@@ -410,6 +421,8 @@ def rotate_key(limit):
     for table_name, rows in sorted(report.rows.items()):
         click.echo(f"{table_name}: {rows} row(s) re-encrypted")
     if report.finished:
+        forget_old_key_checks(db.session, ring)
+        db.session.commit()
         click.echo(f"Every personal field is now under key {ring.newest.id}.")
     else:
         click.echo(f"Stopped after {report.total} row(s); run the command again to carry on.")
@@ -419,15 +432,32 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 
 
 @audit_cli.command("verify")
-def verify_audit():
-    """Check the audit trail's hash chain; exit 1 naming the first broken link."""
-    from .audit import verify
+@click.option(
+    "--anchor", default=None, help="An anchor saved earlier (ID:HASH) the chain must hold."
+)
+def verify_audit(anchor):
+    """Check the audit trail's keyed hash chain; exit 1 naming the first broken link."""
+    from .audit import latest_anchor, parse_anchor, verify
 
-    checked, broken = verify(db.session)
+    try:
+        expected = parse_anchor(anchor) if anchor else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--anchor") from error
+    checked, broken = verify(db.session, anchor=expected)
     if broken is not None:
         click.echo(f"Audit chain broken at entry {broken.entry_id}: {broken.reason}.", err=True)
         sys.exit(1)
     click.echo(f"Audit chain intact: {checked} entries checked.")
+    click.echo(f"Anchor (keep it outside the database): {latest_anchor(db.session)}")
+
+
+@audit_cli.command("anchor")
+def audit_anchor():
+    """Print the newest entry as ID:HASH, to keep outside the database (a log, a ticket, a
+    write-once store); `flask audit verify --anchor ID:HASH` later notices a cut-off end."""
+    from .audit import latest_anchor
+
+    click.echo(latest_anchor(db.session) or "")
 
 
 def init_app(app) -> None:

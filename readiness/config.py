@@ -41,6 +41,11 @@ class DefaultConfig:
     # Keys that encrypt personal fields at rest, newest first, comma-separated (see
     # readiness/data_keys.py). Required in production; generated into instance/ in development.
     DATA_KEYS = None
+    # The key of the audit chain's HMAC (readiness/audit.py); derived from SECRET_KEY when unset.
+    # Set it to keep `flask audit verify` working across a change of the secret key.
+    AUDIT_KEY = None
+    # Refuse to start when DATA_KEYS does not open the stored data (readiness/encrypted.py).
+    DATA_KEY_CHECK = True
 
     # The institution, as patients see it.
     SERVICE_NAME_EN = "Video visit readiness check"
@@ -188,8 +193,8 @@ class DefaultConfig:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
-    # Sign-in: after this many wrong passwords in a row an account is locked for a minute,
-    # twice as long after each further one, at most SIGN_IN_LOCK_MAX_MINUTES.
+    # Sign-in: after this many wrong passwords from one address, that address (only) waits a
+    # minute for that account, twice as long after each further lock, at most the maximum.
     SIGN_IN_LOCK_AFTER = 5
     SIGN_IN_LOCK_MINUTES = 1
     SIGN_IN_LOCK_MAX_MINUTES = 60

@@ -4,8 +4,12 @@ Pure: takes its keys as arguments, imports no Flask. Keys come from READINESS_DA
 separated by commas, newest first; each is 32 random bytes in URL-safe base64
 (`python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())"`).
 
-A value is stored as `v1.<key id>.<base64 of nonce + AES-256-GCM ciphertext>`: the key id says
-which key opens it, so a rotation can tell which rows still need re-encrypting. A blind index is
+A value is stored as `v2.<key id>.<place>.<base64 of nonce + AES-256-GCM ciphertext>`: the key
+id says which key opens it, so a rotation can tell which rows still need re-encrypting; the place
+(`<table>.<column>.<row id>`) is the AEAD's associated data, so a value copied to another
+column or row no longer matches where it is read (readiness.encrypted checks that on every
+load), and an edited place fails authentication. Values written before (`v1.<key id>.<…>`, bound
+to nothing) are still read; `flask data rotate-key` rewrites them as v2. A blind index is
 an HMAC-SHA256 of the normalised value under a key derived from a data key (never the data key
 itself); searches compare it under every configured key, and a rotation rewrites it under the
 newest.
@@ -20,8 +24,13 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-PREFIX = "v1"
+PREFIX = "v2"
+LEGACY_PREFIX = "v1"  # bound to nothing: read, never written
 NONCE_BYTES = 12
+UNBOUND = "-"  # the place of a value not yet written to its row (readiness.encrypted fixes it)
+# Sealed under each data key in use and kept in the database (data_key_check), so a start with
+# a key that does not open it, or without any key the data was written with, is refused.
+KEY_CHECK_TEXT = "readiness data key check"
 
 
 class DataKeyError(ValueError):
@@ -82,27 +91,54 @@ class Keyring:
         """What every value encrypted with the newest key starts with."""
         return f"{PREFIX}.{self.newest.id}."
 
-    def encrypt(self, text: str) -> str:
+    def encrypt(self, text: str, place: str = UNBOUND) -> str:
+        """Sealed with the newest key, bound to its place ("<table>.<column>.<row id>")."""
+        if "." not in place and place != UNBOUND:
+            raise ValueError("a place is <table>.<column>.<row id>")
         key = self.newest
         nonce = os.urandom(NONCE_BYTES)
-        sealed = key.aead.encrypt(nonce, text.encode(), PREFIX.encode())
-        return f"{PREFIX}.{key.id}.{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+        sealed = key.aead.encrypt(nonce, text.encode(), associated_data(place))
+        body = base64.urlsafe_b64encode(nonce + sealed).decode()
+        return f"{PREFIX}.{key.id}.{place}.{body}"
 
-    def decrypt(self, stored: str) -> str:
-        """The clear text. A value written before encryption was turned on is returned as is
-        (`flask data rotate-key` encrypts those)."""
+    def open(self, stored: str) -> tuple[str, str | None]:
+        """(clear text, the place it was sealed for; None for a legacy or clear value). A value
+        written before encryption was turned on is returned as is (rotate-key encrypts those)."""
         if not is_encrypted(stored):
-            return stored
-        _, kid, body = stored.split(".", 2)
+            return stored, None
+        version, kid, rest = stored.split(".", 2)
+        place, body = rest.rsplit(".", 1) if version == PREFIX else (None, rest)
         key = self.by_id.get(kid)
         if key is None:
             raise UndecryptableValue(f"no configured data key has the id {kid}")
         blob = base64.urlsafe_b64decode(body.encode())
+        data = associated_data(place) if place is not None else LEGACY_PREFIX.encode()
         try:
-            clear = key.aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], PREFIX.encode())
-        except Exception as error:  # cryptography's InvalidTag: altered or wrong key
+            clear = key.aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], data)
+        except Exception as error:  # cryptography's InvalidTag: altered, moved or wrong key
             raise UndecryptableValue(f"a value under key {kid} failed authentication") from error
-        return clear.decode()
+        return clear.decode(), place
+
+    def decrypt(self, stored: str) -> str:
+        return self.open(stored)[0]
+
+    def key_check(self, key: DataKey | None = None) -> str:
+        """KEY_CHECK_TEXT sealed under a key (the newest by default), for data_key_check."""
+        key = key or self.newest
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = key.aead.encrypt(nonce, KEY_CHECK_TEXT.encode(), b"key check")
+        return base64.urlsafe_b64encode(nonce + sealed).decode()
+
+    def opens_key_check(self, key_id: str, sealed: str) -> bool:
+        key = self.by_id.get(key_id)
+        if key is None:
+            return False
+        blob = base64.urlsafe_b64decode(sealed.encode())
+        try:
+            clear = key.aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], b"key check")
+        except Exception:  # InvalidTag: another key with a colliding id, or an edited row
+            return False
+        return clear.decode() == KEY_CHECK_TEXT
 
     def blind_index(self, normalised: str, key: DataKey | None = None) -> str:
         """The keyed hash a search compares, for an already normalised value."""
@@ -114,9 +150,30 @@ class Keyring:
         return [self.blind_index(normalised, key) for key in self.keys]
 
 
+def associated_data(place: str) -> bytes:
+    return f"{PREFIX}|{place}".encode()
+
+
 def is_encrypted(stored: str) -> bool:
     parts = stored.split(".", 2)
-    return len(parts) == 3 and parts[0] == PREFIX and len(parts[1]) == 8
+    return len(parts) == 3 and parts[0] in (PREFIX, LEGACY_PREFIX) and len(parts[1]) == 8
+
+
+def key_check_problem(ring: Keyring, stored: dict[str, str], data_key_ids: set[str]) -> str | None:
+    """Why the configured keys must not be used with this database, or None.
+
+    `stored`: key id -> its sealed KEY_CHECK_TEXT (data_key_check); `data_key_ids`: key ids seen
+    on stored personal values (a sample), for a database older than the check."""
+    known = set(stored) | data_key_ids
+    if known and not known & set(ring.by_id):
+        return (
+            "READINESS_DATA_KEYS holds none of the keys the stored personal data was encrypted "
+            f"with (key ids {', '.join(sorted(known))}); starting would write under a wrong key."
+        )
+    for key_id, sealed in stored.items():
+        if key_id in ring.by_id and not ring.opens_key_check(key_id, sealed):
+            return f"the configured data key with id {key_id} does not open its key check."
+    return None
 
 
 def normalise_email(email: str) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .data_keys import normalise_email, normalise_phone
-from .encrypted import EncryptedJSON, EncryptedText, keyring
+from .encrypted import EncryptedJSON, EncryptedText, bind_to_rows, encrypted_columns, keyring
 from .extensions import db
 from .vocabulary import (
     CallResult,
@@ -84,9 +84,6 @@ class StaffUser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Wrong passwords in a row, and until when sign-in is refused after too many of them.
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Single sign-on: the provider's subject for this person (None for local accounts).
     # A break-glass account signs in with its password even when local sign-in is off.
     oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
@@ -116,6 +113,21 @@ class RecoveryCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignInLock(db.Model):
+    """Wrong passwords for one account from one address, and until when that pair waits
+    (readiness.auth.lockout): another address, the account's owner's, is not locked out."""
+
+    __tablename__ = "sign_in_lock"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tries: Mapped[int] = mapped_column(default=0)
+    locks: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class StaffSession(db.Model):
@@ -212,6 +224,9 @@ class Check(db.Model):
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When a browser joined a desk-started check with its code: a code joins once.
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Started with the invitation's code rather than its link: such an attempt neither uses up
+    # the link nor replaces what the clinician sees (readiness.checks.attempts).
+    by_code: Mapped[bool] = mapped_column(default=False)
 
     invitation: Mapped[Invitation | None] = relationship(back_populates="checks")
     connection_results: Mapped[list["ConnectionResult"]] = relationship(
@@ -367,6 +382,20 @@ class ContactDetails(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     check: Mapped[Check] = relationship(back_populates="contact_details")
+
+
+class PatientSession(db.Model):
+    """A browser's hold on its check, kept on the server: "Clear" ends it for every copy of the
+    cookie, and contact details typed but not yet confirmed wait here, never in the cookie."""
+
+    __tablename__ = "patient_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
+    pending_contact: Mapped[dict | None] = mapped_column(EncryptedJSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class DeskNote(db.Model):
@@ -540,6 +569,17 @@ class ApiKey(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class DataKeyCheck(db.Model):
+    """A known text sealed under each data key in use, so a start with the wrong key is refused
+    before anything is written under it (readiness.data_keys.KEY_CHECK_TEXT)."""
+
+    __tablename__ = "data_key_check"
+
+    key_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    sealed: Mapped[str] = mapped_column(types.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 BLIND_INDEXES = {
     # model: ((clear field, index field, normalise), ...)
     Invitation: (
@@ -565,3 +605,8 @@ def set_blind_indexes(_mapper, _connection, target) -> None:
 for _model in BLIND_INDEXES:
     event.listen(_model, "before_insert", set_blind_indexes)
     event.listen(_model, "before_update", set_blind_indexes)
+
+# Every encrypted value is sealed for its table, column and row (readiness.encrypted).
+for _mapper in db.Model.registry.mappers:
+    if encrypted_columns(_mapper.class_):
+        bind_to_rows(_mapper.class_)

@@ -64,6 +64,9 @@ def set_security_headers(response):
         return response  # the probe sets its own caching and never reads the session
     if request.blueprint in STAFF_BLUEPRINTS or current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"
+    elif request.blueprint == "patient":
+        # A patient's pages show what they typed: not kept by a shared computer's cache.
+        headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -47,3 +47,16 @@ def count(limits: str, *key: str) -> bool:
     if not enabled():
         return True
     return all(each("hit", limits, key))
+
+
+def give_back(limits: str, *key: str) -> None:
+    """Return one counted by `count` (the code was right after all): counting first and giving
+    back after keeps parallel requests from all passing a check made before any of them counted.
+    """
+    if not enabled():
+        return
+    for item in parse_many(limits):
+        try:
+            limiter.limiter.hit(item, "readiness", *key, cost=-1)
+        except Exception:  # the storage is down: `count` counted in this process
+            LOCAL.hit(item, "readiness", *key, cost=-1)

@@ -26,6 +26,7 @@ ACTIONS = {
     "staff.totp_enrolled": _l("Two-step verification turned on"),
     "staff.totp_reset": _l("Two-step verification reset"),
     "staff.recovery_code_used": _l("Recovery code used"),
+    "staff.unlocked": _l("Sign-in unlocked for every address"),
     # Patients
     "code.failed": _l("Code refused"),
     "code.refused": _l("Code refused (too many tries on the service)"),
@@ -40,6 +41,7 @@ ACTIONS = {
     "desk.note_added": _l("Note added (support desk)"),
     "desk.outcome_recorded": _l("Phone visit recorded (no suitable device)"),
     "desk.outreach_call": _l("Call before the visit recorded (support desk)"),
+    "visit.outcome_recorded": _l("How the visit went recorded"),
     "desk.outreach_contact_viewed": _l("Number to call viewed (support desk)"),
     # Clinicians
     "clinic.view_list": _l("List of appointments viewed"),
@@ -72,6 +74,7 @@ ACTIONS = {
 FIELDS = {
     "action": _p("audit", "action"),
     "address": _p("audit", "address"),
+    "addresses": _p("audit", "locked addresses"),
     "audit_entries": _p("audit", "audit entries"),
     "break_glass": _p("audit", "break-glass account"),
     "by": _p("audit", "by"),
@@ -116,6 +119,7 @@ FIELDS = {
     "status": _p("audit", "status"),
     "text_version": _p("audit", "consent text version"),
     "to": _p("audit", "to"),
+    "trouble": _p("audit", "trouble"),
     "verdict": _p("audit", "result"),
     "why": _p("audit", "why"),
 }
@@ -130,6 +134,9 @@ VALUES = {
         "phone": _p("audit", "phone number"),
         "email": _p("audit", "email"),
         "open": _p("audit", "opened from the list"),
+        "live": _p("audit", "followed live"),
+        "contact": _p("audit", "contact details form"),
+        "recent": _p("audit", "shown in the recent checks"),
         "refused": _p("audit", "refused: too many searches"),
         "oidc": _p("audit", "single sign-on"),
     },
@@ -155,6 +162,19 @@ VALUES = {
     "outcome": {
         "no_device_phone_visit": _p("audit", "phone visit, no suitable device"),
         "consent_declined": _p("audit", "consent declined"),
+        "video": _p("audit", "held on video to the end"),
+        "video_then_phone": _p("audit", "started on video, finished by phone"),
+        "phone": _p("audit", "by phone"),
+        "in_person": _p("audit", "in person"),
+        "no_show": _p("audit", "patient did not come"),
+        "cancelled": _p("audit", "cancelled"),
+    },
+    "trouble": {
+        "audio": _p("audit", "sound"),
+        "picture": _p("audit", "picture"),
+        "connection": _p("audit", "connection"),
+        "clinician_side": _p("audit", "on the clinician's side"),
+        "other": _p("audit", "other"),
     },
     "why": {
         "locked": _p("audit", "account locked"),
@@ -169,6 +189,7 @@ VALUES = {
         "desk": _p("audit", "support desk"),
         "clinician": _p("audit", "clinician"),
         "admin": _p("audit", "admin"),
+        "manager": _p("audit", "manager"),
     },
     "changed": {
         "email": _p("audit", "email"),

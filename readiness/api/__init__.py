@@ -1,6 +1,6 @@
 """The JSON API for the scheduling module, /api/v1/..., with a Bearer key on every call.
 
-Token-authenticated, so no CSRF; rate-limited per key; every request audited.
+Token-authenticated, so no CSRF; rate-limited per verified key; every request audited.
 """
 
 from flask import Blueprint, current_app, g, request
@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from .. import throttle
 from ..audit import record
-from ..extensions import client_key, csrf, db, limiter
+from ..extensions import client_key, csrf, db
 from ..models import ApiKey, utcnow
 from .errors import api_error
 from .keys import key_hash, key_prefix
@@ -26,29 +26,24 @@ def presented_key() -> str | None:
     return key.strip()
 
 
-def rate_limit_key() -> str:
-    """Per key (by its public prefix) when one is given, per client address otherwise."""
-    key = presented_key()
-    return f"api-key:{key_prefix(key)}" if key else f"api-addr:{client_key()}"
-
-
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)(bp)
-
-
 @bp.before_request
 def authenticate():
+    """The key first, then the limits: a valid key is counted under its own id (never under a
+    prefix anyone may present), and only invalid keys use up the address's wrong-key budget, so
+    a stranger behind the same address cannot lock the scheduling module out."""
+    config = current_app.config
+    address = client_key()
     if request.endpoint in PUBLIC_ENDPOINTS:
+        if not throttle.count(config["API_RATE_LIMIT"], "api-addr", address):
+            return api_error(429, "rate_limited", "Too many tries in a short time")
         return None
     key = presented_key()
-    address = client_key()
-    failed_key_limit = current_app.config["API_FAILED_KEY_LIMIT"]
-    if not throttle.within(failed_key_limit, "api-failed-key", address):
-        return api_error(429, "rate_limited", "Too many invalid keys from this address.")
     api_key = None
     if key and len(key) <= 200:
         api_key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash(key)))
     if api_key is None or api_key.revoked_at is not None:
-        throttle.count(failed_key_limit, "api-failed-key", address)
+        if not throttle.count(config["API_FAILED_KEY_LIMIT"], "api-failed-key", address):
+            return api_error(429, "rate_limited", "Too many invalid keys from this address.")
         # The key's public prefix only (what admins see in lists), never the key.
         record(
             "api.key_refused",
@@ -60,6 +55,8 @@ def authenticate():
         )
         response.headers["WWW-Authenticate"] = 'Bearer realm="readiness"'
         return response
+    if not throttle.count(config["API_RATE_LIMIT"], "api-key", str(api_key.id)):
+        return api_error(429, "rate_limited", "Too many tries in a short time")
     g.api_key = api_key
     api_key.last_used_at = utcnow()
     # Ids only: never the query's contact details or the key itself.

@@ -74,7 +74,7 @@ def create():
     values["clinician_id"] = clinician_id(values.pop("clinician_email"))
     existing = find_invitation(values["appointment_ref"])
     if existing is not None:
-        return jsonify(payloads.invitation_document(existing)), 200
+        return answer_existing(existing)
     send = values.pop("send")
     unconfigured = set(send) - configured_channels(config)
     if unconfigured:
@@ -96,11 +96,20 @@ def create():
         existing = find_invitation(values["appointment_ref"])
         if existing is None:
             raise
-        return jsonify(payloads.invitation_document(existing)), 200
+        return answer_existing(existing)
     response = jsonify(payloads.invitation_document(invitation, url=url))
     response.status_code = 201
     response.headers["Location"] = url_for("api.invitation", public_id=invitation.public_id)
     return response
+
+
+def answer_existing(existing: Invitation):
+    """The invitation this appointment already has: its personal fields go out, so the read is
+    audited, naming the invitation."""
+    document = payloads.invitation_document(existing)
+    record("api.invitation_read", api_key_id=g.api_key.id, invitation_id=existing.id)
+    db.session.commit()
+    return jsonify(document), 200
 
 
 @bp.route("/invitations/<public_id>")

@@ -4,7 +4,7 @@ after a password, and whether two-factor is due. (The password check itself stay
 
 from datetime import datetime
 
-from flask import current_app, session, url_for
+from flask import current_app, request, session, url_for
 from flask_login import login_user
 from sqlalchemy import select, update
 
@@ -40,10 +40,13 @@ def start_session(user: StaffUser, method: str, now: datetime) -> None:
     if next_path:
         session[NEXT_KEY] = next_path
     user.last_login_at = now
-    user.failed_sign_ins = 0
-    user.locked_until = None
+    lockout.clear(db.session, user.id, address())
     record("staff.sign_in", staff_id=user.id, details={"method": method})
     db.session.commit()
+
+
+def address() -> str:
+    return request.remote_addr or ""
 
 
 def may_use_password(user: StaffUser) -> bool:
@@ -68,6 +71,7 @@ def accept_password(user: StaffUser, now: datetime) -> None:
     if user.totp_enabled_at is None:
         start_session(user, "password", now)
         return
+    lockout.give_back_try(db.session, user.id, address())
     clear_session()
     session[SECOND_STEP_KEY] = {"staff": user.id, "at": now.timestamp()}
     db.session.commit()
@@ -130,18 +134,17 @@ def check_second_factor(user: StaffUser, typed: str, now: datetime) -> str | Non
     return "recovery_code"
 
 
+def reserve_code_try(user: StaffUser, now: datetime) -> bool:
+    """A second-step code is a try like a password, counted first (per account and address);
+    False when this address is locked out of this account."""
+    limits = lockout.Limits.from_config(current_app.config)
+    return lockout.reserve_try(db.session, user.id, address(), now, limits)
+
+
 def count_wrong_code(user: StaffUser, now: datetime) -> int:
     """A wrong second-step code counts toward the same lockout as a wrong password."""
-    config = current_app.config
-    failures = lockout.count_failure(user.id)
-    user.locked_until = lockout.locked_until(
-        failures,
-        now,
-        after=int(config["SIGN_IN_LOCK_AFTER"]),
-        minutes=float(config["SIGN_IN_LOCK_MINUTES"]),
-        max_minutes=float(config["SIGN_IN_LOCK_MAX_MINUTES"]),
-    )
-    return failures
+    limits = lockout.Limits.from_config(current_app.config)
+    return lockout.count_failure(db.session, user.id, address(), now, limits)
 
 
 def replace_recovery_codes(user: StaffUser) -> list[str]:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..audit import record
 from ..extensions import db, limiter
 from ..models import utcnow
-from . import bp, lockout, signing_in, totp
+from . import bp, signing_in, totp
 from .forms import SecondStepForm
 
 
@@ -24,7 +24,7 @@ def totp_step():
     form = SecondStepForm()
     failed = False
     if form.validate_on_submit():
-        if lockout.is_locked(user.locked_until, now):
+        if not signing_in.reserve_code_try(user, now):
             record(
                 "staff.sign_in_failed",
                 staff_id=user.id,

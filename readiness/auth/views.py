@@ -40,42 +40,42 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email))
-        now = utcnow()
-        if user and lockout.is_locked(user.locked_until, now):
-            # Not even the right password while locked: guessing gains nothing from any address.
-            record(
-                "staff.sign_in_failed",
-                staff_id=user.id,
-                details={"address": request.remote_addr, "why": "locked"},
-            )
-            db.session.commit()
-            failed = True
-        elif sign_in_if_right(user, form.password.data, now):
+        if sign_in_if_right(user, form.password.data, utcnow()):
             return redirect(signing_in.after_password(request.args.get("next")))
-        else:
-            failed = True
+        failed = True
     status = 400 if failed or form.errors else 200
     return render_template("auth/login.html", form=form, failed=failed), status
 
 
+def lock_limits() -> lockout.Limits:
+    return lockout.Limits.from_config(current_app.config)
+
+
 def sign_in_if_right(user: StaffUser | None, password: str, now) -> bool:
-    """Sign the user in when the password is right; count and record the failure otherwise."""
+    """Sign the user in when the password is right; count and record the failure otherwise.
+
+    Every answer spends one password hash (an unknown email or a locked address checks a dummy
+    one), so the time taken tells nothing about which emails are accounts or locked."""
+    address = request.remote_addr or ""
+    if user is not None and not lockout.reserve_try(
+        db.session, user.id, address, now, lock_limits()
+    ):
+        verify_password(None, password)
+        # Not even the right password while locked: guessing gains nothing from this address.
+        record(
+            "staff.sign_in_failed", staff_id=user.id, details={"address": address, "why": "locked"}
+        )
+        db.session.commit()
+        return False
     password_ok = verify_password(user.password_hash if user else None, password)
     if user and user.active and password_ok and signing_in.may_use_password(user):
         signing_in.accept_password(user, now)
         return True
-    details = {"address": request.remote_addr}
+    details = {"address": address}
     if user is not None:
-        config = current_app.config
-        failures = lockout.count_failure(user.id)
-        user.locked_until = lockout.locked_until(
-            failures,
-            now,
-            after=int(config["SIGN_IN_LOCK_AFTER"]),
-            minutes=float(config["SIGN_IN_LOCK_MINUTES"]),
-            max_minutes=float(config["SIGN_IN_LOCK_MAX_MINUTES"]),
+        details["failures"] = lockout.count_failure(
+            db.session, user.id, address, now, lock_limits()
         )
-        details["failures"] = failures
     record("staff.sign_in_failed", staff_id=user.id if user else None, details=details)
     db.session.commit()
     return False

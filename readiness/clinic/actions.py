@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
+from ..checks.attempts import counting_attempt
 from ..checks.invitations import create_invitation
 from ..extensions import db
 from ..handoff.outbox import enqueue_decision
@@ -72,7 +73,7 @@ def record_decision(
     )
     db.session.add(decision)
     db.session.flush()
-    latest = invitation.checks[-1] if invitation.checks else None
+    latest = counting_attempt(invitation.checks)
     record(
         "clinic.decision",
         staff_id=staff_id,

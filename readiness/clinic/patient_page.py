@@ -8,6 +8,7 @@ come in as arguments.
 from dataclasses import dataclass, field
 
 from ..checks import state
+from ..checks.attempts import counting_attempt, counting_contact
 from ..checks.contacts import national_format
 from ..checks.overall import Overall
 from ..models import (
@@ -43,11 +44,25 @@ class Attempt:
 
 @dataclass
 class Contact:
-    """The latest contact details, the phone numbers as the clinician dials them."""
+    """Contact details, the phone numbers as the clinician dials them."""
 
     details: ContactDetails
     backup_phone: str | None
     mobile_phone: str | None
+    changed: list["Contact"] = field(default_factory=list)  # later, different details
+
+    @property
+    def by_code(self) -> bool:
+        """Given in an attempt started with the invitation's code, not its link."""
+        return self.details.check.by_code
+
+    @classmethod
+    def of(cls, details: ContactDetails, region: str, language: str) -> "Contact":
+        return cls(
+            details,
+            national_format(details.backup_e164, region, language),
+            national_format(details.mobile_e164, region, language),
+        )
 
 
 @dataclass
@@ -84,25 +99,19 @@ def patient_page(
 ) -> PatientPage:
     """Everything about the appointment's checks, from rows already loaded with the invitation."""
     checks = invitation.checks
-    latest = checks[-1] if checks else None
+    latest = counting_attempt(checks)
     consents = sorted(
         (row for check in checks for row in check.consent_records), key=lambda row: row.given_at
-    )
-    contacts = sorted(
-        (row for check in checks for row in check.contact_details), key=lambda row: row.created_at
     )
     notes = sorted(
         (Note(note, check) for check in checks for note in check.notes),
         key=lambda pair: pair.note.created_at,
     )
     contact = None
-    if contacts:
-        details = contacts[-1]
-        contact = Contact(
-            details,
-            national_format(details.backup_e164, region, language),
-            national_format(details.mobile_e164, region, language),
-        )
+    choice = counting_contact(checks)
+    if choice.counts is not None:
+        contact = Contact.of(choice.counts, region, language)
+        contact.changed = [Contact.of(row, region, language) for row in choice.changed]
     return PatientPage(
         invitation=invitation,
         status=visit_status.status_for(latest),

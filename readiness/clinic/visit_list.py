@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..checks.attempts import counting_attempt
 from ..extensions import db
 from ..models import Check, Invitation, VisitDecision
 from . import visit_status
@@ -93,7 +94,7 @@ def upcoming_rows(filters: Filters, now: datetime, staff_id: int, visible=None) 
         query = query.where(visible)
     rows = []
     for invitation in db.session.scalars(query):
-        latest = invitation.checks[-1] if invitation.checks else None
+        latest = counting_attempt(invitation.checks)
         decision = invitation.decisions[-1] if invitation.decisions else None
         due = invitation.appointment_at <= now and invitation.visit_outcome is None
         status = visit_status.status_for(latest)

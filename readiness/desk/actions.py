@@ -15,13 +15,17 @@ A check is finished by the same rule as the patient's own (completion.finish_if_
 Nothing here deletes: a correction adds a row, and the audit trail keeps what came before.
 """
 
+from datetime import timedelta
+
+from sqlalchemy import select
+
 from ..audit import record
 from ..checks import state
 from ..checks.completion import NO_DEVICE_PHONE_VISIT, finish_if_complete
 from ..checks.consent import ConsentText
 from ..extensions import db
 from ..handoff import outbox
-from ..models import Check, ConsentRecord, ContactDetails, DeskNote, utcnow
+from ..models import AuditEvent, Check, ConsentRecord, ContactDetails, DeskNote, utcnow
 from ..patient.session_check import start_check
 from ..vocabulary import ConsentMethod
 
@@ -41,6 +45,23 @@ def record_lookup(
         if fingerprint:
             details["searched"] = fingerprint
         record("desk.lookup", staff_id=staff_id, details=details)
+
+
+def read_lately(staff_id: int, check: Check, now, seconds: float = 60) -> bool:
+    """Whether this agent's reading of this check is already in the audit this past minute."""
+    return (
+        db.session.scalar(
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.action == "desk.lookup",
+                AuditEvent.staff_id == staff_id,
+                AuditEvent.check_id == check.id,
+                AuditEvent.at >= now - timedelta(seconds=seconds),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def start_for_caller(language: str, staff_id: int) -> Check:

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import throttle
+from ..audit import record_reads
 from ..checks import state
 from ..checks.codes import display_code
 from ..checks.consent import consent_text
@@ -37,10 +38,21 @@ CONTACT_FIELDS = ("email", "mobile", "backup", "preferred_language", "preferred_
 
 
 def find_check(public_id: str) -> Check:
+    """The check; a form sent for an erased one goes back to its page, and nothing is written:
+    data added after an erasure would never be erased."""
     check = db.session.scalar(select(Check).where(Check.public_id == public_id))
     if check is None:
         abort(404)
+    if check.erased_at is not None and request.method == "POST":
+        flash(_("This check's personal data was erased: nothing can be added to it."))
+        abort(redirect(url_for("desk.check", public_id=check.public_id)))
     return check
+
+
+def record_read(check: Check, by: str) -> None:
+    """A page that shows the check's contact details was read: audited, and committed."""
+    actions.record_lookup(current_user.id, [check], by)
+    db.session.commit()
 
 
 def environment_from_request(check: Check) -> dict:
@@ -84,6 +96,15 @@ def start():
 
 def render_index(form, start_form, searched=False, by=None, results=(), status=None):
     errors = form.errors or start_form.errors
+    recent = recent_checks(float(current_app.config["DESK_RECENT_HOURS"]))
+    # Which checks the list showed (no contact details, but each a way in): one entry each.
+    record_reads(
+        "desk.lookup",
+        [(check.id, check.invitation_id) for check in recent],
+        staff_id=current_user.id,
+        details={"by": "recent"},
+    )
+    db.session.commit()
     return render_template(
         "desk/index.html",
         form=form,
@@ -91,7 +112,7 @@ def render_index(form, start_form, searched=False, by=None, results=(), status=N
         searched=searched and not form.errors,
         by=by,
         results=results,
-        recent=recent_checks(float(current_app.config["DESK_RECENT_HOURS"])),
+        recent=recent,
         step_label=step_label,
         last_seen=last_seen_text,
     ), status or (400 if errors else 200)
@@ -147,6 +168,11 @@ def live_messages() -> dict:
 def live(public_id):
     """The parts of the check page that change while the caller goes through the check."""
     check = find_check(public_id)
+    if state.latest_contact(check) is not None and not actions.read_lately(
+        current_user.id, check, utcnow()
+    ):
+        # Polled every few seconds: one entry a minute per agent and check tells who watched.
+        record_read(check, "live")
     return jsonify(
         fragments=fragments(check, environment_from_request(check)),
         active=is_active(check),
@@ -216,9 +242,12 @@ def contact_error(code: str) -> str:
 @bp.route("/checks/<public_id>/contact", methods=["GET", "POST"])
 def contact(public_id):
     check = find_check(public_id)
-    form = (
-        ContactForm() if request.method == "POST" else ContactForm(data=saved_contact_values(check))
-    )
+    if request.method == "POST":
+        form = ContactForm()
+    else:
+        form = ContactForm(data=saved_contact_values(check))
+        if state.latest_contact(check) is not None:
+            record_read(check, "contact")
     if form.validate_on_submit():
         typed = {name: form[name].data for name in CONTACT_FIELDS}
         values, errors = check_contact_details(typed, current_app.config["DEFAULT_PHONE_REGION"])

@@ -6,6 +6,7 @@ stored together or not at all. The deliverer (readiness.handoff.deliver) sends t
 
 from sqlalchemy.orm import Session
 
+from ..checks.attempts import counting_attempt
 from ..models import (
     Check,
     Invitation,
@@ -74,5 +75,5 @@ def enqueue_decision(session: Session, decision: VisitDecision) -> OutboxMessage
     """
     session.flush()
     invitation = decision.invitation
-    check = invitation.checks[-1] if invitation.checks else None
+    check = counting_attempt(invitation.checks)
     return enqueue(session, DECISION_RECORDED, check, invitation=invitation, decision=decision)

@@ -1,6 +1,6 @@
 """The end of the journey: summary and verdict, consent, contact details, confirmation."""
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import _
 
 from ..audit import record
@@ -32,13 +32,13 @@ from .journey import step_url
 from .session_check import (
     check_required,
     forget_check,
+    patient_session,
     remember_typed,
     seen,
     typed_here,
     viewed,
 )
 
-PENDING_CONTACT = "pending_contact"
 CONTACT_FIELDS = ("email", "mobile", "backup", "preferred_language", "preferred_contact")
 
 
@@ -143,7 +143,7 @@ def contact_form_values(check) -> dict:
     Details someone else typed (the desk, another attempt) are never shown back, and nothing is
     once the check is done: the page then shows them masked (masked_contact).
     """
-    pending = session.get(PENDING_CONTACT)
+    pending = patient_session().pending_contact
     if pending and check.completed_at is None:
         return pending["typed"]
     saved = state.latest_contact(check)
@@ -199,7 +199,9 @@ def contact(check):
         values = check_contact(form, current_app.config["DEFAULT_PHONE_REGION"])
         if values is not None:
             typed = {name: form[name].data for name in CONTACT_FIELDS}
-            session[PENDING_CONTACT] = {"typed": typed, "values": values}
+            # On the server (encrypted), never in the cookie, until the patient confirms.
+            patient_session().pending_contact = {"typed": typed, "values": values}
+            db.session.commit()
             return redirect(url_for("patient.contact_confirm"))
     status = 400 if form.errors else 200
     return render_template(
@@ -210,7 +212,7 @@ def contact(check):
 @bp.route("/check/contact/confirm", methods=["GET", "POST"])
 @check_required
 def contact_confirm(check):
-    pending = session.get(PENDING_CONTACT)
+    pending = patient_session().pending_contact
     if not pending or state.latest_consent(check) is None:
         return redirect(url_for("patient.contact"))
     values = pending["values"]
@@ -232,8 +234,8 @@ def contact_confirm(check):
         # confirming again later is a change of contact details.
         was_finished = check.completed_at is not None
         finish_if_complete(check, event=outbox.CONTACT_CHANGED if was_finished else None)
+        patient_session().pending_contact = None
         db.session.commit()
-        session.pop(PENDING_CONTACT, None)
         remember_typed(saved.id)
         return redirect(url_for("patient.done"))
     region = current_app.config["DEFAULT_PHONE_REGION"]

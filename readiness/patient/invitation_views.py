@@ -2,6 +2,7 @@
 
 from flask import current_app, g, redirect, render_template, url_for
 
+from ..checks.attempts import link_attempts
 from ..checks.codes import display_code
 from ..checks.invitations import find_by_token, is_open
 from ..extensions import db
@@ -17,7 +18,8 @@ def open_invitation(token: str):
     invitation = find_by_token(token)
     if invitation is None or not is_open(invitation):
         return None
-    if len(invitation.checks) >= current_app.config["INVITATION_MAX_CHECKS"]:
+    # Attempts started with the code do not count: a code holder cannot use up the link.
+    if len(link_attempts(invitation.checks)) >= current_app.config["INVITATION_MAX_CHECKS"]:
         return None
     return invitation
 

@@ -4,7 +4,8 @@ A code opens no existing check's contents. It lets a browser in only when it is
 - a code the desk read out for a check it started: once, by one browser, within
   DESK_CODE_MINUTES of the start, while the check has not begun; or
 - an open invitation's code: it starts a new attempt for that appointment, which shows nothing
-  typed in any other attempt.
+  typed in any other attempt, replaces nothing the clinician sees and does not use up the link
+  (readiness.checks.attempts).
 A check's own reference code (6 characters) finds it for staff; here it is just a wrong code.
 """
 
@@ -13,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from ..checks import state
+from ..checks.attempts import code_attempts
 from ..checks.codes import JOIN_LENGTH
 from ..checks.invitations import is_open
 from ..extensions import db
@@ -28,9 +30,9 @@ def join_by_code(
         return None
     invitation = db.session.scalar(select(Invitation).where(Invitation.code == code))
     if invitation is not None:
-        if not is_open(invitation, now) or len(invitation.checks) >= max_checks:
+        if not is_open(invitation, now) or len(code_attempts(invitation.checks)) >= max_checks:
             return None
-        check = start_check(language, invitation=invitation)
+        check = start_check(language, invitation=invitation, by_code=True)
         db.session.commit()
         return check
     return join_desk_check(code, language, now, desk_code_minutes)

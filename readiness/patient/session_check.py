@@ -1,53 +1,96 @@
-"""The one check this browser may see, remembered in the signed session cookie.
+"""The one check this browser may see: a random token in the session cookie, and on the server
+the row it names (PatientSession), so that "Clear" or an erasure ends it for every copy of the
+cookie, and the contact details typed before "confirm" wait on the server, never in the cookie.
 
 The browser forgets it after PATIENT_SESSION_HOURS without a request (a shared computer), or
 when the patient clears it. What the patient typed is shown back only to this session: the ids
-of the contact details it saved are kept beside the check's.
+of the contact details it saved are kept beside the token.
 """
 
-import time
+import hashlib
+import secrets
 from datetime import timedelta
 from functools import wraps
 
-from flask import current_app, redirect, session, url_for
-from sqlalchemy import select
+from flask import current_app, g, redirect, session, url_for
+from sqlalchemy import delete, select
 
 from ..checks.codes import JOIN_LENGTH, LENGTH
 from ..checks.invitations import unused_code
 from ..extensions import db
-from ..models import Check, utcnow
+from ..models import Check, PatientSession, utcnow
 from .json_answers import patient_json_error
 
-SESSION_KEY = "check_id"
-SEEN_KEY = "check_seen_at"
+SESSION_KEY = "patient_session"
 TYPED_KEY = "typed_contact_ids"
-PATIENT_KEYS = (SESSION_KEY, SEEN_KEY, TYPED_KEY, "pending_contact")
+PATIENT_KEYS = (SESSION_KEY, TYPED_KEY, "check_id", "check_seen_at", "pending_contact")
+# "Last seen" on the session row is written at most this often.
+SESSION_SEEN_EVERY = timedelta(minutes=1)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def patient_session() -> PatientSession | None:
+    """This browser's live session row (ended, idle too long or erased: None, and forgotten)."""
+    if "patient_session_row" in g:
+        return g.patient_session_row
+    token = session.get(SESSION_KEY)
+    row = None
+    if isinstance(token, str) and token:
+        row = db.session.scalar(
+            select(PatientSession).where(PatientSession.token_hash == token_hash(token))
+        )
+    now = utcnow()
+    idle_limit = timedelta(hours=float(current_app.config["PATIENT_SESSION_HOURS"]))
+    if row is not None:
+        check = db.session.get(Check, row.check_id)
+        if now - row.seen_at > idle_limit or check is None or check.erased_at is not None:
+            db.session.delete(row)
+            db.session.commit()
+            row = None
+        elif now - row.seen_at >= SESSION_SEEN_EVERY:
+            row.seen_at = now
+            db.session.commit()
+    if row is None and token:
+        forget_check()
+    g.patient_session_row = row
+    return row
 
 
 def current_check() -> Check | None:
-    public_id = session.get(SESSION_KEY)
-    if not public_id:
-        return None
-    now = int(time.time())
-    idle_limit = float(current_app.config["PATIENT_SESSION_HOURS"]) * 3600
-    if now - int(session.get(SEEN_KEY, 0)) > idle_limit:
-        forget_check()
-        return None
-    session[SEEN_KEY] = now
-    return db.session.scalar(select(Check).where(Check.public_id == public_id))
+    row = patient_session()
+    return db.session.get(Check, row.check_id) if row is not None else None
 
 
 def remember_check(check: Check) -> None:
+    """This browser now holds this check (and no other, nor anything typed in another)."""
     forget_check()
-    session[SESSION_KEY] = check.public_id
-    session[SEEN_KEY] = int(time.time())
+    token = secrets.token_urlsafe(32)
+    db.session.add(PatientSession(token_hash=token_hash(token), check_id=check.id))
+    db.session.commit()
+    session[SESSION_KEY] = token
     session[TYPED_KEY] = []
 
 
 def forget_check() -> None:
-    """This browser no longer holds any check, nor anything typed in it."""
+    """This browser no longer holds any check, nor anything typed in it: the session row goes
+    too, so a copy of the cookie taken before holds nothing either."""
+    token = session.get(SESSION_KEY)
+    if isinstance(token, str) and token:
+        db.session.execute(
+            delete(PatientSession).where(PatientSession.token_hash == token_hash(token))
+        )
+        db.session.commit()
+    g.pop("patient_session_row", None)
     for key in PATIENT_KEYS:
         session.pop(key, None)
+
+
+def end_sessions_of(check_id: int) -> None:
+    """Every browser's hold on this check ends (its erasure); the caller commits."""
+    db.session.execute(delete(PatientSession).where(PatientSession.check_id == check_id))
 
 
 def remember_typed(contact_id: int) -> None:

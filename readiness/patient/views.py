@@ -46,7 +46,9 @@ def code():
     if form.validate_on_submit():
         config = current_app.config
         reference = normalize_code(form.code.data)
-        if not throttle.within(config["CODE_FAILURE_LIMIT"], CODE_FAILURES):
+        # Counted before the lookup (and given back when the code was right), so parallel
+        # requests cannot all pass a check made before any of them was counted.
+        if reference and not throttle.count(config["CODE_FAILURE_LIMIT"], CODE_FAILURES):
             # Too many wrong codes on the whole service: guessing stops for everyone a while.
             record("code.refused", details={"address": request.remote_addr, "why": "service"})
             db.session.commit()
@@ -67,10 +69,10 @@ def code():
                 int(config["INVITATION_MAX_CHECKS"]),
             )
         if joined:
+            throttle.give_back(config["CODE_FAILURE_LIMIT"], CODE_FAILURES)
             remember_check(joined)  # and forget any other check this browser held
             return redirect(url_for("patient.check"))
         if reference:
-            throttle.count(config["CODE_FAILURE_LIMIT"], CODE_FAILURES)
             # The address, never the code: a wrong code may be someone's real one mistyped.
             record("code.failed", details={"address": request.remote_addr})
             db.session.commit()

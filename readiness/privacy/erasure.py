@@ -10,7 +10,7 @@ one's name or contact). The scheduling module is told through the outbox (`check
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, event, select, update
 from sqlalchemy.orm import Session
 
 from ..handoff import outbox
@@ -22,6 +22,7 @@ from ..models import (
     DeskNote,
     Invitation,
     OutboxMessage,
+    PatientSession,
 )
 
 BY_RETENTION = "retention"
@@ -44,6 +45,8 @@ def erase_check(session: Session, check: Check, *, now: datetime, reason: str) -
         session, ContactDetails, ContactDetails.check_id == check.id
     )
     erased.notes = count_and_delete(session, DeskNote, DeskNote.check_id == check.id)
+    # Browsers holding the check lose it (and any contact details typed, not yet confirmed).
+    session.execute(delete(PatientSession).where(PatientSession.check_id == check.id))
     message_ids = select(OutboxMessage.id).where(OutboxMessage.check_id == check.id)
     session.execute(delete(DeliveryAttempt).where(DeliveryAttempt.message_id.in_(message_ids)))
     erased.messages = count_and_delete(session, OutboxMessage, OutboxMessage.check_id == check.id)
@@ -102,3 +105,16 @@ def count_and_delete(session: Session, model, condition) -> int:
 def add(total: Erased, part: Erased) -> None:
     for name in ("checks", "contact_rows", "notes", "messages", "invitations"):
         setattr(total, name, getattr(total, name) + getattr(part, name))
+
+
+class ErasedCheck(ValueError):
+    """Personal data added to an erased check would never be erased: refused."""
+
+
+@event.listens_for(ContactDetails, "before_insert")
+@event.listens_for(DeskNote, "before_insert")
+def refuse_personal_data_on_erased_checks(_mapper, connection, target) -> None:
+    """The last guard, whatever the path (the desk's and the patient's views refuse first)."""
+    erased_at = connection.scalar(select(Check.erased_at).where(Check.id == target.check_id))
+    if erased_at is not None:
+        raise ErasedCheck("this check's personal data was erased")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, column, not_, or_, select, table, types, update
 from sqlalchemy.orm import Session
 
-from ..data_keys import Keyring
+from ..data_keys import Keyring, UndecryptableValue
 from ..encrypted import EncryptedJSON, EncryptedText
 from ..models import BLIND_INDEXES
 
@@ -40,6 +40,14 @@ def encrypted_columns(metadata) -> dict[str, list[str]]:
         if names:
             found[name] = names
     return found
+
+
+def opened_in_place(ring: Keyring, stored: str, place: str) -> str:
+    """The clear text, refusing a value sealed for another place (moved there)."""
+    text, sealed_for = ring.open(stored)
+    if sealed_for is not None and sealed_for != place:
+        raise UndecryptableValue(f"a value sealed for {sealed_for} was found in {place}")
+    return text
 
 
 def index_rules() -> dict[str, tuple]:
@@ -88,11 +96,15 @@ def rotate(
                 break
             for row in rows:
                 clear = {
-                    name: ring.decrypt(value)
+                    name: opened_in_place(ring, value, f"{table_name}.{name}.{row.id}")
                     for name, value in zip(names, row[1:], strict=True)
                     if value is not None
                 }
-                values = {name: ring.encrypt(text) for name, text in clear.items()}
+                # Sealed for its table, column and row (v2), whatever it was before.
+                values = {
+                    name: ring.encrypt(text, f"{table_name}.{name}.{row.id}")
+                    for name, text in clear.items()
+                }
                 for clear_field, index_field, normalise in indexes:
                     text = clear.get(clear_field)
                     values[index_field] = ring.blind_index(normalise(text)) if text else None

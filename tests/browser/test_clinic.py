@@ -249,3 +249,38 @@ def test_a_copy_button_is_shown_only_once_it_can_copy(app, new_browser_page, mak
     without_script.goto(f"/clinic/visits/{public_id}")
     expect(without_script.get_by_test_id("chart-note")).to_be_visible()
     expect(without_script.get_by_test_id("copy-chart-note")).to_be_hidden()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_details_given_later_by_code_are_shown_beside_the_patients_not_instead(
+    app, new_browser_page, make_staff, assert_accessible, lang
+):
+    """Issue 23, F4: the clinician still calls the patient's number, and sees the other one."""
+    from readiness.models import ContactDetails, Invitation
+
+    staff = make_staff("clinician", email=f"marc.{lang}@example.org")
+    public_id = add_visit(app, f"SCH-F4-{lang}", results="ready", consent="agreed")
+    with app.app_context():
+        invitation = db.session.query(Invitation).filter_by(public_id=public_id).one()
+        patient_check = invitation.checks[0]
+        patient_check.completed_at = patient_check.created_at
+        by_code = Check(reference_code=f"CODE{lang.upper()}", language=lang, by_code=True)
+        by_code.invitation = invitation
+        db.session.add(by_code)
+        for check, backup in ((patient_check, "+14385550433"), (by_code, "+18195550998")):
+            db.session.add(
+                ContactDetails(
+                    check=check,
+                    backup_e164=backup,
+                    preferred_language=lang,
+                    preferred_contact="phone",
+                )
+            )
+            db.session.commit()
+    page = new_browser_page(locale=f"{lang}-CA")
+    sign_in(page, staff.email, lang)
+    page.goto(f"/clinic/visits/{public_id}")
+    expect(page.get_by_test_id("backup-phone")).to_contain_text("0433")
+    expect(page.get_by_test_id("backup-phone")).not_to_contain_text("0998")
+    expect(page.get_by_test_id("changed-contact")).to_contain_text("0998")
+    assert_accessible(page)

@@ -91,8 +91,10 @@ def test_clear_this_check_from_this_browser_on_a_shared_computer(serve):
     assert patient.post("/fr/check/clear").location.endswith("/fr/")
     next_person = Replay(url, patient.session_cookie())
     assert next_person.get("/fr/check/done").location.endswith("/fr/")
-    # The cookie from before the clearing still names the check, but shows no details either.
-    assert PATIENT_EMAIL not in Replay(url, captured).get("/fr/check/contact").text
+    # The cookie from before the clearing no longer holds anything: the session ended on the
+    # server (issue 23, F16).
+    replayed = Replay(url, captured).get("/fr/check/contact")
+    assert replayed.status == 302 and PATIENT_EMAIL not in replayed.text
 
 
 def test_a_patient_session_ends_by_itself_without_activity(serve):

@@ -93,6 +93,8 @@ def test_production_starts_with_good_settings(database_url):
         RATELIMIT_ENABLED="true",
         TURN_URLS="turn:turn.example.org:3478",
         TURN_SECRET=secrets.token_urlsafe(48),
+        # The settings are under test, not the shared test database's data key.
+        DATA_KEY_CHECK="false",
     )
     assert started.returncode == 0, started.stderr
 

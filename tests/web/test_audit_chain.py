@@ -3,11 +3,12 @@ fail and name it; entries written by concurrent requests still form one chain.""
 
 import threading
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from readiness.audit import GENESIS, record
 from readiness.extensions import db
 from readiness.models import AuditEvent
+from tests.security.database_owner import as_database_owner
 
 
 def write_entries(app, count: int) -> list[int]:
@@ -40,10 +41,9 @@ def test_each_entry_is_chained_to_the_one_before(app):
 def test_an_edited_entry_fails_verification_and_is_named(app):
     ids = write_entries(app, 4)
     with app.app_context():
-        db.session.execute(
-            text("UPDATE audit_event SET action = 'staff.sign_in' WHERE id = :id"), {"id": ids[2]}
+        as_database_owner(
+            "UPDATE audit_event SET action = 'staff.sign_in' WHERE id = :id", id=ids[2]
         )
-        db.session.commit()
     result = verify(app)
     assert result.exit_code == 1
     assert f"broken at entry {ids[2]}" in result.output
@@ -58,11 +58,13 @@ def test_an_edit_that_recomputes_the_entrys_own_hash_breaks_the_next_link(app):
         entry = db.session.get(AuditEvent, ids[1])
         entry.details = {"by": "phone"}
         forged = entry_hash(entry.prev_hash, entry)
-        db.session.execute(
-            text("UPDATE audit_event SET details = :d, hash = :h WHERE id = :id"),
-            {"d": '{"by": "phone"}', "h": forged, "id": ids[1]},
+        db.session.rollback()
+        as_database_owner(
+            "UPDATE audit_event SET details = :d, hash = :h WHERE id = :id",
+            d='{"by": "phone"}',
+            h=forged,
+            id=ids[1],
         )
-        db.session.commit()
     result = verify(app)
     assert result.exit_code == 1
     assert f"broken at entry {ids[2]}" in result.output
@@ -71,8 +73,7 @@ def test_an_edit_that_recomputes_the_entrys_own_hash_breaks_the_next_link(app):
 def test_a_deleted_entry_fails_verification_naming_the_one_after_it(app):
     ids = write_entries(app, 4)
     with app.app_context():
-        db.session.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": ids[1]})
-        db.session.commit()
+        as_database_owner("DELETE FROM audit_event WHERE id = :id", id=ids[1])
     result = verify(app)
     assert result.exit_code == 1
     assert f"broken at entry {ids[2]}" in result.output
@@ -82,8 +83,7 @@ def test_a_deleted_entry_fails_verification_naming_the_one_after_it(app):
 def test_deleting_the_first_entries_is_noticed(app):
     ids = write_entries(app, 3)
     with app.app_context():
-        db.session.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": ids[0]})
-        db.session.commit()
+        as_database_owner("DELETE FROM audit_event WHERE id = :id", id=ids[0])
     result = verify(app)
     assert result.exit_code == 1
     assert f"broken at entry {ids[1]}" in result.output

@@ -100,12 +100,12 @@ def test_the_stored_values_are_ciphertext_and_the_app_reads_them_back(app, clien
         raw = db.session.execute(
             text("SELECT email, mobile_e164, backup_e164 FROM contact_details")
         ).one()
-        assert all(value.startswith("v1.") for value in raw)
+        assert all(value.startswith("v2.") for value in raw)
         check = db.session.scalar(select(Check).where(Check.public_id == public_id))
         assert check.contact_details[-1].mobile_e164 == "+15145550123"
         assert check.notes[-1].text == NOTE
         raw_payload = db.session.scalar(text("SELECT payload FROM outbox_message LIMIT 1"))
-        assert raw_payload.startswith("v1.") and EMAIL not in raw_payload
+        assert raw_payload.startswith("v2.") and EMAIL not in raw_payload
 
 
 @pytest.mark.parametrize(
@@ -231,7 +231,7 @@ def test_rows_written_before_encryption_are_encrypted_and_indexed_by_rotate_key(
     assert "contact_details: 1 row(s) re-encrypted" in result.output
     with app.app_context():
         raw = db.session.execute(text("SELECT email, mobile_e164 FROM contact_details")).one()
-        assert all(value.startswith("v1.") for value in raw)
+        assert all(value.startswith("v2.") for value in raw)
         from readiness.desk.search import find_checks
 
         assert [c.reference_code for c in find_checks("LEGACY@example.org", "CA")[1]] == ["K7P4QX"]

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from readiness.config import finish_sign_in_config
 from readiness.extensions import db
-from readiness.models import AuditEvent, RecoveryCode, StaffUser
+from readiness.models import AuditEvent, RecoveryCode, SignInLock, StaffUser
 from tests.conftest import STAFF_PASSWORD
 
 
@@ -135,8 +135,8 @@ def test_wrong_codes_count_toward_the_lockout(totp_app, make_staff):
     for _ in range(3):
         assert client.post("/auth/totp", data={"code": wrong}).status_code == 400
     with totp_app.app_context():
-        user = db.session.scalar(select(StaffUser))
-        assert user.failed_sign_ins == 3 and user.locked_until is not None
+        lock = db.session.scalar(select(SignInLock))
+        assert lock.tries == 3 and lock.locked_until is not None
     # Locked: even the right code is refused now, and the password does not reset the count.
     assert client.post("/auth/totp", data={"code": code_for_next_step(secret)}).status_code == 400
     whys = [d.get("why") for d in audit_details(totp_app, "staff.sign_in_failed")]
@@ -170,7 +170,7 @@ def test_totp_seed_is_encrypted_at_rest(totp_app, make_staff):
     secret, _ = enrol(client)
     with totp_app.app_context():
         raw = db.session.execute(text("SELECT totp_secret FROM staff_user")).scalar()
-    assert raw and secret not in raw and raw.startswith("v1.")
+    assert raw and secret not in raw and raw.startswith("v2.")
 
 
 def test_second_step_without_a_right_password_goes_back_to_sign_in(totp_app):
