@@ -4,6 +4,10 @@ Request line and header limits: the highest gunicorn allows, so that the app's o
 (readiness/request_limits.py) answer oversized requests with a translated page, not gunicorn's.
 """
 
+import os
+import shutil
+import tempfile
+
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 16380
@@ -13,3 +17,31 @@ limit_request_field_size = 16380
 # requests on a busy machine, and a request sent just as the server closes its connection is
 # lost ("remote end closed connection"): make load saw that at 200 patients.
 keepalive = 10
+
+# Metrics (readiness/ops/metrics.py): each worker writes its figures to files in this folder, so
+# /metrics adds up every worker whichever answers. The operator may name it (systemd's
+# RuntimeDirectory); otherwise each server makes its own. Emptied at start: a restarted server
+# starts from zero, which Prometheus' rate() expects.
+_METRICS_FOLDER_OURS = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _METRICS_FOLDER_OURS:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="readiness-metrics-")
+
+
+def on_starting(server):
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    """A worker that died keeps its counters; its gauges (transfers, peers) stop counting."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _METRICS_FOLDER_OURS:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
