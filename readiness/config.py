@@ -208,6 +208,8 @@ class DefaultConfig:
 
     MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_TIME_LIMIT = 3600 * 8
+    # readiness/csrf.py checks Origin (or the Referer) over HTTP and HTTPS alike.
+    WTF_CSRF_SSL_STRICT = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "readiness_session"
