@@ -18,23 +18,12 @@ import urllib.request
 from pathlib import Path
 
 from tests.conftest import PROJECT_ROOT, server_environment
+from tests.support.certificate import make_certificate  # noqa: F401  (the run's certificate)
 from tests.support.receiver import Receiver
 
 NGINX_SITE = PROJECT_ROOT / "deploy" / "nginx" / "readiness.conf"
 # The app servers the site's upstream names, replaced by the run's.
 SITE_APP_PORTS = (8000, 8001)
-
-
-def make_certificate(folder: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 and localhost, made for this run."""
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return cert, key
 
 
 def replace_once(text: str, pattern: str, replacement: str) -> str:
@@ -199,4 +188,4 @@ class TLSReceiver(Receiver):
 
 
 def have_nginx() -> bool:
-    return shutil.which("nginx") is not None and shutil.which("openssl") is not None
+    return shutil.which("nginx") is not None

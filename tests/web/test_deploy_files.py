@@ -192,6 +192,7 @@ def test_nginx_keeps_invitation_tokens_out_of_its_error_log(tmp_path):
                 urllib.request.urlopen(request, context=stack.insecure_context(), timeout=10)
             assert failed.value.code == 502
             assert "nginx/" not in (failed.value.headers.get("Server") or "")  # server_tokens off
+            failed.value.close()
     finally:
         stack.stop(nginx)
     logs = "".join(path.read_text() for path in (tmp_path / "logs").glob("*.log"))
