@@ -138,7 +138,7 @@ def start_app_server(database_url: str, port: int, settings: dict, folder: Path)
 def start_deliverer(database_url: str, settings: dict, ca_file: Path) -> subprocess.Popen:
     """flask handoff deliver --loop, as deploy/systemd/readiness-deliver.service runs it."""
     env = app_environment(database_url, settings)
-    env["REQUESTS_CA_BUNDLE"] = str(ca_file)  # the receiver's certificate, made for the run
+    env["SSL_CERT_FILE"] = str(ca_file)  # the receiver's certificate, made for the run
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "handoff", "deliver", "--loop"],
         cwd=PROJECT_ROOT, env=env, start_new_session=True,
