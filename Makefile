@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 CATALOG := translations/fr/LC_MESSAGES/messages.po
 COMPILED := translations/fr/LC_MESSAGES/messages.mo
 
-.PHONY: run run-lan test lint jstest pytest bench bench-tools emulator load translations compile-translations migrate chromium nodejs netfilter clean
+.PHONY: run run-lan test lint jstest pytest e2e bench bench-tools emulator load translations compile-translations migrate chromium nodejs netfilter clean
 
 run: $(VENV)/.runtime $(COMPILED) migrate
 	@echo
@@ -52,6 +52,13 @@ jstest: nodejs
 
 pytest: $(VENV)/.dev $(COMPILED)
 	$(BIN)/pytest
+
+# The deployment of deploy/ end to end (tests/e2e): nginx over HTTPS in front of two app
+# servers, PostgreSQL, Redis, the deliverer, in Chromium. It needs a PostgreSQL database and a
+# Redis: READINESS_TEST_DATABASE_URL and READINESS_TEST_REDIS_URL (.ci/run gives both).
+e2e: $(VENV)/.dev $(COMPILED) chromium
+	@$(MAKE) --no-print-directory bench-tools BENCH_TOOLS="nginx:nginx-light"
+	READINESS_E2E=1 $(BIN)/pytest tests/e2e
 
 bench: $(VENV)/.dev $(COMPILED) chromium bench-tools
 	$(BIN)/python -m bench $(if $(ROWS),--rows $(ROWS)) $(BENCH_ARGS)
