@@ -1,5 +1,6 @@
 """deploy/: the files an operator installs are complete, load, and keep their promises."""
 
+import ipaddress
 import json
 import re
 import shutil
@@ -128,20 +129,22 @@ def test_systemd_units_verify(tmp_path):
         assert result.returncode == 0 and not result.stderr.strip(), result.stderr
 
 
-def test_coturn_relays_no_tcp_and_no_private_range():
+PRIVATE_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8",
+                  "169.254.0.0/16", "100.64.0.0/10")  # fmt: skip
+
+
+def test_coturn_relays_udp_to_the_media_hosts_only():
     conf = (DEPLOY / "coturn" / "turnserver.conf").read_text()
     lines = {line.strip() for line in conf.splitlines() if line and not line.startswith("#")}
     assert {"no-tcp-relay", "no-multicast-peers", "use-auth-secret", "no-cli"} <= lines
     denied = {line.split("=", 1)[1] for line in lines if line.startswith("denied-peer-ip=")}
-    for private in (
-        "10.0.0.0-10.255.255.255",
-        "172.16.0.0-172.31.255.255",
-        "192.168.0.0-192.168.255.255",
-        "127.0.0.0-127.255.255.255",
-        "169.254.0.0-169.254.255.255",
-        "fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-    ):
-        assert private in denied
+    # Private ranges, our own hosts and everything else: denied, in IPv4 and IPv6...
+    assert {"0.0.0.0-255.255.255.255", "::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"} <= denied
+    # ...but the app hosts' media addresses, none of them private or loopback.
+    allowed = [line.split("=", 1)[1] for line in lines if line.startswith("allowed-peer-ip=")]
+    private = [ipaddress.ip_network(net) for net in PRIVATE_RANGES]
+    assert allowed
+    assert not [a for a in allowed if any(ipaddress.ip_address(a) in net for net in private)]
     assert "allow-loopback-peers" not in lines
 
 
