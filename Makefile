@@ -64,9 +64,10 @@ bench: $(VENV)/.dev $(COMPILED) chromium bench-tools
 	$(BIN)/python -m bench $(if $(ROWS),--rows $(ROWS)) $(BENCH_ARGS)
 
 # Patients at once through the whole check (Locust, headless, loopback only); USERS=50 by default.
+# SERVERS=2: that many app servers behind nginx from deploy/ (HTTPS), as deployed.
 USERS ?= 50
 load: $(VENV)/.dev $(COMPILED)
-	$(BIN)/python -m load --users $(USERS)
+	$(BIN)/python -m load --users $(USERS) $(if $(SERVERS),--servers $(SERVERS))
 
 migrate: $(VENV)/.runtime
 	$(FLASK) db upgrade
