@@ -61,6 +61,7 @@ def create_app(config=None):
     from .auth import bp as auth_bp
     from .clinic import bp as clinic_bp
     from .desk import bp as desk_bp
+    from .notify.views import bp as notify_bp
     from .ops.views import bp as ops_bp
     from .ops.views import init_app as init_ops
     from .patient import bp as patient_bp
@@ -74,6 +75,7 @@ def create_app(config=None):
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(ops_bp)
+    app.register_blueprint(notify_bp)
 
     app.jinja_env.add_extension("jinja2.ext.do")
     init_ops(app)

@@ -219,6 +219,11 @@ def server_environment(database_url: str, **extra: str) -> dict:
         # The media path adds seconds to every connection test; its own tests turn it on
         # (tests/browser/test_media_path.py).
         READINESS_MEDIA_CHECK_ENABLED="false",
+        # The service's own messages are set up, so the pages that offer them show it; nothing
+        # listens there and no deliverer runs beside the browser tests (tests/web/test_notify.py
+        # sends to real receivers).
+        READINESS_SMTP_URL="smtp://127.0.0.1:9",
+        READINESS_MAIL_FROM="rendez-vous@example.org",
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)
