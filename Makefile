@@ -54,10 +54,10 @@ pytest: $(VENV)/.dev $(COMPILED)
 	$(BIN)/pytest
 
 # The deployment of deploy/ end to end (tests/e2e): nginx over HTTPS in front of two app
-# servers, PostgreSQL, Redis, the deliverer, in Chromium. It needs a PostgreSQL database and a
-# Redis: READINESS_TEST_DATABASE_URL and READINESS_TEST_REDIS_URL (.ci/run gives both).
+# servers, PostgreSQL, Redis, the deliverer, coturn, in Chromium. It needs a PostgreSQL
+# database and a Redis: READINESS_TEST_DATABASE_URL and READINESS_TEST_REDIS_URL (.ci/run).
 e2e: $(VENV)/.dev $(COMPILED) chromium
-	@$(MAKE) --no-print-directory bench-tools BENCH_TOOLS="nginx:nginx-light"
+	@$(MAKE) --no-print-directory bench-tools BENCH_TOOLS="nginx:nginx-light turnserver:coturn"
 	READINESS_E2E=1 $(BIN)/pytest tests/e2e
 
 bench: $(VENV)/.dev $(COMPILED) chromium bench-tools
