@@ -193,6 +193,7 @@ def test_sign_in_limits_count_once_across_both_servers(deployed, secure_browser)
             "/auth/login", {"email": f"nobody{attempt}@example.org", "password": "wrong"}
         )
         statuses.append(answer.status)
+    redis.Redis.from_url(REDIS_URL).flushdb()  # the next tests sign in from this address too
     # LOGIN_RATE_LIMIT is 10 per minute per address: 10 in all, not 10 on each server.
     assert statuses.count(429) == 4, statuses
     assert all(status != 429 for status in statuses[:10]), statuses
@@ -270,3 +271,31 @@ def test_slow_request_bodies_stay_at_nginx(deployed):
     finally:
         for conn in slow:
             conn.close()
+
+
+def test_the_desk_reads_a_code_and_follows_the_callers_test_live(deployed, deployed_page):
+    """The desk's code made on one app server lets the caller in on whichever answers next,
+    and the desk's live page (polling through nginx) shows the caller's result."""
+    email = add_staff(deployed, "desk")
+    agent = deployed_page()
+    agent.goto("/auth/login")
+    agent.get_by_label("Email").fill(email)
+    agent.get_by_label("Password").fill(STAFF_PASSWORD)
+    agent.get_by_role("button", name="Sign in").click()
+    agent.wait_for_url("**/desk/")
+    agent.locator("input[name=language][value=fr]").check()
+    agent.get_by_test_id("start-caller-check").click()
+    agent.wait_for_url("**/desk/checks/*")
+    code = agent.get_by_test_id("reference-code").inner_text()
+
+    caller = deployed_page(locale="fr-CA")
+    caller.goto("/fr/code")
+    caller.locator("input[name=code]").fill(code.lower().replace("-", ""))
+    caller.locator("form button[type=submit]").click()
+    caller.wait_for_url("**/fr/check")
+    caller.goto("/fr/check/connection")
+
+    result = agent.locator('[data-testid="desk-connection"]:not([data-verdict=""])')
+    result.wait_for(timeout=60_000)
+    assert agent.get_by_test_id("desk-step").get_attribute("data-step") == "connection"
+    assert result.get_attribute("data-verdict") in ("ready", "limited")
