@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 CATALOG := translations/fr/LC_MESSAGES/messages.po
 COMPILED := translations/fr/LC_MESSAGES/messages.mo
 
-.PHONY: run run-lan test lint jstest pytest bench bench-tools emulator load translations compile-translations migrate chromium nodejs netfilter clean
+.PHONY: run run-lan test lint jstest pytest e2e bench bench-tools emulator load translations compile-translations migrate chromium nodejs netfilter clean
 
 run: $(VENV)/.runtime $(COMPILED) migrate
 	@echo
@@ -53,13 +53,21 @@ jstest: nodejs
 pytest: $(VENV)/.dev $(COMPILED)
 	$(BIN)/pytest
 
+# The deployment of deploy/ end to end (tests/e2e): nginx over HTTPS in front of two app
+# servers, PostgreSQL, Redis, the deliverer, coturn, in Chromium. It needs a PostgreSQL
+# database and a Redis: READINESS_TEST_DATABASE_URL and READINESS_TEST_REDIS_URL (.ci/run).
+e2e: $(VENV)/.dev $(COMPILED) chromium
+	@$(MAKE) --no-print-directory bench-tools BENCH_TOOLS="nginx:nginx-light turnserver:coturn"
+	READINESS_E2E=1 $(BIN)/pytest tests/e2e
+
 bench: $(VENV)/.dev $(COMPILED) chromium bench-tools
 	$(BIN)/python -m bench $(if $(ROWS),--rows $(ROWS)) $(BENCH_ARGS)
 
 # Patients at once through the whole check (Locust, headless, loopback only); USERS=50 by default.
+# SERVERS=2: that many app servers behind nginx from deploy/ (HTTPS), as deployed.
 USERS ?= 50
 load: $(VENV)/.dev $(COMPILED)
-	$(BIN)/python -m load --users $(USERS)
+	$(BIN)/python -m load --users $(USERS) $(if $(SERVERS),--servers $(SERVERS))
 
 migrate: $(VENV)/.runtime
 	$(FLASK) db upgrade

@@ -4,6 +4,10 @@ Request line and header limits: the highest gunicorn allows, so that the app's o
 (readiness/request_limits.py) answer oversized requests with a translated page, not gunicorn's.
 """
 
+import os
+import shutil
+import tempfile
+
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 16380
@@ -14,15 +18,31 @@ limit_request_field_size = 16380
 # lost ("remote end closed connection"): make load saw that at 200 patients.
 keepalive = 10
 
+# Metrics (readiness/ops/metrics.py): each worker writes its figures to files in this folder, so
+# /metrics adds up every worker whichever answers. The operator may name it (systemd's
+# RuntimeDirectory); otherwise each server makes its own. Emptied at start: a restarted server
+# starts from zero, which Prometheus' rate() expects.
+_METRICS_FOLDER_OURS = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _METRICS_FOLDER_OURS:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="readiness-metrics-")
+
 
 def on_starting(server):
+    """Start the metrics from zero, and say so when rate limits are counted per worker."""
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.remove(os.path.join(folder, name))
+    warn_about_limits_in_memory(server)
+
+
+def warn_about_limits_in_memory(server):
     """Rate limits counted in memory are counted per worker: say so when there are several.
 
     Production refuses memory:// outright (readiness/config.py); this catches a development or
     staging server started with more than one worker.
     """
-    import os
-
     storage = os.environ.get("READINESS_RATELIMIT_STORAGE_URI", "")
     enabled = os.environ.get("READINESS_RATELIMIT_ENABLED", "true").lower() != "false"
     if enabled and storage.startswith("memory://") and server.cfg.workers > 1:
@@ -32,3 +52,15 @@ def on_starting(server):
             server.cfg.workers,
             server.cfg.workers,
         )
+
+
+def child_exit(server, worker):
+    """A worker that died keeps its counters; its gauges (transfers, peers) stop counting."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _METRICS_FOLDER_OURS:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -1,6 +1,6 @@
 """make load: N patients at once through the whole check, against gunicorn on loopback.
 
-    .venv/bin/python -m load [--users 50] [--max-seconds 240] [--database-url URL]
+    .venv/bin/python -m load [--users 50] [--max-seconds 240] [--database-url URL] [--servers N]
 
 Starts gunicorn with make run's defaults (gthread, 2 workers x 64 threads, gunicorn.conf.py) on
 a fresh SQLite database (or the PostgreSQL database given, whose tables it fills), runs Locust
@@ -9,6 +9,9 @@ percentiles per page, then one PASS or FAIL line: every journey done and no erro
 users (at most 300), time (--max-seconds) and requests (one journey per user). Rate limits are
 off, and each simulated patient has an address of its own (X-Forwarded-For behind a pretend
 proxy), so that probe transfers are counted per patient as on the internet.
+
+--servers N (2 or more): N app servers behind nginx from deploy/ (over HTTPS and HTTP/2, its
+per-address limits on), as deployed; each patient connects from a loopback address of its own.
 """
 
 import argparse
@@ -32,6 +35,8 @@ from .journey import Patient
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 MAX_USERS = 300
+# One per run, the same on every app server (a session signed by one is read by the others).
+RUN_SECRET = secrets.token_urlsafe(48)
 
 
 def arguments(argv):
@@ -41,6 +46,7 @@ def arguments(argv):
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=64)
+    parser.add_argument("--servers", type=int, default=1)
     found = parser.parse_args(argv)
     if not 1 <= found.users <= MAX_USERS:
         parser.error(f"--users must be from 1 to {MAX_USERS}")
@@ -57,7 +63,7 @@ def environment(database_url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("READINESS_")}
     env.update(
         READINESS_DATABASE_URL=database_url,
-        READINESS_SECRET_KEY=secrets.token_urlsafe(48),
+        READINESS_SECRET_KEY=RUN_SECRET,
         READINESS_RATELIMIT_ENABLED="false",
         # Each simulated patient sends X-Forwarded-For with an address of its own.
         READINESS_PROXY_COUNT="1",
@@ -85,6 +91,39 @@ def start_server(args, database_url: str, port: int, log) -> subprocess.Popen:
             time.sleep(0.2)
     stop(server)
     raise RuntimeError("gunicorn did not answer within 30 s")
+
+
+class Proxy:
+    """nginx from deploy/nginx/readiness.conf in front of the app servers, for the run."""
+
+    def __init__(self, folder: Path, app_ports: list[int]):
+        import urllib3
+
+        from tests.e2e import stack
+
+        urllib3.disable_warnings()  # the run's own certificate, not verified
+        folder.mkdir(parents=True, exist_ok=True)
+        self.stack = stack
+        self.port = free_port()
+        cert, key = stack.make_certificate(folder)
+        site = stack.site_for_run(folder, self.port, free_port(), cert, key, app_ports[:2])
+        # More than two app servers: the site's upstream takes the others too.
+        extra = "".join(
+            f"    server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;\n" for port in app_ports[2:]
+        )
+        site = site.replace("    keepalive 16;", extra + "    keepalive 16;", 1)
+        self.main = stack.nginx_config(folder, site)
+        self.folder = folder
+        self.process = None
+
+    def start(self) -> str:
+        self.process = self.stack.start_nginx(self.main, self.folder)
+        url = f"https://127.0.0.1:{self.port}"
+        self.stack.wait_for(url + "/healthz", self.process)
+        return url
+
+    def stop(self) -> None:
+        self.stack.stop(self.process)
 
 
 def run_patients(host: str, users: int, max_seconds: float) -> tuple[Environment, float]:
@@ -131,25 +170,40 @@ def report(env: Environment, users: int, elapsed: float, header: str) -> bool:
 
 def main(argv) -> int:
     args = arguments(argv)
-    port = free_port()
-    host = f"http://127.0.0.1:{port}"  # loopback only
+    ports = [free_port() for _ in range(max(1, args.servers))]
+    host = f"http://127.0.0.1:{ports[0]}"  # loopback only
     with tempfile.TemporaryDirectory(prefix="readiness-load-") as workdir:
         database_url = args.database_url or f"sqlite:///{workdir}/load.db"
         kind = database_url.split(":", 1)[0]
         header = (
-            f"make load: {args.users} patients at once, one whole check each, gunicorn gthread "
-            f"{args.workers}x{args.threads} on 127.0.0.1, {kind}; load average "
+            f"make load: {args.users} patients at once, one whole check each, "
+            + (
+                f"nginx (HTTPS) in front of {args.servers} app servers, "
+                if args.servers > 1
+                else ""
+            )
+            + f"gunicorn gthread {args.workers}x{args.threads} on 127.0.0.1, {kind}; load average "
             f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} cores\n"
             f"reproduce: .venv/bin/python -m load --users {args.users} "
             f"--max-seconds {args.max_seconds:g}"
+            + (f" --servers {args.servers}" if args.servers > 1 else "")
             + (" --database-url <URL>" if args.database_url else "")
         )
         with open(Path(workdir) / "gunicorn.log", "w") as log:
-            server = start_server(args, database_url, port, log)
+            servers, proxy = [], None
             try:
+                for port in ports:
+                    servers.append(start_server(args, database_url, port, log))
+                if args.servers > 1:
+                    proxy = Proxy(Path(workdir) / "nginx", ports)
+                    host = proxy.start()
+                    Patient.through_proxy = True
                 env, elapsed = run_patients(host, args.users, args.max_seconds)
             finally:
-                stop(server)
+                if proxy is not None:
+                    proxy.stop()
+                for server in servers:
+                    stop(server)
         failures = [
             line
             for line in (Path(workdir) / "gunicorn.log").read_text().splitlines()

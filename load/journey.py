@@ -10,6 +10,7 @@ import re
 import gevent
 from locust import HttpUser, constant, task
 from locust.exception import StopUser
+from requests.adapters import HTTPAdapter
 
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 SHA = re.compile(r'name="text_sha256"[^>]*value="([0-9a-f]{64})"')
@@ -38,14 +39,40 @@ CHROME = (
 ADDRESSES = (f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))
 
 
+# Through nginx (make load SERVERS=2), which replaces X-Forwarded-For with the address it saw:
+# each patient connects from a loopback address of its own instead.
+LOOPBACK_SOURCES = (
+    f"127.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in itertools.count(2)
+)
+
+
+class SourceAddress(HTTPAdapter):
+    """Every connection of this session from one local address."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
 class Patient(HttpUser):
     """Runs the check once, then leaves."""
 
     wait_time = constant(0)
+    through_proxy = False  # set by python -m load --servers N (nginx in front)
 
     def on_start(self):
         self.client.headers["User-Agent"] = CHROME
-        self.client.headers["X-Forwarded-For"] = next(ADDRESSES)
+        if self.through_proxy:
+            adapter = SourceAddress(next(LOOPBACK_SOURCES))
+            self.client.mount("https://", adapter)
+            self.client.mount("http://", adapter)
+            self.client.verify = False  # the certificate is made for the run
+        else:
+            self.client.headers["X-Forwarded-For"] = next(ADDRESSES)
         self.token = ""
 
     def page(self, path: str, name: str):

@@ -62,6 +62,8 @@ def create_app(config=None):
     from .clinic import bp as clinic_bp
     from .desk import bp as desk_bp
     from .notify.views import bp as notify_bp
+    from .ops.views import bp as ops_bp
+    from .ops.views import init_app as init_ops
     from .patient import bp as patient_bp
     from .probe import bp as probe_bp
 
@@ -72,9 +74,11 @@ def create_app(config=None):
     app.register_blueprint(clinic_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(ops_bp)
     app.register_blueprint(notify_bp)
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    init_ops(app)
     request_log.init_app(app)
     request_limits.init_app(app)
     formatting.init_app(app)

@@ -265,6 +265,11 @@ class DefaultConfig:
     # flask handoff deliver --loop purges what is due this often (hours).
     PURGE_INTERVAL_HOURS = 24
 
+    # /metrics (Prometheus): the client addresses or networks that may read it, comma-separated,
+    # and a token that opens it from anywhere else (Authorization: Bearer <token>; "" = none).
+    METRICS_ALLOW = "127.0.0.0/8,::1"
+    METRICS_TOKEN = ""
+
     MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_TIME_LIMIT = 3600 * 8
     # readiness/csrf.py checks Origin (or the Referer) over HTTP and HTTPS alike.

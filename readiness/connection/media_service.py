@@ -22,6 +22,8 @@ import time
 import aioice.ice
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
+from ..ops.metrics import MEDIA_PEERS
+
 log = logging.getLogger(__name__)
 
 # kind (1 byte), sequence number, sender's clock in milliseconds; then padding.
@@ -173,11 +175,18 @@ class MediaService:
             raise MediaBusy
         peer = EchoPeer(self.lifetime)
         self.peers.add(peer)
+        MEDIA_PEERS.set(len(self.peers))
+        # A peer closes by its lifetime at the latest: count again just after.
+        self.loop.call_later(self.lifetime + 1, self.count_peers)
         try:
             return await peer.answer(offer_sdp)
         except Exception:
             peer.close()
             raise
+
+    def count_peers(self) -> None:
+        self.peers = {peer for peer in self.peers if peer.pc.connectionState != "closed"}
+        MEDIA_PEERS.set(len(self.peers))
 
 
 _service: MediaService | None = None

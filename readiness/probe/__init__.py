@@ -7,6 +7,7 @@ as little as possible: stream bytes out, count bytes in, answer at once.
 from flask import Blueprint, current_app, request
 
 from ..extensions import csrf, limiter
+from ..ops.metrics import PROBE_TRANSFERS
 from .origin import cors_headers
 from .slots import TransferSlots
 
@@ -29,6 +30,7 @@ def make_transfer_slots(state) -> None:
     state.app.extensions["probe_slots"] = TransferSlots(
         total=int(config["PROBE_MAX_TRANSFERS"]),
         per_client=int(config["PROBE_MAX_TRANSFERS_PER_CLIENT"]),
+        on_change=PROBE_TRANSFERS.set,
     )
 
 

@@ -10,9 +10,10 @@ from collections import Counter
 
 
 class TransferSlots:
-    def __init__(self, total: int, per_client: int):
+    def __init__(self, total: int, per_client: int, on_change=None):
         self.total = total
         self.per_client = per_client
+        self.on_change = on_change  # called with the slots in use after each change (metrics)
         self._lock = threading.Lock()
         self._by_client: Counter[str] = Counter()
         self._in_use = 0
@@ -24,6 +25,8 @@ class TransferSlots:
                 return False
             self._in_use += 1
             self._by_client[client] += 1
+            if self.on_change:
+                self.on_change(self._in_use)
             return True
 
     def give_back(self, client: str) -> None:
@@ -32,6 +35,8 @@ class TransferSlots:
             self._by_client[client] -= 1
             if self._by_client[client] <= 0:
                 del self._by_client[client]
+            if self.on_change:
+                self.on_change(self._in_use)
 
     def in_use(self) -> int:
         with self._lock:

@@ -65,6 +65,7 @@ RENDERED_ELSEWHERE = {
 
 # Pages every audience reaches: (client, path) pairs are built in the test.
 NOT_PAGES = ("/static/", "/api/", "/probe/", "/auth/logout", "/auth/language/")
+NOT_PAGES += ("/healthz", "/readyz", "/metrics")  # for load balancers and Prometheus (ops/)
 
 
 class VisibleText(HTMLParser):
