@@ -44,6 +44,9 @@ NAMES = {
     "attempts": _p("export", "Attempts"),
     "sent_at": _p("export", "Sent on"),
     "finished_at": _p("export", "Closed on"),
+    "visit_outcome": _p("export", "How the visit went"),
+    "trouble": _p("export", "What went wrong"),
+    "recorded_at": _p("export", "Recorded on"),
     "decisions": _p("export", "Decisions on how the visit happens"),
     "choice": _p("export", "Decision"),
     "note": _p("export", "Note"),
@@ -160,7 +163,7 @@ WORDS = {
         "none": _p("export", "none: sound and picture did not get through"),
     },
 }
-for coded in ("choice", "decision", "method", "outcome", "channel", "error"):
+for coded in ("choice", "decision", "method", "outcome", "channel", "error", "trouble"):
     WORDS[coded] = audit_words.VALUES[coded]
 # A message's status and kind share their names with a device's: one table holds both.
 WORDS["status"] = {**WORDS["status"], **status_words.STATUS}
