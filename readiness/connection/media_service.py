@@ -31,6 +31,10 @@ MAX_PACKET_BYTES = 1200
 MIN_INTERVAL_MS = 5.0
 
 
+class UnusableOffer(ValueError):
+    """The browser's description cannot be read or answered: the caller's mistake, not ours."""
+
+
 class MediaBusy(RuntimeError):
     """Too many checks at once in this worker: the browser should report the check as skipped."""
 
@@ -115,8 +119,16 @@ class EchoPeer:
         channel.send(json.dumps({"type": "sent", "count": count}))
 
     async def answer(self, offer_sdp: str) -> str:
-        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
-        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        try:
+            await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+            answer = await self.pc.createAnswer()
+        except Exception as error:
+            # aiortc's parser asserts, indexes and dereferences what the offer says (an unknown
+            # a=setup role: KeyError; an m= line without its protocol: AssertionError; no
+            # fingerprint: AttributeError): whatever fails here, the offer made it fail.
+            log.info("media offer refused: %s", type(error).__name__)
+            raise UnusableOffer(type(error).__name__) from error
+        await self.pc.setLocalDescription(answer)
         asyncio.get_running_loop().call_later(self.lifetime, self.close)
         return self.pc.localDescription.sdp
 
