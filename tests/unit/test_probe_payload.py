@@ -89,6 +89,8 @@ def test_a_file_knows_whether_sendfile_sent_it_in_full_or_gave_up():
         stalled.close()
         assert stalled.sent_in_full is False
 
+    sender, receiver = socket.socketpair()
+    with sender, receiver:
         small = random_file(1000, on_close=lambda: None)
         start = os.lseek(small.fileno(), 0, os.SEEK_CUR)
         sender.sendfile(small, offset=start, count=1000)
