@@ -171,6 +171,10 @@ class DefaultConfig:
     # Wrong API keys per client address, and desk searches per agent.
     API_FAILED_KEY_LIMIT = "10 per minute;100 per hour"
     DESK_SEARCH_RATE_LIMIT = "30 per minute;300 per hour"
+    # Results the check's page posts (JSON): per check, and per address (a clinic's patients
+    # may share one). A check posts a dozen; these keep parsing work bounded (review 3, F9).
+    PATIENT_RESULT_RATE_LIMIT = "30 per minute;200 per hour"
+    PATIENT_RESULT_ADDRESS_LIMIT = "300 per minute"
 
     # The scheduling module: where its webhooks go, the shared secret that signs them, and
     # their body: "json" (ours) or "fhir" (an HL7 FHIR R4 transaction Bundle).

@@ -9,9 +9,11 @@ import time
 from datetime import timedelta
 from functools import wraps
 
-from flask import current_app, redirect, session, url_for
+from flask import current_app, redirect, request, session, url_for
+from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
+from .. import throttle
 from ..checks.codes import JOIN_LENGTH, LENGTH
 from ..checks.invitations import unused_code
 from ..extensions import db
@@ -22,6 +24,8 @@ SESSION_KEY = "check_id"
 SEEN_KEY = "check_seen_at"
 TYPED_KEY = "typed_contact_ids"
 PATIENT_KEYS = (SESSION_KEY, SEEN_KEY, TYPED_KEY, "pending_contact")
+# The largest result the page posts is a connection report (its samples at most 32 KiB).
+MAX_RESULT_BYTES = 128 * 1024
 
 
 def current_check() -> Check | None:
@@ -87,11 +91,25 @@ def check_required(view=None, *, json: bool = False):
                 if json:
                     return patient_json_error(403, "no_check")
                 return redirect(url_for("patient.start"))
+            if json and not result_allowed(check):
+                return patient_json_error(429, "too_many_results")
             return view(check, *args, **kwargs)
 
         return with_check
 
     return decorate(view) if view is not None else decorate
+
+
+def result_allowed(check: Check) -> bool:
+    """A result the page posts: counted per check and per address before its body is read,
+    and that body capped (MAX_RESULT_BYTES), so that parsing stays cheap (review 3, F9)."""
+    request.max_content_length = MAX_RESULT_BYTES
+    config = current_app.config
+    return throttle.count(
+        config["PATIENT_RESULT_RATE_LIMIT"], "patient-result", check.public_id
+    ) and throttle.count(
+        config["PATIENT_RESULT_ADDRESS_LIMIT"], "patient-result-address", get_remote_address()
+    )
 
 
 # A page view writes "last seen" at most this often: the support desk's "seen 2 minutes ago"

@@ -10,6 +10,7 @@ from flask import current_app, jsonify, request
 
 from ..connection.turn import ice_servers
 from ..errors import json_error
+from ..stalled_clients import hang_up
 from . import bp
 from .views import uncached
 
@@ -32,6 +33,15 @@ def media_offer():
     if not config["MEDIA_CHECK_ENABLED"]:
         return json_error(404, "media_check_disabled", "the media-path check is turned off")
     if (request.content_length or 0) > MAX_OFFER_BYTES:
+        return json_error(413, "too_large", f"the offer must be at most {MAX_OFFER_BYTES} bytes")
+    # A chunked body has no Content-Length: cap what is read, not only what is announced
+    # (the probe's 32 MiB upload limit let 30 MiB of JSON be parsed, review 3 F9). The rest
+    # is never read: hang up, so that closing the connection does not wait for it.
+    request.max_content_length = MAX_OFFER_BYTES + 1
+    if len(request.get_data()) > MAX_OFFER_BYTES:
+        sock = request.environ.get("gunicorn.socket")
+        if sock is not None:
+            hang_up(sock, discard_unsent=False)
         return json_error(413, "too_large", f"the offer must be at most {MAX_OFFER_BYTES} bytes")
     data = request.get_json(silent=True)
     sdp = data.get("sdp") if isinstance(data, dict) else None

@@ -57,6 +57,7 @@ def serve(database_url, make_app):
         return url
 
     start.app = app
+    start.processes = processes
     yield start
     for process in processes:
         process.terminate()
