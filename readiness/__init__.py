@@ -10,6 +10,7 @@ from . import (
     errors,
     formatting,
     locale,
+    request_deadlines,
     request_limits,
     request_log,
     security,
@@ -46,6 +47,7 @@ def create_app(config=None):
     if proxies:
         # The client's own address and scheme, for rate limits, Secure cookies and HSTS.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    request_deadlines.init_app(app)  # outermost: it counts connections' own addresses
 
     db.init_app(app)
     sqlite_settings.init_app(app, db)

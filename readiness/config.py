@@ -143,6 +143,9 @@ class DefaultConfig:
     # How many proxies (load balancers) stand in front of the app and set X-Forwarded-For and
     # X-Forwarded-Proto. 0 trusts none. Rate limits count per client address, so set it.
     PROXY_COUNT = 0
+    # A request body (other than the probe's upload) must be in this long after the request
+    # reached the app; the head has 10 s (gunicorn.conf.py). readiness/request_deadlines.py
+    REQUEST_BODY_SECONDS = 15
 
     # Staff sessions end after this many minutes without a request, and this many hours after
     # signing in whatever happens.

@@ -7,6 +7,7 @@ X-Forwarded-For), while a visitor from another address opens /en/ on a new conne
 (make bench, table 3) runs the same attack with the default 10 s.
 """
 
+import contextlib
 import socket
 import threading
 import time
@@ -125,3 +126,80 @@ def test_never_read_downloads_from_four_addresses_leave_the_pages_answering(serv
     # orphan connection); any beyond an address's 8 transfers per worker got 503 at once.
     assert set(statuses) <= {200, 503}, statuses
     assert endings and set(endings) == {"reset"}, endings
+
+
+def trickle(sockets: list[socket.socket], stop: threading.Event, every: float = 1.0) -> None:
+    """One byte on each socket every `every` seconds, as a slow-loris client sends."""
+    while not stop.wait(every):
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.send(b"x")
+
+
+def slow_requests(port: int, opening: bytes, per_address: int) -> list[socket.socket]:
+    opened = []
+    for address in ATTACKERS:
+        for _ in range(per_address):
+            sock = connect(port, address)
+            sock.sendall(opening)
+            opened.append(sock)
+    return opened
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    sock.settimeout(0.2)
+    try:
+        while data := sock.recv(65536):
+            if not data:
+                break
+        return True
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except TimeoutError:
+        return False
+
+
+def run_slow_attack(port: int, opening: bytes, seconds: float):
+    """140 slow requests from 4 addresses trickling for `seconds`, a visitor beside them."""
+    visitor = Visitor(port)
+    visitor.start()
+    time.sleep(0.5)
+    attack = slow_requests(port, opening, 35)
+    stop = threading.Event()
+    sender = threading.Thread(target=trickle, args=(attack, stop), daemon=True)
+    sender.start()
+    try:
+        time.sleep(seconds)
+        pages = visitor.stop()
+        still_open = [sock for sock in attack if not closed_by_server(sock)]
+    finally:
+        stop.set()
+        sender.join()
+        for sock in attack:
+            sock.close()
+    return pages, still_open
+
+
+def assert_pages_kept_answering(pages):
+    seconds = [duration for _, duration, _ in pages]
+    assert {status for _, _, status in pages} == {200}, pages
+    assert percentile(seconds, 99) < 1.0, sorted(seconds)[-5:]
+
+
+def test_slow_request_heads_from_four_addresses_are_cut_off_and_pages_keep_answering(serve):
+    port = port_of(serve(threads=64, REQUEST_HEAD_SECONDS=3))
+    # Before: gunicorn waited for the first byte only; 140 of these took every thread.
+    pages, still_open = run_slow_attack(port, b"GET /en/ HTTP/1.1\r\nHost: x\r\nX-A: ", 3 + 3)
+    assert_pages_kept_answering(pages)
+    assert still_open == [], f"{len(still_open)} slow heads still held a thread"
+
+
+def test_slow_request_bodies_from_four_addresses_are_cut_off_and_pages_keep_answering(serve):
+    port = port_of(serve(threads=64, REQUEST_BODY_SECONDS=3))
+    opening = (
+        b"POST /en/code HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+        b"\r\nContent-Length: 100000\r\n\r\ncode="
+    )
+    pages, still_open = run_slow_attack(port, opening, 3 + 3)
+    assert_pages_kept_answering(pages)
+    assert still_open == [], f"{len(still_open)} slow bodies still held a thread"
