@@ -39,7 +39,7 @@ DEFAULT_MEDIA_ROWS = "10@0,10@60,10@150,10@40+1,10@40+3,10@40+6,10@40+12,10/1@60
 SPEED_TEST_SECONDS = 3
 CHECK_TIMEOUT_S = 90
 APP_WORKERS, APP_THREADS = 1, 16
-MEDIA_REASONS = ("udp_blocked", "packet_loss_high", "media_blocked")
+MEDIA_REASONS = ("udp_blocked", "packet_loss_high", "media_blocked", "media_unreachable")
 
 SENT_PER_DIRECTION = round(
     DefaultConfig.MEDIA_SECONDS_PER_DIRECTION * DefaultConfig.MEDIA_PACKETS_PER_SECOND

@@ -63,6 +63,7 @@ def create_app(config=None):
     from .auth import bp as auth_bp
     from .clinic import bp as clinic_bp
     from .desk import bp as desk_bp
+    from .notify.views import bp as notify_bp
     from .patient import bp as patient_bp
     from .probe import bp as probe_bp
 
@@ -73,6 +74,7 @@ def create_app(config=None):
     app.register_blueprint(clinic_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(notify_bp)
 
     app.jinja_env.add_extension("jinja2.ext.do")
     request_log.init_app(app)

@@ -238,7 +238,15 @@ def deliver(loop, interval):
             run_purge(dry_run=False)
             next_purge = time.monotonic() + purge_every
         report = deliver_due(db.session, settings)
-        handled = report.delivered + report.failed + report.gave_up
+        try:
+            sent = send_messages(now=None, quiet=loop)
+        except Exception as error:  # the patients' messages never stop the handoff
+            db.session.rollback()
+            if not loop:
+                raise
+            click.echo(f"Messages to patients failed this round: {type(error).__name__}.", err=True)
+            sent = 0
+        handled = report.delivered + report.failed + report.gave_up + sent
         if handled or not loop:
             click.echo(
                 f"Delivered {report.delivered}, failed {report.failed} (will retry), "
@@ -248,6 +256,45 @@ def deliver(loop, interval):
             return
         if not handled:
             time.sleep(interval)
+
+
+notify_cli = AppGroup("notify", help="Email and text messages the service sends patients.")
+
+
+def send_messages(now, quiet: bool) -> int:
+    """Send the patients' messages that are due; returns how many were handled."""
+    from .notify.service import send_due
+
+    report = send_due(now=now)
+    handled = report.sent + report.failed + report.retrying + report.skipped
+    if handled or not quiet:
+        click.echo(
+            f"Messages: sent {report.sent}, failed {report.failed}, will retry "
+            f"{report.retrying}, no longer needed {report.skipped}."
+        )
+    return handled
+
+
+@notify_cli.command("send-due")
+@click.option(
+    "--now",
+    "now",
+    default=None,
+    help="Act as if it were this moment (ISO 8601 with offset), e.g. to test reminders.",
+)
+def send_due_command(now):
+    """Send the invitations and reminders that are due, once (for cron)."""
+    from datetime import datetime
+
+    moment = None
+    if now:
+        try:
+            moment = datetime.fromisoformat(now)
+        except ValueError:
+            raise click.BadParameter("use ISO 8601, e.g. 2026-12-08T09:00:00-05:00") from None
+        if moment.tzinfo is None:
+            raise click.BadParameter("give the offset, e.g. 2026-12-08T09:00:00-05:00")
+    send_messages(now=moment, quiet=False)
 
 
 data_cli = AppGroup("data", help="Personal data: retention and encryption keys.")
@@ -342,3 +389,4 @@ def init_app(app) -> None:
     app.cli.add_command(probe_cli)
     app.cli.add_command(apikey_cli)
     app.cli.add_command(handoff_cli)
+    app.cli.add_command(notify_cli)

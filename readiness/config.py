@@ -76,6 +76,10 @@ class DefaultConfig:
     MEDIA_PEER_SECONDS = 30.0  # a peer is closed after this long, finished or not
     MEDIA_PUBLIC_ADDRESS = ""  # behind NAT: the address browsers reach this server's UDP on
     MEDIA_HOST_ADDRESSES = ""  # comma-separated local addresses to offer; "" = every interface
+    # When the last MEDIA_HEALTH_CHECKS media checks, from at least 3 networks, all found no
+    # route, the fault is taken to be ours: the media part is left out of new verdicts and
+    # staff see a banner until one succeeds (readiness.connection.media_health).
+    MEDIA_HEALTH_CHECKS = 10
     READY_PACKET_LOSS_PERCENT = 5.0
     LIMITED_PACKET_LOSS_PERCENT = 10.0
     # An optional TURN server (coturn), for networks that block UDP: comma-separated URLs such
@@ -192,6 +196,19 @@ class DefaultConfig:
     HANDOFF_GIVE_UP_AFTER_HOURS = 48
     # flask handoff deliver --loop: seconds between looks at the outbox when nothing is due.
     HANDOFF_LOOP_INTERVAL_SECONDS = 5
+    # The service's own messages to patients (readiness.notify; README "Reaching patients").
+    # Email through the institution's relay: smtp://user:pass@host:587?starttls=1 or smtps://...
+    SMTP_URL = None
+    MAIL_FROM = None
+    # Text messages through a Twilio-shaped REST API: base URL, account, token, sending number.
+    SMS_URL = None
+    SMS_ACCOUNT = None
+    SMS_TOKEN = None
+    SMS_FROM = None
+    # A reminder this many hours before the visit when no check is finished.
+    REMINDER_HOURS_BEFORE = 48
+    # A message that cannot go is retried (same backoff as the handoff) for this many hours.
+    NOTIFY_GIVE_UP_AFTER_HOURS = 12
     # The base of our FHIR CodeSystem and identifier systems (canonical URLs, never fetched).
     FHIR_BASE_URL = "https://readiness.example.org/fhir"
     # The API for the scheduling module: requests per key (or client address), page size.
@@ -210,6 +227,8 @@ class DefaultConfig:
 
     MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_TIME_LIMIT = 3600 * 8
+    # readiness/csrf.py checks Origin (or the Referer) over HTTP and HTTPS alike.
+    WTF_CSRF_SSL_STRICT = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "readiness_session"

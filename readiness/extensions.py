@@ -6,11 +6,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from . import limit_storage  # noqa: F401  (registers the database:// rate limit storage)
+from .csrf import SameOriginCSRF
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -27,7 +27,7 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
-csrf = CSRFProtect()
+csrf = SameOriginCSRF()
 babel = Babel()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)

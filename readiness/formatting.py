@@ -86,9 +86,12 @@ def _language() -> str:
 
 
 def _zone() -> ZoneInfo:
+    from flask import g
+
     from .locale import institution_zone
 
-    return institution_zone()
+    # A message to a patient gives times in the patient's own zone (readiness.notify.compose).
+    return g.get("patient_zone") or institution_zone()
 
 
 def speed(mbps: float | None) -> str:

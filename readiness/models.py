@@ -4,18 +4,22 @@ import uuid
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, event, types
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, event, types
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .data_keys import normalise_email, normalise_phone
 from .encrypted import EncryptedJSON, EncryptedText, keyring
 from .extensions import db
 from .vocabulary import (
+    CallResult,
     ConsentDecision,
     ConsentMethod,
     DeviceKind,
     DeviceStatus,
     EventType,
+    NotificationChannel,
+    NotificationKind,
+    NotificationStatus,
     Outcome,
     Role,
     Verdict,
@@ -138,10 +142,19 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where the patient lives (IANA name), when the scheduling module says: the messages give
+    # the visit's time and keep their quiet hours there. None: the institution's zone.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    # The patient replied STOP or followed the email's unsubscribe link: no more reminders.
+    reminders_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     clinician: Mapped[StaffUser | None] = relationship(foreign_keys=[clinician_id])
     checks: Mapped[list["Check"]] = relationship(
         back_populates="invitation", order_by="Check.created_at"
+    )
+    outreach_calls: Mapped[list["OutreachCall"]] = relationship(order_by="OutreachCall.id")
+    notifications: Mapped[list["Notification"]] = relationship(
+        back_populates="invitation", order_by="Notification.id"
     )
     decisions: Mapped[list["VisitDecision"]] = relationship(
         back_populates="invitation", order_by="VisitDecision.decided_at"
@@ -234,6 +247,9 @@ class ConnectionResult(db.Model):
     media_jitter_ms: Mapped[float | None]
     media_loss_up_percent: Mapped[float | None]
     media_loss_down_percent: Mapped[float | None]
+    # The patient's network (/24 or /64) as a keyed hash, never in clear: how many networks
+    # found no media route tells our fault from theirs (readiness.connection.media_health).
+    media_network: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     check: Mapped[Check] = relationship(back_populates="connection_results")
@@ -400,6 +416,55 @@ class OutboxMessage(db.Model):
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     gave_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class Notification(db.Model):
+    """An email or text message the service sends a patient itself, kept until sent like the
+    outbox: durable, retried with backoff, once per (invitation, kind, channel)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        one_of("channel", NotificationChannel),
+        one_of("kind", NotificationKind),
+        one_of("status", NotificationStatus),
+        UniqueConstraint("invitation_id", "kind", "channel", name="one_per_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(8), default=NotificationStatus.PENDING)
+    # The address and the invitation link (its token is stored nowhere else): encrypted.
+    recipient: Mapped[str | None] = mapped_column(EncryptedText)
+    link: Mapped[str | None] = mapped_column(EncryptedText)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A reason word (readiness.notify.channels), never the address or the provider's text.
+    last_error: Mapped[str | None] = mapped_column(String(48))
+    provider_id: Mapped[str | None] = mapped_column(String(64))
+
+    invitation: Mapped[Invitation] = relationship(back_populates="notifications")
+
+
+class OutreachCall(db.Model):
+    """The desk called a patient ahead of the visit: one row per attempt."""
+
+    __tablename__ = "outreach_call"
+    __table_args__ = (one_of("result", CallResult),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    result: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff: Mapped[StaffUser] = relationship()
 
 
 class DeliveryAttempt(db.Model):

@@ -52,8 +52,10 @@ def set_security_headers(response):
     headers.setdefault("Content-Security-Policy", policy)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
-    # Invitation links carry tokens: never send them on to another site.
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    # Invitation links carry tokens: never send them on to another site. To this one, the
+    # address lets a form prove where it came from (readiness/csrf.py); `no-referrer` made
+    # browsers send `Origin: null` and no Referer, and every form over HTTPS was refused.
+    headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", PERMISSIONS)
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:

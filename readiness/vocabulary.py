@@ -79,6 +79,36 @@ class EventType(StrEnum):
     # Announced by the privacy work (its personal data was erased), allowed here so the two
     # branches merge without a second migration.
     CHECK_ERASED = "check.erased"
+    NOTIFICATION_SENT = "notification.sent"
+    NOTIFICATION_FAILED = "notification.failed"
+
+
+class CallResult(StrEnum):
+    """What came of the desk's call to a patient before the visit (/desk/outreach)."""
+
+    REACHED = "reached"
+    LEFT_MESSAGE = "left_message"
+    NO_ANSWER = "no_answer"
+
+
+class NotificationChannel(StrEnum):
+    """How the service reaches a patient itself (readiness.notify)."""
+
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class NotificationKind(StrEnum):
+    INVITATION = "invitation"  # sent when the invitation is made
+    REMINDER = "reminder"  # REMINDER_HOURS_BEFORE the visit, when no check is finished
+    MORNING = "morning"  # the morning of the visit, when the last check was not "ready"
+
+
+class NotificationStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up, or the provider refused the address
+    SKIPPED = "skipped"  # no longer needed (check finished, unsubscribed, erased, past)
 
 
 def sql_in(column: str, words: type[StrEnum]) -> str:

@@ -8,6 +8,7 @@ starts on empty tables.
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -189,11 +190,13 @@ def free_port() -> int:
 
 def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
+    # The tests' own HTTPS servers carry a certificate the tests made: no authority signed it.
+    context = ssl._create_unverified_context() if url.startswith("https:") else None
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=2):
+            with urllib.request.urlopen(url, timeout=2, context=context):
                 return
         except OSError:
             time.sleep(0.1)
@@ -216,6 +219,11 @@ def server_environment(database_url: str, **extra: str) -> dict:
         # The media path adds seconds to every connection test; its own tests turn it on
         # (tests/browser/test_media_path.py).
         READINESS_MEDIA_CHECK_ENABLED="false",
+        # The service's own messages are set up, so the pages that offer them show it; nothing
+        # listens there and no deliverer runs beside the browser tests (tests/web/test_notify.py
+        # sends to real receivers).
+        READINESS_SMTP_URL="smtp://127.0.0.1:9",
+        READINESS_MAIL_FROM="rendez-vous@example.org",
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)
@@ -223,8 +231,13 @@ def server_environment(database_url: str, **extra: str) -> dict:
 
 
 def start_gunicorn(
-    database_url: str, port: int, host: str = "127.0.0.1", **extra_env: str
+    database_url: str,
+    port: int,
+    host: str = "127.0.0.1",
+    tls: tuple[Path, Path] | None = None,
+    **extra_env: str,
 ) -> subprocess.Popen:
+    certificate = ["--certfile", str(tls[0]), "--keyfile", str(tls[1])] if tls else []
     return subprocess.Popen(
         [
             sys.executable,
@@ -238,6 +251,7 @@ def start_gunicorn(
             "8",
             "--bind",
             f"{host}:{port}",
+            *certificate,
             "wsgi:app",
         ],
         cwd=PROJECT_ROOT,
@@ -251,6 +265,24 @@ def live_server(database_url, schema):
     port = free_port()
     process = start_gunicorn(database_url, port)
     url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(url + "/en/", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def https_live_server(database_url, schema, tmp_path_factory):
+    """The same app under gunicorn over HTTPS (as `make run-lan` serves it), with a certificate
+    the tests made: Flask-WTF checks the origin of secure requests more strictly."""
+    from tests.support.certificate import make_certificate
+
+    tls = make_certificate(tmp_path_factory.mktemp("tls"))
+    port = free_port()
+    process = start_gunicorn(database_url, port, tls=tls)
+    url = f"https://127.0.0.1:{port}"
     try:
         wait_until_serving(url + "/en/", process)
         yield url

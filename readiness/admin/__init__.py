@@ -13,4 +13,4 @@ def guard():
     return require_role(Role.ADMIN)
 
 
-from . import privacy_views, views  # noqa: E402,F401
+from . import messages_views, privacy_views, views  # noqa: E402,F401

@@ -4,6 +4,7 @@ InvalidInput naming the field. Pure: no Flask."""
 import base64
 import binascii
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..checks.clean_text import unsafe_characters
 from ..checks.contacts import parse_email, parse_phone
@@ -80,7 +81,41 @@ def invitation_request(body, region: str) -> dict:
         if error == "phone_premium":
             raise InvalidInput("phone", "phone is a premium-rate number (900, 976).")
         raise InvalidInput("phone", "phone is not a valid phone number.")
+    values["time_zone"] = time_zone(body.get("time_zone"))
+    values["send"] = send_channels(body.get("send"), values)
     return values
+
+
+def time_zone(value) -> str | None:
+    """An IANA zone such as America/Vancouver, or None for the institution's."""
+    if value is None:
+        return None
+    problem = InvalidInput("time_zone", "time_zone must be an IANA zone, e.g. America/Vancouver.")
+    if not isinstance(value, str) or not 0 < len(value) <= 64 or value.startswith(("/", ".")):
+        raise problem
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise problem from None
+    return value
+
+
+SEND_CHANNELS = {"email": "email", "sms": "phone_e164"}
+
+
+def send_channels(value, values: dict) -> list[str]:
+    """`send`: the channels the service should use itself, each with its address given."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(word, str) for word in value):
+        raise InvalidInput("send", 'send must be a list of "email" and "sms".')
+    for word in value:
+        if word not in SEND_CHANNELS:
+            raise InvalidInput("send", 'send must be a list of "email" and "sms".')
+        if not values.get(SEND_CHANNELS[word]):
+            field = "email" if word == "email" else "phone"
+            raise InvalidInput("send", f'send has "{word}" but no {field} was given.')
+    return sorted(set(value))
 
 
 def page_size(value: str | None, default: int) -> int:

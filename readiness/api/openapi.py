@@ -187,6 +187,7 @@ INVITATION = obj(
         "appointment_ref": {"type": "string"},
         "appointment_at": DATE_TIME,
         "language": {"type": "string", "enum": ["en", "fr"]},
+        "time_zone": {"type": ["string", "null"]},
         "first_name": {"type": ["string", "null"]},
         "email": {"type": ["string", "null"]},
         "phone": {"type": ["string", "null"], "description": "E.164"},
@@ -205,6 +206,28 @@ INVITATION = obj(
         "created_at": DATE_TIME,
         "revoked_at": nullable(DATE_TIME),
         "check_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+        "messages": {
+            "type": "array",
+            "description": "Emails and text messages the service sends the patient itself.",
+            "items": obj(
+                {
+                    "id": {"type": "string", "format": "uuid"},
+                    "channel": {"type": "string", "enum": ["email", "sms"]},
+                    "kind": {"type": "string", "enum": ["invitation", "reminder", "morning"]},
+                    "status": {
+                        "type": "string",
+                        "enum": ["pending", "sent", "failed", "skipped"],
+                    },
+                    "error": {
+                        "type": ["string", "null"],
+                        "description": "Why it failed or was skipped, as a word.",
+                    },
+                    "attempts": {"type": "integer"},
+                    "sent_at": nullable(DATE_TIME),
+                    "finished_at": nullable(DATE_TIME),
+                }
+            ),
+        },
     }
 )
 INVITATION_REQUEST = obj(
@@ -215,6 +238,23 @@ INVITATION_REQUEST = obj(
         "first_name": {"type": ["string", "null"], "maxLength": 100},
         "email": {"type": ["string", "null"], "format": "email"},
         "phone": {"type": ["string", "null"], "description": "Without a country code: Canada."},
+        "time_zone": {
+            "type": ["string", "null"],
+            "maxLength": 64,
+            "description": (
+                "Where the patient lives (IANA, e.g. America/Vancouver): the service's messages "
+                "give the visit's time and keep their quiet hours there. Default: the "
+                "institution's zone."
+            ),
+        },
+        "send": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["email", "sms"]},
+            "description": (
+                "The service sends the invitation itself, then reminders, on these channels "
+                "(each needs its address above)."
+            ),
+        },
     },
     required=["appointment_ref", "appointment_at", "language"],
 )

@@ -12,6 +12,7 @@ from ..checks.invitations import MAX_YEARS_AHEAD, create_invitation, too_far_ahe
 from ..extensions import db
 from ..handoff import fhir, payloads
 from ..models import Check, Invitation, utcnow
+from ..notify.service import configured_channels, plan_messages
 from . import bp, inputs
 from .errors import InvalidInput, api_error
 from .openapi import openapi_document
@@ -57,12 +58,20 @@ def create():
     existing = find_invitation(values["appointment_ref"])
     if existing is not None:
         return jsonify(payloads.invitation_document(existing)), 200
+    send = values.pop("send")
+    unconfigured = set(send) - configured_channels(config)
+    if unconfigured:
+        raise InvalidInput(
+            "send", f"this service has no {' or '.join(sorted(unconfigured))} settings."
+        )
     invitation, token = create_invitation(
         valid_hours_after=hours_after, created_by_api_key_id=g.api_key.id, **values
     )
+    url = url_for("patient.invitation", lang=invitation.language, token=token, _external=True)
     try:
         db.session.flush()
         record("invitation.created", api_key_id=g.api_key.id, invitation_id=invitation.id)
+        plan_messages(invitation, url, send)
         db.session.commit()
     except IntegrityError:
         # Another request made the same appointment's invitation at the same moment.
@@ -71,7 +80,6 @@ def create():
         if existing is None:
             raise
         return jsonify(payloads.invitation_document(existing)), 200
-    url = url_for("patient.invitation", lang=invitation.language, token=token, _external=True)
     response = jsonify(payloads.invitation_document(invitation, url=url))
     response.status_code = 201
     response.headers["Location"] = url_for("api.invitation", public_id=invitation.public_id)

@@ -24,7 +24,13 @@ LABELS = {
     reasons.PACKET_LOSS_HIGH: _l(
         "Part of the sound and picture was lost on the way (packet loss): the visit may break up."
     ),
-    reasons.MEDIA_BLOCKED: _l("Sound and picture could not get through this network at all."),
+    reasons.MEDIA_BLOCKED: _l(
+        "The sound and picture of a video call do not get through this network."
+    ),
+    reasons.MEDIA_UNREACHABLE: _l(
+        "The test's sound and picture found no route to our server: the visit may have to take "
+        "a slower route, with a weaker picture and more delay."
+    ),
     reasons.PERMISSION_DENIED: _l("The browser was not allowed to use the camera or microphone."),
     reasons.DEVICE_NOT_FOUND: _l("No camera or microphone was found."),
     reasons.DEVICE_BUSY: _l("The camera or microphone is being used by another app."),

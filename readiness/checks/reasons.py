@@ -20,7 +20,10 @@ BUSY_NETWORK = "busy_network"  # latency rises too much while the link is busy (
 # The media path (readiness.connection.media_verdict).
 UDP_BLOCKED = "udp_blocked"  # a call's packets got through only over TCP or TLS
 PACKET_LOSS_HIGH = "packet_loss_high"
-MEDIA_BLOCKED = "media_blocked"  # no route at all for a call's packets
+# No route at all for a call's packets. Kept for checks stored before media_unreachable: a
+# missing route to *our* server no longer rules video out (Zoom falls back to TCP/TLS 443).
+MEDIA_BLOCKED = "media_blocked"
+MEDIA_UNREACHABLE = "media_unreachable"  # no route to our media server: video with limits
 
 CONNECTION = (
     DOWNLOAD_LOW,
@@ -35,6 +38,7 @@ CONNECTION = (
     UDP_BLOCKED,
     PACKET_LOSS_HIGH,
     MEDIA_BLOCKED,
+    MEDIA_UNREACHABLE,
 )
 
 # Camera and microphone (getUserMedia errors and what the page notices).

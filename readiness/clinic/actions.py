@@ -35,6 +35,8 @@ def invite_patient(
     clinician_id: int,
     staff_id: int,
     valid_hours_after: float,
+    email: str | None = None,
+    phone_e164: str | None = None,
 ) -> tuple[Invitation, str]:
     """A clinician's invitation for one appointment; returns it with its link's token."""
     taken = select(Invitation.id).where(Invitation.appointment_ref == appointment_ref)
@@ -48,6 +50,8 @@ def invite_patient(
         first_name=first_name,
         clinician_id=clinician_id,
         created_by_staff_id=staff_id,
+        email=email,
+        phone_e164=phone_e164,
     )
     try:
         db.session.flush()

@@ -1,5 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 from wtforms import TimeField as BaseTimeField
 from wtforms.validators import (
     DataRequired,
@@ -103,6 +113,20 @@ class InviteForm(Form):
         coerce=int,
         validators=[InputRequired(_l("Choose the clinician responsible."))],
     )
+    email = EmailField(
+        _l("Patient's email (optional)"),
+        description=_l("For example, name@example.com."),
+        validators=[Optional(), Length(max=254, message=_l("Use at most 254 characters."))],
+    )
+    mobile = TelField(
+        _l("Patient's mobile phone (optional)"),
+        description=_l("For text messages. For example, 514 555-0123."),
+        validators=[Optional(), Length(max=40, message=_l("Use at most 40 characters."))],
+    )
+    # Shown only when the service has the settings for that channel; on by default, and used
+    # only when the address is given.
+    send_email = BooleanField(_l("Send the invitation and reminders by email"), default=True)
+    send_sms = BooleanField(_l("Send the invitation and reminders by text message"), default=True)
 
 
 class DecisionForm(Form):

@@ -18,11 +18,14 @@ from sqlalchemy.orm import selectinload
 
 from ..audit import record_reads
 from ..checks.codes import display_code
+from ..checks.contacts import parse_email, parse_phone
 from ..checks.invitations import MAX_YEARS_AHEAD, too_far_ahead
 from ..extensions import db
 from ..formatting import zone_name
 from ..locale import FORMAT_LOCALES, current_language, institution_zone
 from ..models import Check, Invitation, OutboxMessage, StaffUser, utcnow
+from ..notify.service import configured_channels, plan_messages
+from ..patient.finish import phone_error
 from ..vocabulary import Role
 from . import bp, visit_status
 from .actions import AppointmentTaken, invite_patient, record_decision
@@ -113,7 +116,12 @@ def invite():
     if request.method == "GET":
         form.clinician_id.data = current_user.id
         form.language.data = current_language()
-    if form.validate_on_submit() and (moment := appointment_moment(form)):
+    channels = configured_channels(current_app.config)
+    if (
+        form.validate_on_submit()
+        and (moment := appointment_moment(form))
+        and (contact := patient_contact(form)) is not None
+    ):
         try:
             invitation, token = invite_patient(
                 appointment_ref=form.appointment_ref.data.strip(),
@@ -123,7 +131,12 @@ def invite():
                 clinician_id=form.clinician_id.data,
                 staff_id=current_user.id,
                 valid_hours_after=current_app.config["INVITATION_VALID_HOURS_AFTER"],
+                **contact,
             )
+            link = url_for(
+                "patient.invitation", lang=invitation.language, token=token, _external=True
+            )
+            plan_messages(invitation, link, chosen_channels(form, channels))
             db.session.commit()
         except AppointmentTaken:
             db.session.rollback()
@@ -131,10 +144,8 @@ def invite():
                 _("There is already an invitation for this appointment reference.")
             )
         else:
-            # The token is never stored: this page is the only place the link is shown.
-            link = url_for(
-                "patient.invitation", lang=invitation.language, token=token, _external=True
-            )
+            # The token is stored nowhere but in the messages the service sends itself
+            # (encrypted): this page is the only place the link is shown.
             return render_template(
                 "clinic/invited.html",
                 invitation=invitation,
@@ -143,7 +154,26 @@ def invite():
                 message=invitation_message(invitation, link),
             )
     status = 400 if any(field.errors for field in form) else 200
-    return render_template("clinic/invite.html", form=form), status
+    return render_template("clinic/invite.html", form=form, channels=channels), status
+
+
+def patient_contact(form: InviteForm) -> dict | None:
+    """The patient's email and mobile, checked; None (with the errors on the form) if wrong."""
+    email, email_error = parse_email(form.email.data or "")
+    if email_error:
+        form.email.errors.append(_("Enter an email address like name@example.com."))
+    region = current_app.config["DEFAULT_PHONE_REGION"]
+    mobile, mobile_error = parse_phone(form.mobile.data or "", region)
+    if mobile_error:
+        form.mobile.errors.append(phone_error(mobile_error))
+    if email_error or mobile_error:
+        return None
+    return {"email": email, "phone_e164": mobile}
+
+
+def chosen_channels(form: InviteForm, configured: set[str]) -> list[str]:
+    chosen = {"email": form.send_email.data, "sms": form.send_sms.data}
+    return [channel for channel, on in chosen.items() if on and channel in configured]
 
 
 def find_invitation(public_id: str) -> Invitation:

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from ..checks import reasons
+from ..checks.overall import NOT_READY
 
 NEARER_ROUTER = "nearer_router"
 PAUSE_DOWNLOADS = "pause_downloads"
@@ -14,9 +15,11 @@ GO_ONLINE = "go_online"
 TRY_AGAIN = "try_again"
 OTHER_NETWORK = "other_network"
 PHONE_AT_HAND = "phone_at_hand"
+PHONE_FOR_VISIT = "phone_for_visit"
 PAUSE_HOUSEHOLD = "pause_household"
 ROUTER_QOS = "router_qos"
 FAST_ROUTE = "fast_route"
+SLOW_ROUTE = "slow_route"
 
 TEXTS = {
     NEARER_ROUTER: _l("Move closer to your Wi-Fi router, or into the same room."),
@@ -54,9 +57,15 @@ TEXTS = {
         "Your network blocks the fast route video calls use; the visit would use a slower one. "
         "Try another network, such as your home Wi-Fi or mobile data, then test again."
     ),
+    SLOW_ROUTE: _l(
+        "Video calls can usually still get through on a slower route, but the picture may be "
+        "weaker. If you are on a work, school or hotel network, try your home Wi-Fi or mobile "
+        "data, then test again."
+    ),
     PHONE_AT_HAND: _l(
         "Keep your phone nearby during the visit: if the video stops, your care team will call you."
     ),
+    PHONE_FOR_VISIT: _l("Keep your phone nearby: your care team will call you for the visit."),
 }
 
 BY_REASON = {
@@ -72,21 +81,23 @@ BY_REASON = {
     reasons.UDP_BLOCKED: [FAST_ROUTE],
     reasons.PACKET_LOSS_HIGH: [WIRED, NEARER_ROUTER, PAUSE_DOWNLOADS, SWITCH_NETWORK],
     reasons.MEDIA_BLOCKED: [OTHER_NETWORK, SWITCH_NETWORK],
+    reasons.MEDIA_UNREACHABLE: [SLOW_ROUTE, SWITCH_NETWORK],
 }
 
 
-def advice_keys(codes: list[str]) -> list[str]:
+def advice_keys(codes: list[str], verdict: str | None = None) -> list[str]:
     """The advice for these reasons, each once, most useful first; a phone at hand always ends
-    the list when something is wrong."""
+    the list when something is wrong (under "not ready", for a phone visit, not for a video
+    that stops)."""
     keys: list[str] = []
     for code in codes:
         for key in BY_REASON.get(code, []):
             if key not in keys:
                 keys.append(key)
     if codes:
-        keys.append(PHONE_AT_HAND)
+        keys.append(PHONE_FOR_VISIT if verdict == NOT_READY else PHONE_AT_HAND)
     return keys
 
 
-def advice(codes: list[str]) -> list[str]:
-    return [str(TEXTS[key]) for key in advice_keys(codes)]
+def advice(codes: list[str], verdict: str | None = None) -> list[str]:
+    return [str(TEXTS[key]) for key in advice_keys(codes, verdict)]

@@ -43,7 +43,9 @@ def media_verdict(
     if route is None:
         return None, []
     if route == "none":
-        return NOT_READY, [reasons.MEDIA_BLOCKED]
+        # No route to *our* media server: the patient's network may still carry the visit over
+        # TCP/TLS 443, as Zoom falls back to, and the fault may be ours (see media_health).
+        return LIMITED, [reasons.MEDIA_UNREACHABLE]
     verdict, found = READY, []
     if route in UDP_BLOCKED_ROUTES:
         verdict, found = LIMITED, [reasons.UDP_BLOCKED]

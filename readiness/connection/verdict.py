@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..checks import reasons
 from ..checks.overall import LIMITED, NOT_READY, READY, worst
+from .media_verdict import MediaThresholds, media_verdict, with_media
 from .quality import busy_network_level
 
 
@@ -92,3 +93,30 @@ def connection_verdict(
     if level != READY:
         found.append(reasons.BUSY_NETWORK)
     return worst(verdict, level), found
+
+
+def report_verdict(
+    fields: dict, thresholds: Thresholds, media_thresholds: MediaThresholds, media_counts: bool
+) -> tuple[str, list[str]]:
+    """The verdict of a browser's report (readiness.connection.report.parse_report's fields):
+    the connection's figures, and the media part unless `media_counts` is False (our own media
+    path looks broken: readiness.connection.media_health)."""
+    media = (None, [])
+    if media_counts:
+        media = media_verdict(
+            fields["media_route"],
+            fields["media_loss_up_percent"],
+            fields["media_loss_down_percent"],
+            media_thresholds,
+        )
+    connection = connection_verdict(
+        fields["download_mbps"],
+        fields["upload_mbps"],
+        fields["latency_ms"],
+        fields["jitter_ms"],
+        thresholds,
+        failure=fields["failure"],
+        loaded_latency_down_ms=fields["loaded_latency_down_ms"],
+        loaded_latency_up_ms=fields["loaded_latency_up_ms"],
+    )
+    return with_media(connection, media)

@@ -13,4 +13,4 @@ def guard():
     return require_role(Role.DESK)
 
 
-from . import views  # noqa: E402,F401
+from . import outreach_views, views  # noqa: E402,F401

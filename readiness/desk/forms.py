@@ -13,8 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..clinic.forms import ChoiceField
 from ..forms import Form
-from ..vocabulary import ConsentDecision
+from ..vocabulary import CallResult, ConsentDecision
 
 LANGUAGE_CHOICES = [SelectChoice("en", _l("English")), SelectChoice("fr", _l("French"))]
 
@@ -111,4 +112,18 @@ class NoteForm(Form):
             DataRequired(_l("Write the note.")),
             Length(max=2000, message=_l("A note can have at most 2,000 characters.")),
         ],
+    )
+
+
+class CallForm(Form):
+    """What came of a call to a patient ahead of the visit."""
+
+    result = ChoiceField(
+        _l("What came of the call?"),
+        choices=[
+            SelectChoice(CallResult.REACHED, _l("Reached the patient")),
+            SelectChoice(CallResult.LEFT_MESSAGE, _l("Left a message")),
+            SelectChoice(CallResult.NO_ANSWER, _l("No answer")),
+        ],
+        validators=[InputRequired(_l("Choose what came of the call."))],
     )

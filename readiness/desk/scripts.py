@@ -139,6 +139,14 @@ SCRIPTS = {
             _l("Let's try another network: your home Wi-Fi, or your phone's mobile data."),
             _l("Then select Test again on the screen."),
         ),
+        _script(
+            reasons.MEDIA_UNREACHABLE,
+            _l("Test sound and picture found no route to our server"),
+            _l("The test could not send sound and picture to our server by any route."),
+            _l("The visit can often still work: video calls fall back to a slower route."),
+            _l("If you can, use another network: your home Wi-Fi, or your phone's mobile data."),
+            _l("Now select Test again on the screen, and tell me what it says."),
+        ),
         # Camera and microphone permission, browser by browser.
         _script(
             "permission_safari_ios",

@@ -7,6 +7,7 @@ says what the result means for the visit and the one thing to try.
 from flask_babel import lazy_gettext as _l
 
 from ..checks import reasons
+from ..checks.overall import NOT_READY
 
 TEXTS = {
     reasons.NO_CAMERA: _l(
@@ -31,19 +32,28 @@ TEXTS = {
         "Chrome, Edge or Firefox, or plan for a phone visit."
     ),
 }
+# Under "not ready" nothing says the visit can be on video (French review S4).
+NOT_READY_TEXTS = {
+    reasons.NOT_HEARD: _l(
+        "You may not hear your care team well: use earphones or a headset if you have them, or "
+        "turn the volume up, then play the sound again."
+    ),
+}
 # Every other device problem: the device step shows the steps for this browser.
 BACK_TO_DEVICES = _l(
     "Go back to the camera and microphone step: it shows what to do on your device, step by step."
 )
 
 
-def advice(codes: list[str]) -> list[str]:
-    """Advice for the device reasons among these codes, each once, in their order."""
+def advice(codes: list[str], verdict: str | None = None) -> list[str]:
+    """Advice for the device reasons among these codes, each once, in their order, in words
+    that agree with the overall verdict."""
     found: list[str] = []
     for code in codes:
         if code not in reasons.DEVICES:
             continue
-        text = str(TEXTS.get(code, BACK_TO_DEVICES))
+        texts = NOT_READY_TEXTS if verdict == NOT_READY and code in NOT_READY_TEXTS else TEXTS
+        text = str(texts.get(code, BACK_TO_DEVICES))
         if text not in found:
             found.append(text)
     return found

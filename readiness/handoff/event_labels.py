@@ -13,6 +13,8 @@ LABELS = {
     outbox.CONTACT_CHANGED: _l("Contact details changed"),
     outbox.DECISION_RECORDED: _l("Decision recorded"),
     outbox.CHECK_ERASED: _l("Personal data erased"),
+    outbox.NOTIFICATION_SENT: _l("Message sent to the patient"),
+    outbox.NOTIFICATION_FAILED: _l("Message to the patient failed"),
 }
 
 

@@ -6,7 +6,15 @@ stored together or not at all. The deliverer (readiness.handoff.deliver) sends t
 
 from sqlalchemy.orm import Session
 
-from ..models import Check, Invitation, OutboxMessage, VisitDecision, new_public_id, utcnow
+from ..models import (
+    Check,
+    Invitation,
+    Notification,
+    OutboxMessage,
+    VisitDecision,
+    new_public_id,
+    utcnow,
+)
 from ..vocabulary import EventType
 from . import payloads
 
@@ -15,6 +23,8 @@ CONSENT_RECORDED = EventType.CONSENT_RECORDED
 CONTACT_CHANGED = EventType.CONTACT_CHANGED
 DECISION_RECORDED = EventType.DECISION_RECORDED
 CHECK_ERASED = EventType.CHECK_ERASED  # its personal data was erased (retention or request)
+NOTIFICATION_SENT = EventType.NOTIFICATION_SENT  # readiness.notify sent the patient a message
+NOTIFICATION_FAILED = EventType.NOTIFICATION_FAILED
 EVENT_TYPES = tuple(EventType)
 
 
@@ -25,6 +35,7 @@ def enqueue(
     *,
     invitation: Invitation | None = None,
     decision: VisitDecision | None = None,
+    notification: Notification | None = None,
 ) -> OutboxMessage:
     """Add the message for a change to the session; the caller commits it with the change.
 
@@ -48,6 +59,7 @@ def enqueue(
             check=check,
             invitation=invitation,
             decision=decision,
+            notification=notification,
         ),
     )
     session.add(message)

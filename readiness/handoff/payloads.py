@@ -7,7 +7,7 @@ model objects and return dicts; they do not import Flask. Every date is ISO 8601
 from datetime import datetime
 
 from ..checks import state
-from ..models import Check, Invitation, StaffUser, VisitDecision
+from ..models import Check, Invitation, Notification, StaffUser, VisitDecision
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -156,6 +156,7 @@ def invitation_document(invitation: Invitation, url: str | None = None) -> dict:
         "appointment_ref": invitation.appointment_ref,
         "appointment_at": iso(invitation.appointment_at),
         "language": invitation.language,
+        "time_zone": invitation.time_zone,
         "first_name": invitation.first_name,
         "email": invitation.email,
         "phone": invitation.phone_e164,
@@ -165,6 +166,21 @@ def invitation_document(invitation: Invitation, url: str | None = None) -> dict:
         "created_at": iso(invitation.created_at),
         "revoked_at": iso(invitation.revoked_at),
         "check_ids": [check.public_id for check in invitation.checks],
+        "messages": [notification_document(item) for item in invitation.notifications],
+    }
+
+
+def notification_document(notification: Notification) -> dict:
+    """A message the service sent the patient (or failed to): never its address or words."""
+    return {
+        "id": notification.public_id,
+        "channel": notification.channel,
+        "kind": notification.kind,
+        "status": notification.status,
+        "error": notification.last_error,
+        "attempts": notification.attempts,
+        "sent_at": iso(notification.sent_at),
+        "finished_at": iso(notification.finished_at),
     }
 
 
@@ -176,9 +192,10 @@ def message_document(
     check: Check | None,
     invitation: Invitation | None,
     decision: VisitDecision | None = None,
+    notification: Notification | None = None,
 ) -> dict:
     """The JSON webhook body: the event, and the check as it stood when it happened."""
-    return {
+    document = {
         "delivery_id": delivery_id,
         "event": event,
         "occurred_at": iso(occurred_at),
@@ -186,3 +203,6 @@ def message_document(
         "check": check_document(check) if check is not None else None,
         "decision": decision_document(decision) if decision is not None else None,
     }
+    if notification is not None:
+        document["notification"] = notification_document(notification)
+    return document

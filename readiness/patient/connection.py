@@ -1,25 +1,32 @@
 """The connection test step: the page that runs it, and where the browser reports its result."""
 
-from flask import current_app, jsonify, render_template, url_for
+import logging
+
+from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import _
 
 from ..audit import record
-from ..checks import state
+from ..checks import reasons, state
 from ..checks.codes import display_code
 from ..checks.reason_labels import label
 from ..connection import quality
 from ..connection.advice import advice
 from ..connection.expectation import patient_sentences
-from ..connection.media_verdict import MediaThresholds, media_verdict, with_media
+from ..connection.media_health import OK, SUSPECT, media_path_health, network_of
+from ..connection.media_verdict import MediaThresholds
 from ..connection.report import ReportError, parse_report
-from ..connection.verdict import Thresholds, connection_verdict
+from ..connection.verdict import Thresholds, report_verdict
+from ..encrypted import keyring
 from ..extensions import db
+from ..formatting import speed
 from ..models import ConnectionResult
 from ..probe.origin import probe_base_url
 from . import bp
 from .journey import step_url
 from .json_answers import UnreadableBody, json_body, patient_json_error
 from .session_check import check_required, seen, viewed
+
+log = logging.getLogger(__name__)
 
 
 def test_settings() -> dict:
@@ -90,6 +97,11 @@ def browser_messages() -> dict:
     }
 
 
+def guidance_speed() -> str:
+    """The recommended download speed, in the page's language (for the expectation sentences)."""
+    return speed(float(current_app.config["GUIDANCE_DOWNLOAD_MBPS"]))
+
+
 def result_context(result: ConnectionResult | None) -> dict:
     if result is None:
         return {"result": None}
@@ -97,8 +109,13 @@ def result_context(result: ConnectionResult | None) -> dict:
     return {
         "result": result,
         "reason_labels": [label(code) for code in codes],
-        "advice": advice(codes),
-        "expected": patient_sentences(result.expected_quality),
+        "advice": advice(codes, result.verdict),
+        # No route, and no reason for it: our own media path looked broken, the part was left out.
+        "media_judged": result.media_route not in (None, "none")
+        or bool({reasons.MEDIA_UNREACHABLE, reasons.MEDIA_BLOCKED} & set(codes)),
+        "expected": patient_sentences(
+            result.expected_quality, result.verdict, codes, guidance_speed()
+        ),
         "thresholds": Thresholds.from_config(current_app.config),
         "media_thresholds": MediaThresholds.from_config(current_app.config),
     }
@@ -142,6 +159,19 @@ def expected_quality(fields: dict) -> dict | None:
     ).as_dict()
 
 
+def log_media_path_change(before: str, after: str, checks: int) -> None:
+    """One line when our media path turns suspect, one when it works again."""
+    if before == OK and after == SUSPECT:
+        log.warning(
+            "media path suspect: the last %d media checks, from several networks, found no "
+            "route to this server; the media part is left out of verdicts until one succeeds "
+            "(README: The media path and coturn)",
+            checks,
+        )
+    elif before == SUSPECT and after == OK:
+        log.warning("media path ok again: a media check reached this server")
+
+
 @bp.route("/check/connection/result", methods=["POST"])
 @check_required(json=True)
 def connection_result(check):
@@ -153,29 +183,25 @@ def connection_result(check):
     except ReportError as error:
         return patient_json_error(400, "invalid_report", str(error), error.field)
     config = current_app.config
-    verdict, codes = with_media(
-        connection_verdict(
-            fields["download_mbps"],
-            fields["upload_mbps"],
-            fields["latency_ms"],
-            fields["jitter_ms"],
-            Thresholds.from_config(config),
-            failure=fields["failure"],
-            loaded_latency_down_ms=fields["loaded_latency_down_ms"],
-            loaded_latency_up_ms=fields["loaded_latency_up_ms"],
-        ),
-        media_verdict(
-            fields["media_route"],
-            fields["media_loss_up_percent"],
-            fields["media_loss_down_percent"],
-            MediaThresholds.from_config(config),
-        ),
-    )
+    checks = int(config["MEDIA_HEALTH_CHECKS"])
+    before = media_path_health(db.session, checks)
+    network = network_of(request.remote_addr) if fields["media_route"] else None
     result = ConnectionResult(
-        check=check, verdict=verdict, reasons=codes, expected_quality=expected_quality(fields),
-        **fields,
+        check=check, expected_quality=expected_quality(fields),
+        media_network=keyring().blind_index(network) if network else None, **fields,
     )  # fmt: skip
     db.session.add(result)
+    db.session.flush()
+    health = media_path_health(db.session, checks)
+    log_media_path_change(before, health, checks)
+    # Our own media path looks broken: the media part says nothing about this patient.
+    verdict, codes = report_verdict(
+        fields,
+        Thresholds.from_config(config),
+        MediaThresholds.from_config(config),
+        media_counts=health != SUSPECT,
+    )
+    result.verdict, result.reasons = verdict, codes
     check.step = "connection"
     seen(check)
     record("connection.measured", check_id=check.id, details={"verdict": verdict})

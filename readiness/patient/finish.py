@@ -15,6 +15,7 @@ from ..checks.contacts import (
     mask_phone,
     national_format,
 )
+from ..checks.overall import Overall
 from ..checks.reason_labels import device_names, label
 from ..connection.advice import advice as connection_advice
 from ..connection.expectation import patient_sentences
@@ -23,8 +24,9 @@ from ..extensions import db
 from ..handoff import outbox
 from ..locale import current_language
 from ..models import ConsentRecord, ContactDetails
-from ..vocabulary import ConsentDecision, ConsentMethod
+from ..vocabulary import ConsentDecision, ConsentMethod, Verdict
 from . import bp
+from .connection import guidance_speed
 from .forms import ConfirmForm, ConsentForm, ContactForm, StartForm
 from .journey import step_url
 from .session_check import (
@@ -51,6 +53,28 @@ def phone_error(code: str) -> str:
     return _("This phone number does not exist. Check it and include the area code.")
 
 
+def summary_context(overall: Overall, expected_quality: dict | None) -> dict:
+    """What the summary says, every sentence chosen from the overall verdict (French review S3,
+    S4): under "not ready", nothing promises a picture or says the visit can be on video."""
+    return {
+        "overall": overall,
+        "labels": [label(code) for code in overall.reasons],
+        "advice": device_advice(overall.reasons, overall.verdict)
+        + connection_advice(overall.reasons, overall.verdict),
+        "device_names": device_names(overall.missing_devices),
+        "expected": patient_sentences(
+            expected_quality, overall.verdict, overall.reasons, guidance_speed()
+        ),
+    }
+
+
+def phone_path(check) -> bool:
+    """The visit will probably be by phone: video ruled out, or declined."""
+    consent = state.latest_consent(check)
+    declined = consent is not None and consent.decision == ConsentDecision.DECLINED
+    return declined or state.overall_for(check).verdict == Verdict.NOT_READY
+
+
 @bp.route("/check/summary")
 @check_required
 def summary(check):
@@ -58,14 +82,10 @@ def summary(check):
     viewed(check, "summary")
     return render_template(
         "patient/summary.html",
-        overall=result,
-        labels=[label(code) for code in result.reasons],
-        advice=device_advice(result.reasons) + connection_advice(result.reasons),
         back_url=step_url("setting"),
         missing_urls={part: step_url(part) for part in result.missing},
-        device_names=device_names(result.missing_devices),
-        expected=patient_sentences(
-            getattr(state.latest_connection(check), "expected_quality", None)
+        **summary_context(
+            result, getattr(state.latest_connection(check), "expected_quality", None)
         ),
     )
 
@@ -105,7 +125,13 @@ def consent(check):
             form.decision.data = previous.decision
     form.text_sha256.data = text.sha256
     status = 400 if form.errors or changed else 200
-    return render_template("patient/consent.html", form=form, text=text, changed=changed), status
+    return render_template(
+        "patient/consent.html",
+        form=form,
+        text=text,
+        changed=changed,
+        phone_visit=state.overall_for(check).verdict == Verdict.NOT_READY,
+    ), status
 
 
 def contact_form_values(check) -> dict:
@@ -163,6 +189,9 @@ def contact(check):
         form = ContactForm()
     else:
         form = ContactForm(data=contact_form_values(check))
+    phone_visit = phone_path(check)
+    if phone_visit:
+        form.for_phone_visit()
     if form.validate_on_submit():
         values = check_contact(form, current_app.config["DEFAULT_PHONE_REGION"])
         if values is not None:
@@ -170,7 +199,9 @@ def contact(check):
             session[PENDING_CONTACT] = {"typed": typed, "values": values}
             return redirect(url_for("patient.contact_confirm"))
     status = 400 if form.errors else 200
-    return render_template("patient/contact.html", form=form, masked=masked_contact(check)), status
+    return render_template(
+        "patient/contact.html", form=form, masked=masked_contact(check), phone_visit=phone_visit
+    ), status
 
 
 @bp.route("/check/contact/confirm", methods=["GET", "POST"])
@@ -209,6 +240,7 @@ def contact_confirm(check):
         values=values,
         mobile=national_format(values["mobile"], region, current_language()),
         backup=national_format(values["backup"], region, current_language()),
+        phone_visit=phone_path(check),
     )
 
 

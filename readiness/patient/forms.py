@@ -32,6 +32,10 @@ class ConsentForm(Form):
     text_sha256 = HiddenField()
 
 
+PHONE_VISIT_LABEL = _l("Phone number where we can call you for the visit")
+PHONE_VISIT_REQUIRED = _l("Enter a phone number where we can call you for the visit.")
+
+
 class ContactForm(Form):
     """Contact details; the checks that need the institution's phone region are in the view."""
 
@@ -69,6 +73,12 @@ class ContactForm(Form):
         ],
         validators=[InputRequired(_l("Choose how we should contact you."))],
     )
+
+    def for_phone_visit(self) -> None:
+        """On the phone-visit path the backup number is the number to call for the visit
+        (French review M17), not one for when the video stops."""
+        self.backup.label.text = str(PHONE_VISIT_LABEL)
+        self.backup.validators = [InputRequired(PHONE_VISIT_REQUIRED), Length(max=40)]
 
 
 class ConfirmForm(Form):

@@ -10,11 +10,19 @@ one's name or contact). The scheduling module is told through the outbox (`check
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..handoff import outbox
-from ..models import Check, ContactDetails, DeliveryAttempt, DeskNote, Invitation, OutboxMessage
+from ..models import (
+    Check,
+    ConnectionResult,
+    ContactDetails,
+    DeliveryAttempt,
+    DeskNote,
+    Invitation,
+    OutboxMessage,
+)
 
 BY_RETENTION = "retention"
 BY_REQUEST = "request"
@@ -39,6 +47,12 @@ def erase_check(session: Session, check: Check, *, now: datetime, reason: str) -
     message_ids = select(OutboxMessage.id).where(OutboxMessage.check_id == check.id)
     session.execute(delete(DeliveryAttempt).where(DeliveryAttempt.message_id.in_(message_ids)))
     erased.messages = count_and_delete(session, OutboxMessage, OutboxMessage.check_id == check.id)
+    # The patient's network, even as a keyed hash, goes too (readiness.connection.media_health).
+    session.execute(
+        update(ConnectionResult)
+        .where(ConnectionResult.check_id == check.id)
+        .values(media_network=None)
+    )
     check.erased_at = now
     session.flush()
     session.expire(check)

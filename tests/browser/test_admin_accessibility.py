@@ -135,3 +135,37 @@ def test_access_and_erasure_requests_pass_axe_in_both_languages(
     browser_page.wait_for_selector(".notice")
     assert "Effacés le" in browser_page.content()
     assert_accessible(browser_page)
+
+
+def test_the_patients_messages_page_passes_axe_in_both_languages(
+    app, browser_page, assert_accessible, make_staff
+):
+    from readiness.models import Notification
+    from tests.support.records import add_invitation
+
+    with app.app_context():
+        invitation, _ = add_invitation(appointment_ref="RV-AXE-1")
+        db.session.add(
+            Notification(
+                invitation=invitation,
+                channel="sms",
+                kind="invitation",
+                recipient="+15145550123",
+                link="http://localhost/fr/i/made-up",
+                due_at=utcnow(),
+                status="failed",
+                attempts=3,
+                last_error="provider_21211",
+            )
+        )
+        db.session.commit()
+    sign_in_as_admin(browser_page, make_staff)
+    browser_page.goto("/admin/patient-messages")
+    assert "RV-AXE-1" in browser_page.content()
+    assert_accessible(browser_page)
+    browser_page.get_by_role("button", name="Try again").click()
+    browser_page.wait_for_selector(".notice")
+    assert_accessible(browser_page)
+    browser_page.get_by_role("link", name="Français").click()
+    browser_page.wait_for_url("**/admin/patient-messages")
+    assert_accessible(browser_page)

@@ -1,5 +1,6 @@
 """A patient's whole check through the real pages, in Chromium, nothing written by the test:
-invitation link, connection test, devices, setting, results, consent, contact details, code."""
+invitation link, connection test, devices, setting, results, consent, contact details, code.
+Over HTTP and over HTTPS (gunicorn with the tests' own certificate): every step posts a form."""
 
 import pytest
 
@@ -37,15 +38,20 @@ def wait_for_pass(page, kind):
     page.wait_for_selector(f'[data-testid="device-{kind}"][data-status="pass"]')
 
 
+@pytest.mark.parametrize("scheme", ["http", "https"])
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_a_patient_goes_from_the_invitation_link_to_a_reference_code(
-    app, new_browser_page, assert_accessible, lang
+    app, new_browser_page, assert_accessible, request, lang, scheme
 ):
     words = WORDS[lang]
     with app.app_context():
         _, token = add_invitation(first_name="Léa", language=lang)
         db.session.commit()
-    page = new_browser_page(locale=f"{lang}-CA")
+    if scheme == "https":
+        server = request.getfixturevalue("https_live_server")
+        page = new_browser_page(locale=f"{lang}-CA", base_url=server, ignore_https_errors=True)
+    else:
+        page = new_browser_page(locale=f"{lang}-CA")
     page.goto(f"/{lang}/i/{token}")
     page.get_by_test_id("start-check").click()
 
@@ -80,6 +86,7 @@ def test_a_patient_goes_from_the_invitation_link_to_a_reference_code(
     page.get_by_role("button", name=words["save"]).click()
 
     code = page.get_by_test_id("reference-code").inner_text()
+    assert page.url.startswith(f"{scheme}://")
     assert page.get_by_test_id("final-verdict").get_attribute("data-verdict") == "ready"
     assert_accessible(page)
     with app.app_context():

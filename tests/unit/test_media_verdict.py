@@ -27,8 +27,8 @@ def test_a_route_only_over_tcp_or_tls_is_video_with_limits_because_udp_is_blocke
     assert media_verdict(route, 0.0, 0.0, T) == ("limited", ["udp_blocked"])
 
 
-def test_no_route_at_all_is_not_ready():
-    assert media_verdict("none", None, None, T) == ("not_ready", ["media_blocked"])
+def test_no_route_to_our_media_server_is_video_with_limits_not_the_patients_fault():
+    assert media_verdict("none", None, None, T) == ("limited", ["media_unreachable"])
 
 
 @pytest.mark.parametrize(
@@ -48,8 +48,8 @@ def test_a_browser_that_could_not_run_the_check_leaves_the_connection_verdict_al
 
 
 def test_the_media_part_makes_the_connection_verdict_worse_and_adds_its_reasons():
-    combined = with_media(("limited", ["download_low"]), media_verdict("none", None, None, T))
-    assert combined == ("not_ready", ["download_low", "media_blocked"])
+    combined = with_media(("ready", ["download_low"]), media_verdict("tls", 12.0, 0.0, T))
+    assert combined == ("not_ready", ["download_low", "udp_blocked", "packet_loss_high"])
 
 
 def test_turn_credentials_follow_coturns_rest_api_scheme():

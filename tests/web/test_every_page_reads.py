@@ -240,6 +240,27 @@ def visible_problems(client, path: str, language: str, seen: dict) -> None:
             seen.setdefault("links", set()).add(href.replace("&amp;", "&"))
 
 
+def planned_reminder(app, lang: str) -> str:
+    """A reminder the service will send for the first appointment; returns its stop link."""
+    from readiness.models import Invitation, Notification, utcnow
+    from readiness.notify.compose import stop_serializer
+
+    with app.app_context():
+        invitation = db.session.scalar(db.select(Invitation).order_by(Invitation.id))
+        reminder = Notification(
+            invitation=invitation,
+            channel="email",
+            kind="reminder",
+            recipient="amelie.roy@example.org",
+            link="http://localhost/fr/i/made-up",
+            due_at=utcnow(),
+            last_error="relay_unreachable",
+        )
+        db.session.add(reminder)
+        db.session.commit()
+        return f"/{lang}/reminders/stop/{stop_serializer().dumps(reminder.public_id)}"
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_page_shows_only_what_it_means(app, sign_in, language):
     finished = app.test_client()
@@ -260,6 +281,7 @@ def test_every_page_shows_only_what_it_means(app, sign_in, language):
         visit_id = finished_check.invitation.public_id
     clinic.post(f"/clinic/visits/{visit_id}/decision", data={"choice": "video", "note": "Oui."})
     gave_up_message(app)
+    stop_path = planned_reminder(app, lang=language)
     with app.app_context():
         clinician_id = db.session.scalar(
             db.select(StaffUser.id).where(StaffUser.role == "clinician")
@@ -301,7 +323,7 @@ def test_every_page_shows_only_what_it_means(app, sign_in, language):
             f"/{lang}/check/contact",
             f"/{lang}/check/contact/confirm",
         ],
-        app.test_client(): ["/auth/login", f"/{lang}/i/not-a-real-token"],
+        app.test_client(): ["/auth/login", f"/{lang}/i/not-a-real-token", stop_path],
         desk: [
             "/desk/",
             f"/desk/?q={code}",
@@ -312,6 +334,8 @@ def test_every_page_shows_only_what_it_means(app, sign_in, language):
             f"/desk/checks/{not_ready_id}/notes",
             f"/desk/checks/{not_ready_id}/outcome",
             f"/desk/checks/{finished_id}",
+            "/desk/outreach",
+            f"/desk/outreach/{visit_id}",
             "/clinic/",  # 403
         ],
         clinic: ["/clinic/", "/clinic/invite", f"/clinic/visits/{visit_id}", "/desk/nowhere"],

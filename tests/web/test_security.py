@@ -12,7 +12,7 @@ def test_every_page_carries_the_security_headers(client):
     assert re.search(r"script-src 'self' 'nonce-[\w-]{16,}'", csp)
     assert "unsafe-inline" not in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
     assert "camera=(self)" in headers["Permissions-Policy"]
     assert "microphone=(self)" in headers["Permissions-Policy"]
     assert "Strict-Transport-Security" not in headers
@@ -59,6 +59,40 @@ def test_forms_carry_a_csrf_token_that_is_accepted(make_app):
     response = client.post("/en/check/new", data={"csrf_token": token})
     assert response.status_code == 302
     assert response.headers["Location"] == "/en/check/connection"
+
+
+def start_with(make_app, base_url: str, **headers):
+    """The start form as a browser sends it: the page's token, then the POST with `headers`."""
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    page = client.get("/en/", base_url=base_url).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post(
+        "/en/check/new", data={"csrf_token": token}, base_url=base_url, headers=headers
+    )
+
+
+def test_a_form_over_https_works_with_the_origin_a_browser_sends(make_app):
+    # F3: over HTTPS, every form used to be refused for want of a Referer.
+    for headers in ({"Origin": "https://localhost"}, {}, {"Origin": "null"}):
+        response = start_with(make_app, "https://localhost", **headers)
+        assert response.status_code == 302, headers
+        assert response.headers["Location"] == "/en/check/connection"
+
+
+def test_a_form_sent_from_another_site_is_refused_even_with_a_token(make_app):
+    for base_url, headers in [
+        ("https://localhost", {"Origin": "https://attacker.example"}),
+        ("https://localhost", {"Origin": "http://localhost"}),  # downgraded scheme
+        ("http://localhost", {"Origin": "http://localhost:8001"}),  # another port
+        ("http://localhost", {"Referer": "http://attacker.example/en/"}),
+    ]:
+        response = start_with(make_app, base_url, **headers)
+        assert response.status_code == 400, (base_url, headers)
+
+
+def test_the_referer_names_the_origin_when_the_browser_sends_no_origin(make_app):
+    response = start_with(make_app, "https://localhost:8443", Referer="https://localhost:8443/en/")
+    assert response.status_code == 302
 
 
 def test_production_sets_secure_cookie_on_a_real_response(make_app):
