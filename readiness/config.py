@@ -73,6 +73,7 @@ class DefaultConfig:
     MEDIA_PACKET_BYTES = 1000
     MEDIA_CONNECT_TIMEOUT_SECONDS = 8.0
     MEDIA_MAX_PEERS = 20  # per gunicorn worker, at once
+    MEDIA_MAX_PEERS_PER_CLIENT = 2  # per worker and client address: one check needs one
     MEDIA_PEER_SECONDS = 30.0  # a peer is closed after this long, finished or not
     MEDIA_PUBLIC_ADDRESS = ""  # behind NAT: the address browsers reach this server's UDP on
     MEDIA_HOST_ADDRESSES = ""  # comma-separated local addresses to offer; "" = every interface

@@ -52,10 +52,19 @@ def media_offer():
 
     addresses = [a.strip() for a in config["MEDIA_HOST_ADDRESSES"].split(",") if a.strip()]
     peers = media_service.service(
-        config["MEDIA_MAX_PEERS"], config["MEDIA_PEER_SECONDS"], addresses
+        config["MEDIA_MAX_PEERS"],
+        config["MEDIA_PEER_SECONDS"],
+        addresses,
+        int(config["MEDIA_MAX_PEERS_PER_CLIENT"]),
+        # The browser gives up after its connect timeout; the peer a little later.
+        float(config["MEDIA_CONNECT_TIMEOUT_SECONDS"]) + 2,
     )
     try:
-        answer = peers.answer(sdp, config["MEDIA_PUBLIC_ADDRESS"] or None)
+        answer = peers.answer(
+            sdp, config["MEDIA_PUBLIC_ADDRESS"] or None, client=request.remote_addr or "-"
+        )
+    except media_service.ClientBusy:
+        return json_error(429, "media_client_busy", "this address has media checks running")
     except media_service.MediaBusy:
         return json_error(503, "media_busy", "too many media checks at once; try again soon")
     except AnswerTimeout:
