@@ -70,6 +70,12 @@ class EchoPeer:
         self.media = None
         self.sending = None
         self.pc.on("datachannel", self.on_datachannel)
+        self.pc.on("connectionstatechange", self.on_connection_state)
+
+    def on_connection_state(self):
+        """The path failed (the browser went away, or never got through): free the place."""
+        if self.pc.connectionState == "failed":
+            self.close()
 
     def on_datachannel(self, channel):
         if channel.label == "media":
