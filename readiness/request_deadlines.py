@@ -138,11 +138,43 @@ class BodyDeadline:
                                                        ("Content-Length", "0"),
                                                        ("Connection", "close")])  # fmt: skip
             return []
+        body = environ["wsgi.input"] = CountedInput(environ["wsgi.input"], environ)
         try:
             # Flask reads the body in the view, before it returns the answer.
             return self.app(environ, start_response)
         finally:
             self.deadlines.done(key)
+            if not body.complete:
+                # Refused unread (too large, say): gunicorn would read the rest before its
+                # graceful close, and a client that sends no more would hold it (F1 again).
+                hang_up(sock, discard_unsent=False)
+
+
+class CountedInput:
+    """The request body as the server gives it, knowing whether it was read to its end."""
+
+    def __init__(self, stream, environ):
+        self.stream = stream
+        length = environ.get("CONTENT_LENGTH")
+        self.left = int(length) if length and length.isdigit() else None
+        self.complete = self.left == 0
+
+    def read(self, *args):
+        return self.counted(self.stream.read(*args), args)
+
+    def readline(self, *args):
+        return self.counted(self.stream.readline(*args), args)
+
+    def __iter__(self):
+        return iter(self.readline, b"")
+
+    def counted(self, data: bytes, args) -> bytes:
+        if self.left is not None:
+            self.left -= len(data)
+            self.complete = self.complete or self.left <= 0
+        if not data and (not args or args[0] is None or args[0] != 0):
+            self.complete = True  # the end of the body (or of the connection)
+        return data
 
 
 def init_app(app) -> None:

@@ -203,3 +203,28 @@ def test_slow_request_bodies_from_four_addresses_are_cut_off_and_pages_keep_answ
     pages, still_open = run_slow_attack(port, opening, 3 + 3)
     assert_pages_kept_answering(pages)
     assert still_open == [], f"{len(still_open)} slow bodies still held a thread"
+
+
+def test_oversized_bodies_never_sent_are_refused_without_holding_the_pages(serve):
+    """A body announced larger than the app takes and never sent: the app answers 413 without
+    reading it, and gunicorn would then wait for the rest (5 s in a thread, then 2 s on its
+    main thread while closing), unless the app hangs up."""
+    port = port_of(serve(threads=64))
+    opening = (
+        b"POST /en/code HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+        b"\r\nContent-Length: 2000000\r\n\r\n"
+    )
+    visitor = Visitor(port)
+    visitor.start()
+    time.sleep(0.5)
+    attack = slow_requests(port, opening, 8)
+    try:
+        time.sleep(9)
+        pages = visitor.stop()
+        answers = [answer_status(sock) for sock in attack]
+    finally:
+        for sock in attack:
+            sock.close()
+    assert_pages_kept_answering(pages)
+    assert max(duration for _, duration, _ in pages) < 2.0
+    assert set(answers) <= {413, None} and answers.count(413) >= len(attack) // 2, answers
