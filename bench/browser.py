@@ -45,7 +45,7 @@ new MutationObserver(() => {
 """
 # The page's phase lines, in order, by the start of their text (English page).
 PHASES = (("Step 1", "latency"), ("Step 2", "download"), ("Step 3", "upload"),
-          ("Last step", "media"))  # fmt: skip
+          ("Step 4", "media"))  # fmt: skip
 
 
 @contextmanager
@@ -89,7 +89,7 @@ def run_check(browser, base_url: str, timeout_s: float = 60) -> dict:
 
 def phase_bounds(phases: list[dict], done: float | None, key: str = "t") -> dict:
     """(start, end) of each phase the page showed, in ms on the clock `key` names: from its
-    line to the next phase's line, the last to the result (done). 'Step 1 of 3' is latency."""
+    line to the next phase's line, the last to the result (done). 'Step 1 of 4' is latency."""
     starts = {}
     for phase in phases:
         for prefix, name in PHASES:

@@ -65,15 +65,16 @@ def phone_number(number: str | None, language: str, region: str = "CA") -> str:
     return national_format(number, region, language)
 
 
-def zone_name(zone_id: str, language: str) -> str:
+def zone_name(zone_id: str, language: str, with_id: bool = True) -> str:
     """« heure de l’Est, America/Toronto » / 'Eastern Time, America/Toronto': a name people use
-    first, then the identifier; UTC and zones with no common name are given as they are."""
+    first, then the identifier (left out with with_id=False, for staff who only need the
+    name); UTC and zones with no common name are given as they are."""
     if zone_id.upper() in ("UTC", "ETC/UTC"):
         return "UTC"
     name = get_timezone_name(ZoneInfo(zone_id), locale=LOCALES[language])
     if "UTC" in name or "GMT" in name:
         return zone_id
-    return f"{name}, {zone_id}"
+    return f"{name}, {zone_id}" if with_id else name
 
 
 # The page's language and zone, for templates.

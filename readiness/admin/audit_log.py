@@ -7,6 +7,7 @@ carriage return) are prefixed with an apostrophe, so an exported trail cannot ru
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -166,12 +167,21 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def details_text(details) -> str:
+def details_json(details) -> str:
+    """The details exactly as recorded (what the entry's hash covers)."""
     return json.dumps(details or {}, ensure_ascii=False, sort_keys=True)
 
 
-def csv_text(session: Session, filters: AuditFilters, zone: ZoneInfo, header: list[str]) -> str:
-    """Every entry the filters select (up to EXPORT_LIMIT), oldest first, as CSV."""
+def csv_text(
+    session: Session,
+    filters: AuditFilters,
+    zone: ZoneInfo,
+    header: list[str],
+    action_words: Callable[[str], str],
+    details_words: Callable[[dict], str],
+) -> str:
+    """Every entry the filters select (up to EXPORT_LIMIT), oldest first, as CSV: the action
+    and details in words (from the callers' functions), then as recorded."""
     entries = session.scalars(
         filtered(filters, zone).order_by(AuditEvent.id).limit(EXPORT_LIMIT)
     ).all()
@@ -188,10 +198,12 @@ def csv_text(session: Session, filters: AuditFilters, zone: ZoneInfo, header: li
                     entry.at.astimezone(zone).isoformat(timespec="seconds"),
                     staff.get(entry.staff_id, ""),
                     keys.get(entry.api_key_id, ""),
-                    entry.action,
+                    action_words(entry.action),
                     codes.get(entry.check_id, ""),
-                    details_text(entry.details),
+                    details_words(entry.details),
                     entry.hash,
+                    entry.action,
+                    details_json(entry.details),
                 )
             ]
         )

@@ -4,26 +4,21 @@ one check's data for an access request, and its erasure on request. All of them 
 import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import _
+from flask_babel import _, force_locale
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..audit import record, record_reads
 from ..checks.codes import code_candidates, display_code
 from ..extensions import db
-from ..handoff import event_labels, outbox
-from ..locale import institution_zone
+from ..formatting import short_datetime
+from ..locale import FORMAT_LOCALES, institution_zone
 from ..models import Check, StaffUser, utcnow
+from ..privacy import access_words
 from ..privacy.access import patient_data
 from ..privacy.erasure import BY_REQUEST, erase_patient
-from . import audit_log, bp
+from . import audit_log, audit_words, bp
 from .forms import ErasureForm
-
-
-def action_label(action: str) -> str:
-    """Actions named like a message to the scheduling module read as that message's label;
-    the others are shown as their code (marked as English in the page)."""
-    return event_labels.label(action) if action in outbox.EVENT_TYPES else action
 
 
 @bp.route("/audit")
@@ -42,8 +37,8 @@ def audit():
         key_names=keys,
         codes=codes,
         display_code=display_code,
-        details_text=audit_log.details_text,
-        action_label=action_label,
+        action_label=audit_words.action_label,
+        detail_items=audit_words.detail_items,
         actions=audit_log.actions(db.session),
         staff_members=db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all(),
     )
@@ -61,8 +56,17 @@ def audit_csv():
         _("Check"),
         _("Details"),
         _("Hash"),
+        _("Action code"),
+        _("Details as recorded"),
     ]
-    body = audit_log.csv_text(db.session, filters, institution_zone(), header)
+    body = audit_log.csv_text(
+        db.session,
+        filters,
+        institution_zone(),
+        header,
+        lambda action: audit_words.action_label(action) or action,
+        audit_words.details_text,
+    )
     record("admin.audit_exported", staff_id=current_user.id, details=filters.as_args(page=""))
     db.session.commit()
     return Response(
@@ -122,6 +126,39 @@ def export(public_id: str):
         mimetype="application/json",
         headers={
             "Content-Disposition": f'attachment; filename="check-{check.reference_code}.json"'
+        },
+    )
+
+
+@bp.route("/checks/<public_id>/export.html")
+def export_readable(public_id: str):
+    """The same data in words, in the person's language, to hand over for an access request."""
+    check = check_or_404(public_id)
+    language = request.args.get("lang") if request.args.get("lang") in FORMAT_LOCALES else None
+    language = language or check.language
+    now = utcnow()
+    document = patient_data(db.session, check, now)
+    record(
+        "admin.exported",
+        staff_id=current_user.id,
+        check_id=check.id,
+        invitation_id=check.invitation_id,
+        details={"format": "html", "language": language},
+    )
+    db.session.commit()
+    with force_locale(FORMAT_LOCALES[language]):
+        page = render_template(
+            "admin/export.html",
+            language=language,
+            code=display_code(check.reference_code),
+            exported_at=short_datetime(now),
+            lines=access_words.lines_of(document),
+        )
+    return Response(
+        page,
+        mimetype="text/html",
+        headers={
+            "Content-Disposition": f'attachment; filename="check-{check.reference_code}.html"'
         },
     )
 

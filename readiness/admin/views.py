@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ..audit import record
 from ..extensions import db
-from ..handoff import event_labels
+from ..handoff import error_words, event_labels
 from ..handoff.deliver import retry_now
 from ..models import DeliveryAttempt, OutboxMessage
 from . import bp
@@ -48,6 +48,7 @@ def handoff():
         waiting=waiting,
         form=RetryForm(),
         event_label=event_labels.label,
+        error_gloss=error_words.gloss,
     )
 
 

@@ -67,9 +67,38 @@ DEFAULT_VERSIONS = {
             "Acceptez-vous que votre consultation se fasse par vidéo\u00a0?",
         ),
     },
+    # The French no longer defines the term with itself (« une consultation… consultation… par
+    # vidéo ») and drops the calque « à la place » (french-review-3 M10). The English is as before.
+    "2026-12b": {
+        "en": (
+            "A video visit is a health care visit that takes place by video instead of in person.",
+            "What you share during the visit is confidential, as in any visit.",
+            "The video platform is secure and approved for health care. Still, no digital "
+            "communication is completely free of risk.",
+            "You can lower that risk by being in a private place where no one can overhear you.",
+            "The visit is not recorded. What you share is used only for your care.",
+            "You can ask for a phone or in-person visit instead, at any time.",
+            "Do you agree to have your visit by video?",
+        ),
+        "fr": (
+            "Une consultation vidéo est un rendez-vous avec votre équipe de soins qui a lieu à "
+            "l’écran, plutôt qu’en personne.",
+            "Ce que vous communiquez pendant la consultation reste confidentiel, comme lors de "
+            "toute autre consultation.",
+            "La plateforme vidéo est sécurisée et approuvée pour les soins de santé. Toutefois, "
+            "aucune communication numérique n’est totalement sans risque.",
+            "Vous pouvez réduire ce risque en vous installant dans un endroit privé où personne ne "
+            "peut vous entendre.",
+            "La consultation n’est pas enregistrée. Ce que vous communiquez sert uniquement à vos "
+            "soins.",
+            "En tout temps, vous pouvez plutôt demander une consultation téléphonique ou en "
+            "personne.",
+            "Acceptez-vous que votre consultation se fasse par vidéo\u00a0?",
+        ),
+    },
 }
 
-DEFAULT_VERSION = "2026-12"
+DEFAULT_VERSION = "2026-12b"
 DEFAULT_TEXTS = DEFAULT_VERSIONS[DEFAULT_VERSION]
 
 

@@ -67,8 +67,17 @@ def device_names(kinds: list[str]) -> list[str]:
     return [str(DEVICE_NAMES.get(kind, kind)) for kind in kinds]
 
 
+# "Not found" said of the one device it is about, where the kind is known.
+NOT_FOUND = {
+    "camera": _l("No camera was found."),
+    "microphone": _l("No microphone was found."),
+}
+
+
 def device_label(kind: str, status: str, reason: str | None) -> str:
     """Why one device did not pass: a skipped camera is a camera the patient does not have."""
     if kind == "camera" and status == "skipped":
         return label(reasons.NO_CAMERA)
+    if reason == reasons.DEVICE_NOT_FOUND and kind in NOT_FOUND:
+        return str(NOT_FOUND[kind])
     return label(reason) if reason else ""

@@ -110,9 +110,9 @@ def invitation_message(invitation: Invitation, link: str) -> str:
 def invite():
     form = InviteForm()
     form.clinician_id.choices = clinician_choices()
-    zone = zone_name(current_app.config["TIMEZONE"], current_language())
-    zone_hint = _("In the institution's time zone (%(zone)s).", zone=zone)
-    form.appointment_date.description = form.appointment_time.description = zone_hint
+    # Once, under the time: the zone's common name, not its identifier (America/Toronto).
+    zone = zone_name(current_app.config["TIMEZONE"], current_language(), with_id=False)
+    form.appointment_time.description = _("In the institution's time zone (%(zone)s).", zone=zone)
     if request.method == "GET":
         form.clinician_id.data = current_user.id
         form.language.data = current_language()
@@ -224,7 +224,8 @@ def render_patient(invitation: Invitation, form: DecisionForm, status: int = 200
         staff_id=current_user.id,
     )
     db.session.commit()
-    who = invitation.first_name or _("Patient")
+    # No first name: the page is named by its appointment alone (« Patient » is not epicene).
+    who = invitation.first_name
     return render_template("clinic/patient.html", page=page, who=who, form=form), status
 
 

@@ -11,7 +11,7 @@ from ..checks import state
 from ..checks.contacts import national_format
 from ..checks.reason_labels import device_label, device_names, label
 from ..connection.expectation import audio_label, video_label
-from ..devices.browser_support import Environment
+from ..devices.browser_support import Environment, app_name
 from ..locale import FORMAT_LOCALES, current_language, language_name
 from ..models import Check, utcnow
 from . import scripts
@@ -36,40 +36,72 @@ ENVIRONMENT_FIELDS = (
     "in_app",
 )
 FRAGMENTS = ("summary", "results", "scripts")
-# Letters read over the phone: the international radiotelephony alphabet, known in both languages.
+# Letters read over the phone, in the caller's language. English: the international
+# radiotelephony alphabet. French: first names a Québec caller knows (« K comme Karine »), since
+# older francophone callers do not know « Juliett », « Whiskey » or « X-ray ». The codes never
+# use I, L or O (readiness.checks.codes.ALPHABET), so those letters need no word.
 SPELLING = {
-    word[0]: word
-    for word in [
-        "Alfa",
-        "Bravo",
-        "Charlie",
-        "Delta",
-        "Echo",
-        "Foxtrot",
-        "Golf",
-        "Hotel",
-        "Juliett",
-        "Kilo",
-        "Mike",
-        "November",
-        "Papa",
-        "Quebec",
-        "Romeo",
-        "Sierra",
-        "Tango",
-        "Uniform",
-        "Victor",
-        "Whiskey",
-        "X-ray",
-        "Yankee",
-        "Zulu",
-    ]
+    "en": {
+        word[0]: word
+        for word in [
+            "Alfa",
+            "Bravo",
+            "Charlie",
+            "Delta",
+            "Echo",
+            "Foxtrot",
+            "Golf",
+            "Hotel",
+            "Juliett",
+            "Kilo",
+            "Mike",
+            "November",
+            "Papa",
+            "Quebec",
+            "Romeo",
+            "Sierra",
+            "Tango",
+            "Uniform",
+            "Victor",
+            "Whiskey",
+            "X-ray",
+            "Yankee",
+            "Zulu",
+        ]
+    },
+    "fr": {
+        "A": "Alice",
+        "B": "Bernard",
+        "C": "Céline",
+        "D": "Denise",
+        "E": "Émile",
+        "F": "François",
+        "G": "Gaston",
+        "H": "Henri",
+        "J": "Julie",
+        "K": "Karine",
+        "M": "Marcel",
+        "N": "Nicole",
+        "P": "Pierre",
+        "Q": "Québec",
+        "R": "Robert",
+        "S": "Suzanne",
+        "T": "Thomas",
+        "U": "Ursule",
+        "V": "Victor",
+        "W": "William",
+        "X": "Xavier",
+        "Y": "Yvonne",
+        "Z": "Zoé",
+    },
 }
 
 
-def spelled(code: str) -> list[tuple[str, str | None]]:
-    """K7P4QX -> [(K, Kilo), (7, None), ...]: what to say for each character."""
-    return [(ch, SPELLING.get(ch)) for ch in code]
+def spelled(code: str, language: str = "en") -> list[tuple[str, str | None]]:
+    """K7P4QX -> [(K, Kilo), (7, None), ...]: what to say for each character, in the caller's
+    language (K, Karine for a French-speaking caller)."""
+    words = SPELLING.get(language, SPELLING["en"])
+    return [(ch, words.get(ch)) for ch in code]
 
 
 def is_active(check: Check) -> bool:
@@ -115,8 +147,10 @@ def device_description(check: Check) -> list[str]:
     ):
         if name:
             parts.append(f"{name} {version}" if version else name)
-    if environment.in_app:
-        parts.append(gettext("inside the %(app)s app", app=environment.in_app))
+    if app_name(environment.in_app):
+        parts.append(gettext("inside the %(app)s app", app=app_name(environment.in_app)))
+    elif environment.in_app:
+        parts.append(gettext("opened in another app"))
     return parts
 
 

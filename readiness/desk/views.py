@@ -104,7 +104,8 @@ def check(public_id):
     return render_template(
         "desk/check.html",
         code=display_code(check.reference_code),
-        spelled=spelled(check.reference_code),
+        spelled=spelled(check.reference_code, check.language),
+        spelling_language=check.language,
         code_url=url_for("patient.code", lang=check.language, _external=True),
         code_open=state.desk_code_open(
             check, utcnow(), float(current_app.config["DESK_CODE_MINUTES"])
@@ -199,7 +200,13 @@ def contact_error(code: str) -> str:
             "Numbers starting with 900 or 976 charge the caller. "
             "Enter a number we can call for free."
         ),
-    }.get(code, _("This phone number does not exist. Check it and include the area code."))
+    }.get(
+        code,
+        _(
+            "This phone number is not valid. Check it and include the area code (for example "
+            "514 555-0123)."
+        ),
+    )
 
 
 @bp.route("/checks/<public_id>/contact", methods=["GET", "POST"])

@@ -93,6 +93,10 @@ class Environment:
     in_app: str | None = None  # the app's name when the page is open inside another app
 
     @property
+    def app_name(self) -> str | None:
+        return app_name(self.in_app)
+
+    @property
     def browser_major(self) -> int | None:
         return major(self.browser_version)
 
@@ -177,6 +181,17 @@ def parse_browser(ua: str) -> tuple[str | None, str | None]:
     if "Safari/" in ua and "Version/" in ua:
         return SAFARI, _find(r"Version/(\d+(?:\.\d+)*)", ua)
     return None, None
+
+
+# What in_app holds when the app is not known by name: a web view, not an app the person opened.
+# These are codes for staff logs, never words for a sentence (see app_name).
+UNNAMED_APPS = ("Android WebView", "iOS app")
+
+
+def app_name(in_app: str | None) -> str | None:
+    """The app's brand name to show in a sentence (Facebook, Messenger…), or None when the page
+    is open in another app that we cannot name."""
+    return None if not in_app or in_app in UNNAMED_APPS else in_app
 
 
 def in_app_browser(ua: str, system: str | None) -> str | None:

@@ -17,6 +17,22 @@ class Block:
     steps: tuple
 
 
+# The app's name only when we know it (browser_support.app_name): « iOS app » or « Android
+# WebView » inside a French sentence would be English and jargon.
+IN_APP_NAMED = _l("You opened the link inside the %(app)s app, which often blocks the camera.")
+IN_APP_UNNAMED = _l(
+    "You opened the link inside another app instead of a browser, which often blocks the camera."
+)
+
+
+def step_text(step, values: dict) -> str:
+    """One step with the page's values filled in; the in-app sentence without a name when the
+    app has none."""
+    if step is IN_APP_NAMED and not values.get("app"):
+        step = IN_APP_UNNAMED
+    return str(step) % values
+
+
 BLOCKS = {
     # Permission refused, browser by browser.
     "permission_chrome_desktop": Block(
@@ -330,7 +346,7 @@ BLOCKS = {
     "in_app_ios": Block(
         _l("Open this page in Safari"),
         (
-            _l("You opened the link inside the %(app)s app, which often blocks the camera."),
+            IN_APP_NAMED,
             _l("Tap the menu button (… or ⋯) or the Share button in the app."),
             _l("Choose Open in Safari (or Open in browser)."),
             _l("If you do not see it, copy the link, open Safari and paste it in the address bar."),
@@ -339,7 +355,7 @@ BLOCKS = {
     "in_app_android": Block(
         _l("Open this page in %(recommended)s"),
         (
-            _l("You opened the link inside the %(app)s app, which often blocks the camera."),
+            IN_APP_NAMED,
             _l("Tap the menu button (⋮ or …) at the top of the screen."),
             _l("Choose Open in browser (or Open in Chrome)."),
             _l(
@@ -351,7 +367,7 @@ BLOCKS = {
     "in_app_generic": Block(
         _l("Open this page in %(recommended)s"),
         (
-            _l("You opened the link inside the %(app)s app, which often blocks the camera."),
+            IN_APP_NAMED,
             _l("Copy the link, open %(recommended)s and paste it in the address bar."),
         ),
     ),

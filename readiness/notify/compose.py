@@ -81,7 +81,7 @@ def email_message(notification: Notification) -> EmailMessage:
     message["Subject"] = subject
     message["From"] = formataddr((words_institution(notification), current_app.config["MAIL_FROM"]))
     message["To"] = notification.recipient
-    message["Message-ID"] = make_msgid(idstring=notification.public_id, domain="readiness")
+    message["Message-ID"] = make_msgid(domain="readiness")
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     message["Content-Language"] = notification.invitation.language  # set_content clears it

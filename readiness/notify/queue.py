@@ -178,7 +178,7 @@ def attempt(
             report.retrying += 1
     else:
         notification.last_error = None
-        notification.provider_id = sent.provider_id
+        notification.provider_id = (sent.provider_id or "")[:64] or None
         notification.sent_at = now
         finish(session, notification, NotificationStatus.SENT, now)
         report.sent += 1

@@ -56,14 +56,18 @@ def test_settings() -> dict:
 
 def browser_messages() -> dict:
     """Every sentence the test's script may show, in the page's language."""
+    steps = 4 if current_app.config["MEDIA_CHECK_ENABLED"] else 3
     return {
         "speed": _("%(value)s Mbps"),
         "milliseconds": _("%(value)s ms"),
-        "phaseLatency": _("Step 1 of 3: checking how quickly the connection answers…"),
-        "phaseDownload": _("Step 2 of 3: measuring the download speed…"),
-        "phaseUpload": _("Step 3 of 3: measuring the upload speed…"),
+        # Four steps when the sound-and-picture route is checked too, three otherwise.
+        "phaseLatency": _(
+            "Step 1 of %(steps)s: checking how quickly the connection answers…", steps=steps
+        ),
+        "phaseDownload": _("Step 2 of %(steps)s: measuring the download speed…", steps=steps),
+        "phaseUpload": _("Step 3 of %(steps)s: measuring the upload speed…", steps=steps),
         "phaseMedia": _(
-            "Last step: checking the route that sound and picture take, with test packets only…"
+            "Step 4 of 4: checking the route that sound and picture take, with test packets only…"
         ),
         "saving": _("Saving your result…"),
         "finished": _("The test is finished."),

@@ -14,6 +14,7 @@ from ..devices.browser_support import (
     COMPUTER,
     PHONE,
     TABLET,
+    app_name,
     evaluate,
     parse_user_agent,
 )
@@ -24,7 +25,7 @@ from ..devices.help import (
     read_browser_report,
     read_device_result,
 )
-from ..devices.instructions import BLOCKS
+from ..devices.instructions import BLOCKS, step_text
 from ..extensions import db
 from ..models import DeviceResult
 from ..vocabulary import DeviceKind, DeviceStatus
@@ -48,7 +49,7 @@ def instructions(environment, matrix) -> dict[str, list[tuple[str, list[str]]]]:
     values = {
         "browser": environment.browser_name or _("your browser"),
         "recommended": BROWSER_NAMES.get(support.recommended, support.recommended),
-        "app": environment.in_app or "",
+        "app": app_name(environment.in_app) or "",
     }
     found = {}
     for kind_reasons in DEVICE_REASONS.values():
@@ -58,7 +59,7 @@ def instructions(environment, matrix) -> dict[str, list[tuple[str, list[str]]]]:
             found[reason] = [
                 (
                     str(BLOCKS[key].title) % values,
-                    [str(step) % values for step in BLOCKS[key].steps],
+                    [step_text(step, values) for step in BLOCKS[key].steps],
                 )
                 for key in instruction_blocks(reason, environment)
             ]

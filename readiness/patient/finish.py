@@ -50,7 +50,10 @@ def phone_error(code: str) -> str:
             "Numbers starting with 900 or 976 charge the caller. "
             "Enter a number we can call for free."
         )
-    return _("This phone number does not exist. Check it and include the area code.")
+    return _(
+        "This phone number is not valid. Check it and include the area code (for example "
+        "514 555-0123)."
+    )
 
 
 def summary_context(overall: Overall, expected_quality: dict | None) -> dict:

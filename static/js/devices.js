@@ -224,12 +224,12 @@ async function testCamera(deviceId = null) {
     await record("camera", "fail", "black_picture", details);
     return;
   }
-  const numbers = new Intl.NumberFormat(document.documentElement.lang, {
-    maximumFractionDigits: 1,
-  });
+  // Canadian formats, as the server writes them: « 1 280 × 720 » in French.
+  const locale = document.documentElement.lang === "fr" ? "fr-CA" : "en-CA";
+  const numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   const text = fill(messages.camera_pass, {
-    width: details.width ?? "?",
-    height: details.height ?? "?",
+    width: details.width == null ? "?" : numbers.format(details.width),
+    height: details.height == null ? "?" : numbers.format(details.height),
     rate: details.frame_rate === null ? "?" : numbers.format(details.frame_rate),
   });
   await record("camera", "pass", null, details, text);

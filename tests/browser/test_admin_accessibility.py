@@ -123,6 +123,15 @@ def test_access_and_erasure_requests_pass_axe_in_both_languages(
     browser_page.get_by_role("button", name="Find").click()
     assert browser_page.get_by_test_id("request-check").is_visible()
     assert_accessible(browser_page)
+    # The copy a person can read: downloaded, then opened as the person would open it.
+    with browser_page.expect_download() as download:
+        browser_page.get_by_test_id("export-readable").click()
+    reader = browser_page.context.new_page()
+    reader.set_content(download.value.path().read_text(encoding="utf-8"))
+    assert reader.locator("html").get_attribute("lang") == "fr"
+    assert reader.get_by_role("heading", name="Vos renseignements personnels").is_visible()
+    assert_accessible(reader)
+    reader.close()
     browser_page.get_by_role("button", name="Erase the patient's personal data").click()
     browser_page.wait_for_selector(".error-summary")
     assert_accessible(browser_page)

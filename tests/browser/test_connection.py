@@ -92,7 +92,7 @@ def test_the_patient_can_stop_the_test_and_start_it_again(browser_page):
     page.goto("/fr/")
     throttle(page, download_mbps=1, upload_mbps=1)
     page.get_by_test_id("start-check").click()
-    page.locator("[data-phase]", has_text="Étape 2 sur 3").wait_for()
+    page.locator("[data-phase]", has_text="Étape 2 sur").wait_for()
     page.get_by_role("button", name="Arrêter le test").click()
     assert "Le test a été arrêté" in page.get_by_role("alert").inner_text()
     assert page.get_by_test_id("start-connection-test").is_enabled()

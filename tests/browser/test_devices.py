@@ -123,7 +123,9 @@ def test_fake_camera_microphone_and_speakers_pass_and_are_stored_as_shown(
     page.get_by_test_id("test-camera").click()
     camera = wait_for_status(page, "camera", "pass")
     assert page.locator("video[data-role=preview]").is_visible()
-    assert "1280 × 720" in camera.inner_text()
+    # Grouped as each language writes numbers: « 1 280 × 720 » in French (review 3, m3).
+    grouped = {"en": "1,280 × 720", "fr": "1\u00a0280 × 720"}[lang]
+    assert grouped in camera.inner_text()
 
     page.get_by_test_id("test-microphone").click()
     wait_for_status(page, "microphone", "pass")

@@ -75,9 +75,9 @@ def test_direction_may_take_longer_below_the_guidance():
 
 def test_phase_seconds_run_from_each_step_to_the_next_and_the_last_to_the_result():
     phases = [
-        {"text": "Step 1 of 3: checking…", "t": 1000.0},
-        {"text": "Step 2 of 3: download…", "t": 1500.0},
-        {"text": "Step 3 of 3: upload…", "t": 6500.0},
+        {"text": "Step 1 of 4: checking…", "t": 1000.0},
+        {"text": "Step 2 of 4: download…", "t": 1500.0},
+        {"text": "Step 3 of 4: upload…", "t": 6500.0},
     ]
     assert phase_seconds(phases, 10_000.0) == {"latency": 0.5, "download": 5.0, "upload": 3.5}
     assert phase_seconds(phases[:1], None) == {}
@@ -163,10 +163,10 @@ def test_tun_transmit_counter_is_read_from_proc_net_dev():
 
 def test_phase_bounds_end_the_upload_where_the_media_path_starts_on_the_wall_clock():
     phases = [
-        {"text": "Step 1 of 3: checking…", "t": 1000.0, "epoch_ms": 5_001_000.0},
-        {"text": "Step 2 of 3: download…", "t": 1500.0, "epoch_ms": 5_001_500.0},
-        {"text": "Step 3 of 3: upload…", "t": 6500.0, "epoch_ms": 5_006_500.0},
-        {"text": "Last step: checking the route…", "t": 9500.0, "epoch_ms": 5_009_500.0},
+        {"text": "Step 1 of 4: checking…", "t": 1000.0, "epoch_ms": 5_001_000.0},
+        {"text": "Step 2 of 4: download…", "t": 1500.0, "epoch_ms": 5_001_500.0},
+        {"text": "Step 3 of 4: upload…", "t": 6500.0, "epoch_ms": 5_006_500.0},
+        {"text": "Step 4 of 4: checking the route…", "t": 9500.0, "epoch_ms": 5_009_500.0},
     ]
     bounds = phase_bounds(phases, 5_014_000.0, key="epoch_ms")
     assert bounds["download"] == (5_001_500.0, 5_006_500.0)

@@ -94,12 +94,26 @@ def test_earlier_default_consent_texts_stay_on_record_word_for_word():
         text = ConsentText("2026-11-default", language, earlier[language])
         assert text.sha256 == expected
     assert "Ce que vous dites" in ConsentText("2026-11-default", "fr", earlier["fr"]).text
+    december = DEFAULT_VERSIONS["2026-12"]
+    assert ConsentText("2026-12", "fr", december["fr"]).sha256 == (
+        "6f3945c210801bf406748741790b68e415f18588d44cd337d6910e3df870dffa"
+    )
 
 
 def test_the_current_french_consent_covers_all_that_is_shared_not_only_what_is_said():
     french = consent_text({}, "fr")
-    assert french.version == "2026-12"
+    assert french.version == "2026-12b"
     assert "default" not in french.version
     assert "Ce que vous communiquez pendant la consultation" in french.text
     assert "Ce que vous dites" not in french.text
     assert "visite" not in french.text
+
+
+def test_the_current_french_consent_defines_a_video_visit_without_repeating_itself():
+    french = consent_text({}, "fr")
+    assert french.paragraphs[0] == (
+        "Une consultation vidéo est un rendez-vous avec votre équipe de soins qui a lieu à "
+        "l’écran, plutôt qu’en personne."
+    )
+    assert "à la place" not in french.text
+    assert "En tout temps, vous pouvez plutôt demander" in french.text

@@ -89,3 +89,4 @@ def test_the_time_zone_is_named_in_words_before_its_identifier():
     assert zone_name("America/Toronto", "fr") == "heure de l’Est, America/Toronto"
     assert zone_name("America/Toronto", "en") == "Eastern Time, America/Toronto"
     assert zone_name("UTC", "fr") == "UTC"
+    assert zone_name("America/Toronto", "fr", with_id=False) == "heure de l’Est"

@@ -4,7 +4,7 @@ import re
 
 from readiness.extensions import db
 from readiness.handoff.deliver import Settings, deliver_due
-from readiness.models import AuditEvent, OutboxMessage
+from readiness.models import AuditEvent, Check, OutboxMessage, utcnow
 from tests.conftest import free_port
 from tests.support.journey import invite, run_journey
 from tests.support.receiver import Receiver
@@ -45,10 +45,13 @@ def test_a_message_that_gave_up_is_shown_and_retried_by_an_admin(make_app, sign_
         assert "consent.recorded" not in page
         assert "Messages not delivered yet: 2." in page
         assert "HTTP 503" in page and "Retry now" in page
+        assert "The scheduling module had an error on its side (HTTP 503)." in page
         french = admin.get("/auth/language/fr?next=/admin/handoff", follow_redirects=True)
         assert french.status_code == 200
         assert "Consentement consigné" in french.text
         assert "Messages pas encore transmis\u00a0: 2." in french.text
+        # The error is glossed in the reader's language; the code is in the words.
+        assert "a eu une erreur de son côté (HTTP 503)" in french.text
         admin.get("/auth/language/en?next=/admin/handoff")
 
         receiver.status = 200
@@ -77,3 +80,28 @@ def test_retry_needs_the_form_token(make_app, make_staff):
     )
     assert client.get("/admin/handoff").status_code == 200
     assert client.post("/admin/handoff/1/retry").status_code == 400
+
+
+def test_a_network_error_is_glossed_and_the_raw_error_kept(app, admin_client):
+    """« URLError: [Errno 111] Connection refused » reads as words first, in French too."""
+    with app.app_context():
+        check = Check(public_id="glossed", reference_code="GLOSS234", language="fr")
+        db.session.add(check)
+        db.session.flush()
+        db.session.add(
+            OutboxMessage(
+                check_id=check.id,
+                event_type="check.completed",
+                delivery_id="dlv-glossed",
+                payload={},
+                attempts=1,
+                last_error="URLError: [Errno 111] Connection refused",
+                next_attempt_at=utcnow(),
+                created_at=utcnow(),
+            )
+        )
+        db.session.commit()
+    page = admin_client.get("/auth/language/fr?next=/admin/handoff", follow_redirects=True).text
+    error = page.split('data-testid="last-error">')[1].split("</dd>")[0]
+    assert error.startswith("Connexion refusée par le module de prise de rendez-vous.")
+    assert '<code lang="en">URLError: [Errno 111] Connection refused</code>' in error

@@ -531,7 +531,7 @@ def test_french_clinician_gets_an_english_message_for_an_english_patient(clinici
     data = invite_form(language="en", first_name="John", clinician_id=staff.id)
     page = in_french(client).post("/clinic/invite", data=data).text
     assert '<html lang="fr">' in page
-    assert "Envoyez-le seulement à la personne concernée" in page
+    assert "N’envoyez ce message qu’à la personne concernée" in page
     assert "En anglais, la langue de la personne." in page
     message = re.search(r'data-testid="invitation-message"[^>]*>(.*?)</div>', page, re.S).group(1)
     assert 'lang="en"' in re.search(r'<div[^>]*data-testid="invitation-message"[^>]*>', page).group(
@@ -547,6 +547,53 @@ def test_french_list_names_each_status_in_french(app, clinician):
     add_visit(app, "NOCNS-1", results="ready")
     add_visit(app, "NEW-001")
     page = in_french(client).get("/clinic/").text
-    for words in ("Prêt", "Consentement manquant", "Pas encore testé", "Consultations à venir"):
+    for words in (
+        "Vidéo possible",
+        "Consentement manquant",
+        "Pas encore testé",
+        "Consultations à venir",
+    ):
         assert words in page
     assert "3 consultations affichées." in page
+
+
+# French review 3: the clinic in French reads as a Québec writer would write it.
+
+
+def test_french_patient_page_spaces_its_semicolons_and_words_the_verbal_consent(
+    app, clinician, full_visit
+):
+    client, _ = clinician
+    in_french(client).post(f"/clinic/visits/{full_visit}/decision", data={"choice": "video"})
+    page = client.get(f"/clinic/visits/{full_visit}").text
+    expected = page.split('data-testid="attempt-expected"')[1].split("</p>")[0]
+    assert "\u00a0; qualité du son\u00a0: MOS 4,4 sur 4,5" in expected
+    assert "; " not in expected.replace("\u00a0; ", "")
+    note = re.search(r'data-testid="chart-note"[^>]*>([^<]+)<', page).group(1)
+    assert "a donné verbalement au soutien technique (Sophie Martin), le " in note
+    assert "son consentement à une rencontre virtuelle (texte de consentement" in note
+    assert "décision de Dr Claire Roy, le " in page
+
+
+def test_french_list_with_no_visit_says_so_in_words(clinician):
+    client, _ = clinician
+    page = in_french(client).get("/clinic/").text
+    assert "Aucune consultation affichée." in page and "0 consultation" not in page
+
+
+def test_french_invitation_form_names_the_time_zone_once_without_its_identifier(clinician):
+    client, _ = clinician
+    page = in_french(client).get("/clinic/invite").text
+    assert page.count("Dans le fuseau horaire de l’établissement (heure de l’Est).") == 1
+    assert "America/Toronto" not in page
+
+
+def test_a_patient_without_a_first_name_is_named_by_the_appointment_not_patient(app, clinician):
+    """« Patient » is a masculine generic: the French page says « Rendez-vous SCH-… »."""
+    client, _ = clinician
+    public_id = add_visit(app, "SCH-404", when=visit_at(), first_name=None)
+    page = in_french(client).get(f"/clinic/visits/{public_id}").text
+    assert re.search(r"<h1>\s*Rendez-vous SCH-404\s*</h1>", page)
+    listing = client.get("/clinic/").text
+    assert "Sans prénom" in listing and ">Personne<" in listing
+    assert ">Patient<" not in listing

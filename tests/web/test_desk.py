@@ -1,5 +1,6 @@
 """The support desk: find a caller's check, watch it, read the script, finish it by phone."""
 
+import re
 import time
 from datetime import timedelta
 
@@ -288,6 +289,63 @@ def test_agent_starts_a_check_and_gets_its_code_to_read(app, desk_client):
     assert [e.details for e in started] == [{"language": "fr"}]
 
 
+def spelling_words(page: str) -> list[str]:
+    listed = page.split('class="spelling"')[1].split("</ol>")[0]
+    return re.findall(r'<span lang="(?:en|fr)">([^<]+)</span>', listed)
+
+
+def test_code_for_a_french_speaking_caller_is_spelled_with_french_names(app, desk_client):
+    """Older francophone callers do not know « Juliett » or « X-ray »: « K comme Karine »."""
+    response = desk_client.post("/desk/checks/new", data={"language": "fr"})
+    page = desk_client.get(response.headers["Location"]).text
+    code = the_check(app).reference_code
+    words = spelling_words(page)
+    letters = [ch for ch in code if ch.isalpha()]
+    assert len(words) == len(letters) and '<span lang="fr">' in page
+    french = {"K": "Karine", "J": "Julie", "X": "Xavier", "Y": "Yvonne", "W": "William"}
+    for letter, word in zip(letters, words, strict=True):
+        assert word[0] == letter or (letter == "E" and word == "Émile")
+        assert word not in {"Juliett", "Whiskey", "X-ray", "Yankee", "Kilo", "Alfa"}
+        assert french.get(letter, word) == word
+
+
+def test_code_for_an_english_speaking_caller_keeps_the_radio_alphabet(app, desk_client):
+    response = desk_client.post("/desk/checks/new", data={"language": "en"})
+    page = desk_client.get(response.headers["Location"]).text
+    code = the_check(app).reference_code
+    radio = dict(
+        zip(
+            "ABCDEFGHJKMNPQRSTUVWXYZ",
+            [
+                "Alfa",
+                "Bravo",
+                "Charlie",
+                "Delta",
+                "Echo",
+                "Foxtrot",
+                "Golf",
+                "Hotel",
+                "Juliett",
+                "Kilo",
+                "Mike",
+                "November",
+                "Papa",
+                "Quebec",
+                "Romeo",
+                "Sierra",
+                "Tango",
+                "Uniform",
+                "Victor",
+                "Whiskey",
+                "X-ray",
+                "Yankee",
+                "Zulu",
+            ],
+        )
+    )
+    assert spelling_words(page) == [radio[ch] for ch in code if ch.isalpha()]
+
+
 def test_caller_joins_the_agents_check_with_its_code(app, desk_client, client):
     desk_client.post("/desk/checks/new", data={"language": "en"})
     check = the_check(app)
@@ -376,7 +434,7 @@ def test_contact_details_use_the_patients_rules_and_keep_the_input(app, desk_cli
     response = desk_client.post(f"/desk/checks/{public_id}/contact", data=bad)
     assert response.status_code == 400
     assert "Enter an email address like name@example.com." in response.text
-    assert "This phone number does not exist." in response.text
+    assert "This phone number is not valid." in response.text
     assert 'value="not an email"' in response.text
     assert rows(app, ContactDetails) == []
 

@@ -209,3 +209,33 @@ def test_support_matrix_can_be_set_as_json_in_the_environment(monkeypatch):
     monkeypatch.setenv("READINESS_SUPPORT_MATRIX", '{"browsers": {"firefox": 128}}')
     app = create_app({"SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
     assert app.config["SUPPORT_MATRIX"] == {"browsers": {"firefox": 128}}
+
+
+IOS_WEB_VIEW = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148"
+)
+ANDROID_WEB_VIEW = (
+    "Mozilla/5.0 (Linux; Android 12; SM-A525F; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Version/4.0 Chrome/118.0.5993.111 Mobile Safari/537.36"
+)
+
+
+@pytest.mark.parametrize("agent", [IOS_WEB_VIEW, ANDROID_WEB_VIEW])
+def test_an_app_we_cannot_name_is_not_named_in_french(client, agent):
+    """« iOS app » or « Android WebView » never lands inside a French sentence."""
+    client.post("/fr/check/new")
+    page = client.get("/fr/check/devices", headers={"User-Agent": agent}).text
+    assert "iOS app" not in page and "Android WebView" not in page
+    assert "(ouvert dans une autre application)" in page
+    assert (
+        "Vous avez ouvert le lien dans une autre application plutôt que dans un navigateur, "
+        "ce qui bloque souvent la caméra." in page
+    )
+
+
+def test_an_app_we_can_name_is_named(client):
+    client.post("/fr/check/new")
+    page = client.get("/fr/check/devices", headers={"User-Agent": FACEBOOK_ON_ANDROID}).text
+    assert "(dans l’application Facebook)" in page
+    assert "Vous avez ouvert le lien dans l’application Facebook" in page

@@ -225,7 +225,7 @@ def test_the_connection_result_names_its_scope_and_never_the_overall_verdict(app
         (
             "fr",
             "Votre connexion est assez bonne pour une consultation vidéo",
-            "Tout est prêt pour une visite vidéo",
+            "Tout est prêt pour une consultation vidéo",
         ),
     ):
         patient = app.test_client()

@@ -130,7 +130,7 @@ def test_changing_details_from_the_review_keeps_what_was_typed(client, started):
     "change, field, message",
     [
         ({"email": "marie@"}, "email", "Enter an email address like name@example.com."),
-        ({"mobile": "555"}, "mobile", "This phone number does not exist."),
+        ({"mobile": "555"}, "mobile", "This phone number is not valid."),
         ({"backup": "call me"}, "backup", "Enter a phone number with digits only"),
         ({"backup": ""}, "backup", "Enter a phone number we can call if the video stops."),
         (
@@ -164,8 +164,12 @@ def test_contact_errors_are_in_french_on_french_pages(client, started):
     started()
     agree(client, "fr")
     response = client.post("/fr/check/contact", data=dict(GOOD_CONTACT, email="marie@"))
-    assert "Entrez une adresse courriel comme nom@example.com." in response.text
+    assert "Entrez une adresse courriel valide, par exemple nom@example.com." in response.text
     assert "Il y a un problème" in response.text
+    # An incomplete number is « pas valide », not a number that « n’existe pas » (review 3, M13).
+    response = client.post("/fr/check/contact", data=dict(GOOD_CONTACT, mobile="555"))
+    assert "Ce numéro de téléphone n’est pas valide." in response.text
+    assert "(par exemple 514\u00a0555-0123)" in response.text
 
 
 def test_confirmation_shows_the_code_verdict_and_support_number(app, client, started):

@@ -74,7 +74,7 @@ def test_return_visit_shows_the_latest_result_and_keeps_every_attempt(app, clien
     assert "Your last check" in page
     assert f"{code[:3]}-{code[3:]}" in page
     assert 'data-verdict="limited"' in page
-    assert "Test again" in page
+    assert "Do the check again" in page
     client.post(f"/en/i/{token}")
     with app.app_context():
         invitation = db.session.scalar(db.select(Invitation))

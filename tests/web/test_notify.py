@@ -345,7 +345,9 @@ def test_a_text_message_that_bounces_later_is_marked_failed_by_the_signed_status
     [sent] = sms.received
     assert sent["StatusCallback"] == "http://localhost/notify/sms/status"
     with messaging_app.app_context():
-        sid = db.session.scalar(db.select(Notification.provider_id))
+        sid = db.session.scalar(
+            db.select(Notification.provider_id).where(Notification.kind == "invitation")
+        )
     client = messaging_app.test_client()
     url = "http://localhost/notify/sms/status"
     form = {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30005"}
