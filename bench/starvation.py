@@ -159,6 +159,33 @@ def honest_test(port: int, number: int, results: list) -> None:
     )
 
 
+def new_visitor_pages(port: int, count: int, max_seconds: float, pace_ms: float) -> dict:
+    """/en/ on a fresh connection each time (a new visitor), one started at most every
+    pace_ms: a request that fails counts with the time it waited (keep-alive timings drop
+    those, and a frozen worker's pages fail rather than wait)."""
+    latencies, statuses = [], {}
+    deadline = time.monotonic() + max_seconds
+    for _ in range(count):
+        if time.monotonic() > deadline:
+            break
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection.request("GET", "/en/", headers={"X-Forwarded-For": "198.51.100.200"})
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+        except (http.client.HTTPException, OSError):
+            status = 0
+        finally:
+            connection.close()
+        elapsed = time.perf_counter() - started
+        latencies.append(elapsed * 1000)
+        statuses[status] = statuses.get(status, 0) + 1
+        time.sleep(max(0.0, pace_ms / 1000 - elapsed))
+    return {"latencies_ms": latencies, "statuses": statuses}
+
+
 def one_round(port: int, attack: int, addresses: int = 1, hold_s: float = 0) -> dict:
     sockets = stalled_downloads(port, attack, addresses)
     try:
@@ -169,9 +196,11 @@ def one_round(port: int, attack: int, addresses: int = 1, hold_s: float = 0) -> 
         ]
         for thread in honest:
             thread.start()
-        # Held rounds: pages sampled the whole time, past the stall timeout.
-        count = int(hold_s * 1000 / 25) if hold_s else 400
-        pages = timings(f"http://127.0.0.1:{port}/en/", count, max(30, hold_s + 5), 25)
+        # Held rounds: pages by new visitors the whole time, past the stall timeout.
+        if hold_s:
+            pages = new_visitor_pages(port, int(hold_s * 1000 / 25), hold_s + 5, 25)
+        else:
+            pages = timings(f"http://127.0.0.1:{port}/en/", 400, 30, 25)
         for thread in honest:
             thread.join()
     finally:
