@@ -64,3 +64,24 @@ def child_exit(server, worker):
 def on_exit(server):
     if _METRICS_FOLDER_OURS:
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
+
+# A request head must be in 10 s (READINESS_REQUEST_HEAD_SECONDS) after its first byte, and one
+# address may have 8 heads being read at once per worker (readiness/request_deadlines.py;
+# review 3, F2): gunicorn itself only waits for the first byte. Imported in the worker, once
+# the app is loaded.
+
+
+def post_worker_init(worker):
+    if worker.__class__.__name__ == "ThreadWorker":
+        from readiness.request_deadlines import HEAD_SECONDS, watch_request_heads
+
+        watch_request_heads(
+            worker, float(os.environ.get("READINESS_REQUEST_HEAD_SECONDS", 0)) or HEAD_SECONDS
+        )
+
+
+def pre_request(worker, req):
+    from readiness.request_deadlines import head_received
+
+    head_received()

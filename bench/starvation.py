@@ -2,8 +2,9 @@
 
 On plain loopback (no namespace needed), gunicorn with make run's defaults (gthread, 2 workers x
 64 threads, gunicorn.conf.py) behind a pretend proxy (READINESS_PROXY_COUNT=1), so that each
-client has an address of its own in X-Forwarded-For. For each attack size (64, then 256): one
-client opens that many 32 MiB downloads and never reads them; 16 honest clients run a test
+client has an address of its own in X-Forwarded-For. For each attack (64, then 256, then 64
+held 25 s, past the 10 s stall timeout): 4 clients open that many 32 MiB downloads between
+them and never read them; 16 honest clients run a test
 each (4 parallel streams: 2 x 5 MB down, then 2 x 2.5 MB up, waiting 1 s after a 503 as the
 browser does); meanwhile /en/ is timed (sequential, one every 25 ms). Target: /en/ p99 under
 300 ms and every honest test complete with every byte counted.
@@ -25,7 +26,11 @@ from .page_latency import timings
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-ATTACKS = (64, 256)
+# (never-read downloads, client addresses they come from, seconds held). The last round holds
+# them past the stall timeout (10 s), when each stalled connection is closed: gunicorn's
+# graceful close of each once blocked its worker's main thread for 2 s (review 3, F1).
+ATTACKS = ((64, 4, 0), (256, 4, 0), (64, 4, 25))
+ATTACKER_ADDRESSES = [f"203.0.113.{66 + n}" for n in range(16)]
 HONEST = 16
 STREAMS = 4
 DOWNLOADS = (5_000_000, 5_000_000)
@@ -81,15 +86,16 @@ def stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def stalled_downloads(port: int, count: int) -> list[socket.socket]:
-    """count downloads of 32 MiB from one client, never read."""
+def stalled_downloads(port: int, count: int, addresses: int = 1) -> list[socket.socket]:
+    """count downloads of 32 MiB from that many clients in turn, never read."""
     opened = []
-    for _ in range(count):
+    for n in range(count):
         sock = socket.create_connection(("127.0.0.1", port), timeout=5)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        address = ATTACKER_ADDRESSES[n % addresses]
         sock.sendall(
             b"GET /probe/download?bytes=33554432 HTTP/1.1\r\nHost: bench\r\n"
-            b"X-Forwarded-For: 203.0.113.66\r\n\r\n"
+            + f"X-Forwarded-For: {address}\r\n\r\n".encode()
         )
         opened.append(sock)
     return opened
@@ -153,8 +159,35 @@ def honest_test(port: int, number: int, results: list) -> None:
     )
 
 
-def one_round(port: int, attack: int) -> dict:
-    sockets = stalled_downloads(port, attack)
+def new_visitor_pages(port: int, count: int, max_seconds: float, pace_ms: float) -> dict:
+    """/en/ on a fresh connection each time (a new visitor), one started at most every
+    pace_ms: a request that fails counts with the time it waited (keep-alive timings drop
+    those, and a frozen worker's pages fail rather than wait)."""
+    latencies, statuses = [], {}
+    deadline = time.monotonic() + max_seconds
+    for _ in range(count):
+        if time.monotonic() > deadline:
+            break
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection.request("GET", "/en/", headers={"X-Forwarded-For": "198.51.100.200"})
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+        except (http.client.HTTPException, OSError):
+            status = 0
+        finally:
+            connection.close()
+        elapsed = time.perf_counter() - started
+        latencies.append(elapsed * 1000)
+        statuses[status] = statuses.get(status, 0) + 1
+        time.sleep(max(0.0, pace_ms / 1000 - elapsed))
+    return {"latencies_ms": latencies, "statuses": statuses}
+
+
+def one_round(port: int, attack: int, addresses: int = 1, hold_s: float = 0) -> dict:
+    sockets = stalled_downloads(port, attack, addresses)
     try:
         time.sleep(1)
         results: list[dict] = []
@@ -163,7 +196,11 @@ def one_round(port: int, attack: int) -> dict:
         ]
         for thread in honest:
             thread.start()
-        pages = timings(f"http://127.0.0.1:{port}/en/", 400, 30, 25)
+        # Held rounds: pages by new visitors the whole time, past the stall timeout.
+        if hold_s:
+            pages = new_visitor_pages(port, int(hold_s * 1000 / 25), hold_s + 5, 25)
+        else:
+            pages = timings(f"http://127.0.0.1:{port}/en/", 400, 30, 25)
         for thread in honest:
             thread.join()
     finally:
@@ -172,6 +209,10 @@ def one_round(port: int, attack: int) -> dict:
     latencies = pages["latencies_ms"]
     return {
         "attack": attack,
+        "addresses": addresses,
+        "held_s": hold_s,
+        "max_ms": max(latencies, default=0),
+        "over_1s": sum(latency > 1000 for latency in latencies),
         "pages": len(latencies),
         "statuses": pages["statuses"],
         "p50_ms": percentile(latencies, 50),
@@ -179,6 +220,7 @@ def one_round(port: int, attack: int) -> dict:
         "honest_complete": sum(result["complete"] for result in results),
         "honest": results,
         "ok": percentile(latencies, 99) < P99_TARGET_MS
+        and (not hold_s or max(latencies, default=0) < 1000)  # a freeze is a few pages only
         and all(result["complete"] for result in results)
         and len(results) == HONEST,
     }
@@ -190,9 +232,13 @@ def measure_starvation(say) -> dict:
         port = free_port()
         server = start_server(workdir, port)
         try:
-            for attack in ATTACKS:
-                say(f"  {attack} never-read downloads + {HONEST} honest tests + /en/ ...")
-                rounds.append(one_round(port, attack))
+            for attack, addresses, hold_s in ATTACKS:
+                held = f", held {hold_s:g} s" if hold_s else ""
+                say(
+                    f"  {attack} never-read downloads from {addresses} addresses{held} + "
+                    f"{HONEST} honest tests + /en/ ..."
+                )
+                rounds.append(one_round(port, attack, addresses, hold_s))
                 time.sleep(12)  # the stalled downloads' slots come back (stall timeout 10 s)
         finally:
             stop(server)

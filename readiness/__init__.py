@@ -10,6 +10,7 @@ from . import (
     errors,
     formatting,
     locale,
+    request_deadlines,
     request_limits,
     request_log,
     security,
@@ -46,6 +47,7 @@ def create_app(config=None):
     if proxies:
         # The client's own address and scheme, for rate limits, Secure cookies and HSTS.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    request_deadlines.init_app(app)  # outermost: it counts connections' own addresses
 
     db.init_app(app)
     sqlite_settings.init_app(app, db)
@@ -53,6 +55,10 @@ def create_app(config=None):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=locale.select_locale, timezone_selector=locale.timezone)
     login_manager.init_app(app)
+    # Flask-Limiter keeps the storage options and default limits of an earlier init_app (the
+    # tests build many apps in one process): each app starts from its own settings.
+    limiter._storage_options = {}
+    limiter.limit_manager.set_default_limits([])
     limiter.init_app(app)
 
     from . import models  # noqa: F401  (tables known to Alembic and the app)

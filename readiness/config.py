@@ -91,6 +91,7 @@ class DefaultConfig:
     MEDIA_PACKET_BYTES = 1000
     MEDIA_CONNECT_TIMEOUT_SECONDS = 8.0
     MEDIA_MAX_PEERS = 20  # per gunicorn worker, at once
+    MEDIA_MAX_PEERS_PER_CLIENT = 2  # per worker and client address: one check needs one
     MEDIA_PEER_SECONDS = 30.0  # a peer is closed after this long, finished or not
     MEDIA_PUBLIC_ADDRESS = ""  # behind NAT: the address browsers reach this server's UDP on
     MEDIA_HOST_ADDRESSES = ""  # comma-separated local addresses to offer; "" = every interface
@@ -173,6 +174,9 @@ class DefaultConfig:
     # How many proxies (load balancers) stand in front of the app and set X-Forwarded-For and
     # X-Forwarded-Proto. 0 trusts none. Rate limits count per client address, so set it.
     PROXY_COUNT = 0
+    # A request body (other than the probe's upload) must be in this long after the request
+    # reached the app; the head has 10 s (gunicorn.conf.py). readiness/request_deadlines.py
+    REQUEST_BODY_SECONDS = 15
 
     # Staff sessions end after this many minutes without a request, and this many hours after
     # signing in whatever happens.
@@ -222,6 +226,10 @@ class DefaultConfig:
     # Wrong API keys per client address, and desk searches per agent.
     API_FAILED_KEY_LIMIT = "10 per minute;100 per hour"
     DESK_SEARCH_RATE_LIMIT = "30 per minute;300 per hour"
+    # Results the check's page posts (JSON): per check, and per address (a clinic's patients
+    # may share one). A check posts a dozen; these keep parsing work bounded (review 3, F9).
+    PATIENT_RESULT_RATE_LIMIT = "30 per minute;200 per hour"
+    PATIENT_RESULT_ADDRESS_LIMIT = "300 per minute"
 
     # The scheduling module: where its webhooks go, the shared secret that signs them, and
     # their body: "json" (ours) or "fhir" (an HL7 FHIR R4 transaction Bundle).

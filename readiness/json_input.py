@@ -11,6 +11,10 @@ import math
 from flask.json.provider import DefaultJSONProvider
 
 MAX_DEPTH = 32
+# Values in one body, counted before parsing: each costs 30 to 60 bytes once parsed, so a 1 MiB
+# body of "[1,1,1,...]" (half a million values) grew a worker by 50 MiB (review 3, F9). The
+# largest body the app takes (a connection report, its samples at most 32 KiB) holds fewer.
+MAX_VALUES = 20_000
 
 
 class UnacceptableJSON(ValueError):
@@ -29,29 +33,49 @@ def finite_float(text: str) -> float:
 
 
 def check_shape(value, max_depth: int) -> None:
-    """Refuse containers nested deeper than max_depth and text holding a NUL (key or value)."""
+    """Refuse containers nested deeper than max_depth and text holding a NUL (key or value).
+
+    Only containers wait in the list (one entry each, not one per value as before)."""
     todo = [(value, 1)]
     while todo:
         item, level = todo.pop()
-        if isinstance(item, str) and "\x00" in item:
-            raise UnacceptableJSON("text must not hold NUL characters")
-        if isinstance(item, dict | list):
-            if level > max_depth:
-                raise UnacceptableJSON("nested too deeply")
-            if isinstance(item, dict):
-                todo.extend((key, level) for key in item)
-                todo.extend((child, level + 1) for child in item.values())
-            else:
-                todo.extend((child, level + 1) for child in item)
+        if level > max_depth:
+            raise UnacceptableJSON("nested too deeply")
+        if isinstance(item, dict):
+            check_text(item.keys())
+            children = item.values()
+        else:
+            children = item
+        check_text(children)
+        todo.extend((child, level + 1) for child in children if isinstance(child, dict | list))
 
 
-def strict_loads(text: str | bytes, max_depth: int = MAX_DEPTH):
-    """json.loads that refuses NaN, infinities, NUL in text and nesting deeper than max_depth."""
+def check_text(values) -> None:
+    if any(isinstance(value, str) and "\x00" in value for value in values):
+        raise UnacceptableJSON("text must not hold NUL characters")
+
+
+def too_many_values(text: str | bytes, limit: int) -> bool:
+    """More than limit values, counted from separators and openings without parsing (commas
+    inside strings count too: an overestimate, never an underestimate)."""
+    if isinstance(text, str):
+        return text.count(",") + text.count("[") + text.count("{") > limit
+    return text.count(b",") + text.count(b"[") + text.count(b"{") > limit
+
+
+def strict_loads(text: str | bytes, max_depth: int = MAX_DEPTH, max_values: int = MAX_VALUES):
+    """json.loads that refuses NaN, infinities, NUL in text, nesting deeper than max_depth and
+    more than max_values values (before parsing them)."""
+    if too_many_values(text, max_values):
+        raise UnacceptableJSON(f"more than {max_values} values")
     try:
         value = json.loads(text, parse_constant=refuse_constant, parse_float=finite_float)
     except RecursionError:
         raise UnacceptableJSON("nested too deeply") from None
-    check_shape(value, max_depth)
+    if isinstance(value, dict | list):
+        check_shape(value, max_depth)
+    elif isinstance(value, str):
+        check_text([value])
     return value
 
 

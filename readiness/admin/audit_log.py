@@ -9,10 +9,10 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from ..checks.codes import code_candidates
@@ -21,6 +21,7 @@ from ..models import ApiKey, AuditEvent, Check, StaffUser
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_ROW_ID = 2**63 - 1  # the largest BIGINT, in SQLite and PostgreSQL alike
 
 
 @dataclass
@@ -58,10 +59,12 @@ class AuditFilters:
 
 
 def whole_number(text) -> int | None:
+    """A whole number a database row id can hold (a larger one matches no row: 0)."""
     try:
-        return int(text)
+        number = int(text)
     except (TypeError, ValueError):
         return None
+    return number if abs(number) <= MAX_ROW_ID else 0
 
 
 def a_date(text) -> date | None:
@@ -83,12 +86,31 @@ def filtered(filters: AuditFilters, zone: ZoneInfo):
         )
     if filters.action:
         query = query.where(AuditEvent.action == filters.action)
-    if filters.date_from:
-        query = query.where(AuditEvent.at >= datetime.combine(filters.date_from, time(), zone))
-    if filters.date_to:
-        end = datetime.combine(filters.date_to + timedelta(days=1), time(), zone)
+    start = day_start(filters.date_from, zone) if filters.date_from else None
+    if start is not None:
+        query = query.where(AuditEvent.at >= start)
+    end = day_after(filters.date_to, zone) if filters.date_to else None
+    if end is not None:
         query = query.where(AuditEvent.at < end)
+    if filters.staff_id == 0:
+        query = query.where(false())  # an id no row can have
     return query
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime | None:
+    """Midnight of day in zone, in UTC; None past the calendar's ends (no bound there)."""
+    try:
+        return datetime.combine(day, time(), zone).astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+def day_after(day: date, zone: ZoneInfo) -> datetime | None:
+    """Midnight after day; None after 9999-12-31, which no entry reaches."""
+    try:
+        return day_start(day + timedelta(days=1), zone)
+    except OverflowError:
+        return None
 
 
 def page_of(session: Session, filters: AuditFilters, zone: ZoneInfo) -> tuple[list, int]:

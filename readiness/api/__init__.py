@@ -55,7 +55,8 @@ def authenticate():
         )
         response.headers["WWW-Authenticate"] = 'Bearer realm="readiness"'
         return response
-    if not throttle.count(config["API_RATE_LIMIT"], "api-key", str(api_key.id)):
+    # Counted under the verified key (its stored hash: the id restarts in a new database).
+    if not throttle.count(config["API_RATE_LIMIT"], "api-key", api_key.key_hash[:32]):
         return api_error(429, "rate_limited", "Too many tries in a short time")
     g.api_key = api_key
     api_key.last_used_at = utcnow()

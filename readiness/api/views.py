@@ -65,12 +65,13 @@ def create():
         request.get_json(force=True, silent=True), config["DEFAULT_PHONE_REGION"]
     )
     hours_after = float(config["INVITATION_VALID_HOURS_AFTER"])
-    if values["appointment_at"] + timedelta(hours=hours_after) <= utcnow():
-        raise InvalidInput("appointment_at", "appointment_at is too far in the past.")
+    # Ahead first: adding the link's hours to 9999-12-31 would overflow.
     if too_far_ahead(values["appointment_at"], utcnow()):
         raise InvalidInput(
             "appointment_at", f"appointment_at is more than {MAX_YEARS_AHEAD} years ahead."
         )
+    if values["appointment_at"] + timedelta(hours=hours_after) <= utcnow():
+        raise InvalidInput("appointment_at", "appointment_at is too far in the past.")
     values["clinician_id"] = clinician_id(values.pop("clinician_email"))
     existing = find_invitation(values["appointment_ref"])
     if existing is not None:

@@ -33,8 +33,16 @@ MAX_PACKET_BYTES = 1200
 MIN_INTERVAL_MS = 5.0
 
 
+class UnusableOffer(ValueError):
+    """The browser's description cannot be read or answered: the caller's mistake, not ours."""
+
+
 class MediaBusy(RuntimeError):
     """Too many checks at once in this worker: the browser should report the check as skipped."""
+
+
+class ClientBusy(MediaBusy):
+    """This client address has its share of peers already (one check needs one)."""
 
 
 class TransitJitter:
@@ -54,14 +62,22 @@ class TransitJitter:
 class EchoPeer:
     """One browser's check: counts what arrives, echoes it, sends packets when asked."""
 
-    def __init__(self, lifetime_seconds: float):
+    def __init__(self, lifetime_seconds: float, client: str = "", connect_seconds: float = 10.0):
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.lifetime = lifetime_seconds
+        self.client = client
+        self.connect_seconds = connect_seconds
         self.received = set()
         self.jitter = TransitJitter()
         self.media = None
         self.sending = None
         self.pc.on("datachannel", self.on_datachannel)
+        self.pc.on("connectionstatechange", self.on_connection_state)
+
+    def on_connection_state(self):
+        """The path failed (the browser went away, or never got through): free the place."""
+        if self.pc.connectionState == "failed":
+            self.close()
 
     def on_datachannel(self, channel):
         if channel.label == "media":
@@ -117,10 +133,26 @@ class EchoPeer:
         channel.send(json.dumps({"type": "sent", "count": count}))
 
     async def answer(self, offer_sdp: str) -> str:
-        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
-        await self.pc.setLocalDescription(await self.pc.createAnswer())
-        asyncio.get_running_loop().call_later(self.lifetime, self.close)
+        try:
+            await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+            answer = await self.pc.createAnswer()
+        except Exception as error:
+            # aiortc's parser asserts, indexes and dereferences what the offer says (an unknown
+            # a=setup role: KeyError; an m= line without its protocol: AssertionError; no
+            # fingerprint: AttributeError): whatever fails here, the offer made it fail.
+            log.info("media offer refused: %s", type(error).__name__)
+            raise UnusableOffer(type(error).__name__) from error
+        await self.pc.setLocalDescription(answer)
+        loop = asyncio.get_running_loop()
+        loop.call_later(self.lifetime, self.close)
+        # An offer never followed by a connection (a flood of them) frees its place as soon
+        # as a browser would have given up, not after the whole lifetime (review 3, F17).
+        loop.call_later(self.connect_seconds, self.close_unless_connected)
         return self.pc.localDescription.sdp
+
+    def close_unless_connected(self):
+        if self.pc.connectionState != "connected":
+            self.close()
 
     def close(self):
         asyncio.ensure_future(self.pc.close())
@@ -151,29 +183,43 @@ def announce_address(sdp: str, public_address: str | None) -> str:
 class MediaService:
     """The asyncio loop that holds the peers, on its own daemon thread."""
 
-    def __init__(self, max_peers: int = 20, lifetime_seconds: float = 30.0, host_addresses=()):
+    def __init__(
+        self,
+        max_peers: int = 20,
+        lifetime_seconds: float = 30.0,
+        host_addresses=(),
+        per_client: int = 2,
+        connect_seconds: float = 10.0,
+    ):
         if host_addresses:
             # aiortc offers every interface's address and has no setting to choose: the
             # ICE library's own lookup is replaced for this process.
             addresses = list(host_addresses)
             aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: addresses
         self.max_peers = max_peers
+        self.per_client = per_client
         self.lifetime = lifetime_seconds
+        self.connect_seconds = connect_seconds
         self.peers: set[EchoPeer] = set()
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="media", daemon=True)
         self.thread.start()
 
-    def answer(self, offer_sdp: str, public_address: str | None = None, timeout=10.0) -> str:
-        """The answer to a browser's offer, with our candidates gathered; raises MediaBusy."""
-        future = asyncio.run_coroutine_threadsafe(self.open_peer(offer_sdp), self.loop)
+    def answer(
+        self, offer_sdp: str, public_address: str | None = None, timeout=10.0, client: str = ""
+    ) -> str:
+        """The answer to a browser's offer, with our candidates gathered; raises MediaBusy
+        when this worker has max_peers, or this client address per_client, already."""
+        future = asyncio.run_coroutine_threadsafe(self.open_peer(offer_sdp, client), self.loop)
         return announce_address(future.result(timeout), public_address)
 
-    async def open_peer(self, offer_sdp: str) -> str:
+    async def open_peer(self, offer_sdp: str, client: str = "") -> str:
         self.peers = {peer for peer in self.peers if peer.pc.connectionState != "closed"}
         if len(self.peers) >= self.max_peers:
             raise MediaBusy
-        peer = EchoPeer(self.lifetime)
+        if sum(peer.client == client for peer in self.peers) >= self.per_client:
+            raise ClientBusy
+        peer = EchoPeer(self.lifetime, client, self.connect_seconds)
         self.peers.add(peer)
         MEDIA_PEERS.set(len(self.peers))
         # A peer closes by its lifetime at the latest: count again just after.
@@ -193,11 +239,15 @@ _service: MediaService | None = None
 _lock = threading.Lock()
 
 
-def service(max_peers: int, lifetime_seconds: float, host_addresses=()) -> MediaService:
+def service(
+    max_peers: int, lifetime_seconds: float, host_addresses=(), per_client=2, connect_seconds=10.0
+) -> MediaService:
     """This process's media service, started on first use (after gunicorn forks its workers)."""
     global _service
     with _lock:
         if _service is None:
-            _service = MediaService(max_peers, lifetime_seconds, host_addresses)
+            _service = MediaService(
+                max_peers, lifetime_seconds, host_addresses, per_client, connect_seconds
+            )
             log.info("media service started")
         return _service

@@ -18,6 +18,9 @@ MESSAGES = {
         "This page sent a result the service cannot record. Reload the page and try again."
     ),
     "no_check": _l("This browser has no check in progress. Start the check from the home page."),
+    "too_many_results": _l(
+        "This page sent too many results in a short time. Wait a minute, then try again."
+    ),
 }
 
 

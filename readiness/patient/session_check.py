@@ -12,12 +12,13 @@ import secrets
 from datetime import timedelta
 from functools import wraps
 
-from flask import current_app, g, redirect, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 from sqlalchemy import delete, select
 
+from .. import throttle
 from ..checks.codes import JOIN_LENGTH, LENGTH
 from ..checks.invitations import unused_code
-from ..extensions import db
+from ..extensions import client_key, db
 from ..models import Check, PatientSession, utcnow
 from .json_answers import patient_json_error
 
@@ -57,6 +58,10 @@ def patient_session() -> PatientSession | None:
         forget_check()
     g.patient_session_row = row
     return row
+
+
+# The largest result the page posts is a connection report (its samples at most 32 KiB).
+MAX_RESULT_BYTES = 128 * 1024
 
 
 def current_check() -> Check | None:
@@ -130,11 +135,25 @@ def check_required(view=None, *, json: bool = False):
                 if json:
                     return patient_json_error(403, "no_check")
                 return redirect(url_for("patient.start"))
+            if json and not result_allowed(check):
+                return patient_json_error(429, "too_many_results")
             return view(check, *args, **kwargs)
 
         return with_check
 
     return decorate(view) if view is not None else decorate
+
+
+def result_allowed(check: Check) -> bool:
+    """A result the page posts: counted per check and per address before its body is read,
+    and that body capped (MAX_RESULT_BYTES), so that parsing stays cheap (review 3, F9)."""
+    request.max_content_length = MAX_RESULT_BYTES
+    config = current_app.config
+    return throttle.count(
+        config["PATIENT_RESULT_RATE_LIMIT"], "patient-result", check.public_id
+    ) and throttle.count(
+        config["PATIENT_RESULT_ADDRESS_LIMIT"], "patient-result-address", client_key()
+    )
 
 
 # A page view writes "last seen" at most this often: the support desk's "seen 2 minutes ago"

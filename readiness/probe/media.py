@@ -12,6 +12,7 @@ from .. import throttle
 from ..connection.turn import ice_servers
 from ..errors import json_error
 from ..extensions import client_key
+from ..stalled_clients import hang_up
 from . import bp
 from .views import uncached
 
@@ -57,6 +58,15 @@ def media_offer():
         return json_error(404, "media_check_disabled", "the media-path check is turned off")
     if (request.content_length or 0) > MAX_OFFER_BYTES:
         return json_error(413, "too_large", f"the offer must be at most {MAX_OFFER_BYTES} bytes")
+    # A chunked body has no Content-Length: cap what is read, not only what is announced
+    # (the probe's 32 MiB upload limit let 30 MiB of JSON be parsed, review 3 F9). The rest
+    # is never read: hang up, so that closing the connection does not wait for it.
+    request.max_content_length = MAX_OFFER_BYTES + 1
+    if len(request.get_data()) > MAX_OFFER_BYTES:
+        sock = request.environ.get("gunicorn.socket")
+        if sock is not None:
+            hang_up(sock, discard_unsent=False)
+        return json_error(413, "too_large", f"the offer must be at most {MAX_OFFER_BYTES} bytes")
     data = request.get_json(silent=True)
     sdp = data.get("sdp") if isinstance(data, dict) else None
     if not isinstance(sdp, str) or not sdp.startswith("v=0") or len(sdp) > MAX_OFFER_BYTES:
@@ -66,10 +76,19 @@ def media_offer():
 
     addresses = [a.strip() for a in config["MEDIA_HOST_ADDRESSES"].split(",") if a.strip()]
     peers = media_service.service(
-        config["MEDIA_MAX_PEERS"], config["MEDIA_PEER_SECONDS"], addresses
+        config["MEDIA_MAX_PEERS"],
+        config["MEDIA_PEER_SECONDS"],
+        addresses,
+        int(config["MEDIA_MAX_PEERS_PER_CLIENT"]),
+        # The browser gives up after its connect timeout; the peer a little later.
+        float(config["MEDIA_CONNECT_TIMEOUT_SECONDS"]) + 2,
     )
     try:
-        answer = peers.answer(sdp, config["MEDIA_PUBLIC_ADDRESS"] or None)
+        answer = peers.answer(
+            sdp, config["MEDIA_PUBLIC_ADDRESS"] or None, client=request.remote_addr or "-"
+        )
+    except media_service.ClientBusy:
+        return json_error(429, "media_client_busy", "this address has media checks running")
     except media_service.MediaBusy:
         return json_error(503, "media_busy", "too many media checks at once; try again soon")
     except AnswerTimeout:

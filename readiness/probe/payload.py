@@ -67,16 +67,27 @@ def _memory_file() -> int | None:
 class RandomBytesFile:
     """size random bytes from a start chunk, as a file of its own (its own offset, so answers
     sent at once by several threads do not move each other's); on_close runs once, when the
-    server closes it, whether the answer was sent in full or given up."""
+    server closes it, whether the answer was sent in full or given up (sent_in_full says
+    which)."""
 
     def __init__(self, descriptor: int, size: int, start: int, on_close: Callable[[], None]):
         self._fd = os.open(f"/proc/self/fd/{descriptor}", os.O_RDONLY | os.O_CLOEXEC)
-        os.lseek(self._fd, start * CHUNK_SIZE, os.SEEK_SET)
+        self._furthest = os.lseek(self._fd, start * CHUNK_SIZE, os.SEEK_SET)
+        self._end = self._furthest + size
         self._left = size
         self._on_close = on_close
+        self.sent_in_full = size == 0
 
     def fileno(self) -> int:
         return self._fd
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        """Where the next byte comes from. socket.sendfile() moves a file here past what it
+        sent (sendfile itself does not; gunicorn then moves it back), so the furthest position
+        says how much went out."""
+        position = os.lseek(self._fd, offset, whence)
+        self._furthest = max(self._furthest, position)
+        return position
 
     def read(self, size: int = -1) -> bytes:
         """For servers that cannot use sendfile (TLS, the test client): never past size."""
@@ -88,6 +99,8 @@ class RandomBytesFile:
     def close(self) -> None:
         if self._fd is None:
             return
+        position = max(self._furthest, os.lseek(self._fd, 0, os.SEEK_CUR))
+        self.sent_in_full = self.sent_in_full or position >= self._end
         os.close(self._fd)
         self._fd = None
         self._on_close()

@@ -6,6 +6,7 @@ from werkzeug.wsgi import wrap_file
 
 from ..client_network import limit_key
 from ..errors import json_error
+from ..stalled_clients import hang_up
 from . import bp, transfer_slots
 from .payload import CHUNK_SIZE, random_file, random_stream
 
@@ -45,18 +46,27 @@ def stop_on_stall() -> None:
 
 def download_response(size: int) -> Response:
     """size random bytes, streamed; never cached, never compressed. Holds a transfer slot
-    until the answer is sent in full or the connection is given up."""
+    until the answer is sent in full or the connection is given up; a client that stopped
+    reading is hung up on (readiness.stalled_clients), so closing its connection holds
+    nothing."""
     slots, client = transfer_slots(), client_address()
     if not slots.take(client):
         return busy()
     stop_on_stall()
+    sock = request.environ.get("gunicorn.socket")
+    no_body = request.method == "HEAD"
+    body = stream = None
 
     def give_back():
         slots.give_back(client)
+        sent = body.sent_in_full if body is not None else stream.sent_in_full
+        if sock is not None and not (sent or no_body):
+            hang_up(sock, discard_unsent=True)
 
     body = random_file(size, on_close=give_back)
     if body is None:
-        response = Response(random_stream(size), mimetype="application/octet-stream")
+        stream = CountedStream(random_stream(size))
+        response = Response(stream, mimetype="application/octet-stream")
         response.call_on_close(give_back)
     else:
         # Passed through to the server untouched: gunicorn sends it with sendfile(), and closes
@@ -70,6 +80,18 @@ def download_response(size: int) -> Response:
     return uncached(response)
 
 
+class CountedStream:
+    """An answer's chunks, knowing whether the server took the last one."""
+
+    def __init__(self, chunks):
+        self.chunks = chunks
+        self.sent_in_full = False
+
+    def __iter__(self):
+        yield from self.chunks
+        self.sent_in_full = True
+
+
 def counted_upload():
     """The byte count of the body, read in a transfer slot; or an error response."""
     slots, client = transfer_slots(), client_address()
@@ -79,6 +101,9 @@ def counted_upload():
     try:
         return receive_body(), None
     except (TimeoutError, ClientDisconnected, OSError):
+        sock = request.environ.get("gunicorn.socket")
+        if sock is not None:
+            hang_up(sock, discard_unsent=False)  # the 408 still goes out
         response = json_error(408, "stalled", "the body stopped arriving")
         response.headers["Connection"] = "close"
         return None, response

@@ -16,7 +16,9 @@ REDIS_URL = os.environ.get("READINESS_TEST_REDIS_URL")
 STORAGES = ["database"] + (["redis"] if REDIS_URL else [])
 
 
-def start_two_workers(database_url: str, port: int, **extra_env: str) -> subprocess.Popen:
+def start_two_workers(
+    database_url: str, port: int, threads: int = 8, **extra_env: str
+) -> subprocess.Popen:
     env = server_environment(database_url, READINESS_RATELIMIT_ENABLED="true", **extra_env)
     return subprocess.Popen(
         [
@@ -28,7 +30,7 @@ def start_two_workers(database_url: str, port: int, **extra_env: str) -> subproc
             "--workers",
             "2",
             "--threads",
-            "8",
+            str(threads),
             "--bind",
             f"127.0.0.1:{port}",
             "wsgi:app",
@@ -45,16 +47,17 @@ def serve(database_url, make_app):
     app = make_app()  # so the tables (rate limit counters included) are emptied after the test
     processes = []
 
-    def start(**settings) -> str:
+    def start(threads: int = 8, **settings) -> str:
         port = free_port()
         env = {f"READINESS_{name}": str(value) for name, value in settings.items()}
-        process = start_two_workers(database_url, port, **env)
+        process = start_two_workers(database_url, port, threads, **env)
         processes.append(process)
         url = f"http://127.0.0.1:{port}"
         wait_until_serving(url + "/en/", process)
         return url
 
     start.app = app
+    start.processes = processes
     yield start
     for process in processes:
         process.terminate()

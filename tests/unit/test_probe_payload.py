@@ -1,5 +1,7 @@
 """The download's random bytes: the same bytes whether sent from the in-memory file or streamed."""
 
+import os
+import socket
 import zlib
 
 import pytest
@@ -72,3 +74,26 @@ def test_each_answer_has_its_own_offset():
     finally:
         first.close()
         second.close()
+
+
+def test_a_file_knows_whether_sendfile_sent_it_in_full_or_gave_up():
+    """What the probe hangs up on: an answer the client stopped reading (a timeout mid-way),
+    never one sent in full (gunicorn moves the file back after sendfile(): still known)."""
+    sender, receiver = socket.socketpair()
+    with sender, receiver:
+        receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sender.settimeout(0.3)
+        stalled = random_file(8_000_000, on_close=lambda: None)
+        with pytest.raises(TimeoutError):
+            sender.sendfile(stalled, offset=os.lseek(stalled.fileno(), 0, os.SEEK_CUR))
+        stalled.close()
+        assert stalled.sent_in_full is False
+
+    sender, receiver = socket.socketpair()
+    with sender, receiver:
+        small = random_file(1000, on_close=lambda: None)
+        start = os.lseek(small.fileno(), 0, os.SEEK_CUR)
+        sender.sendfile(small, offset=start, count=1000)
+        os.lseek(small.fileno(), start, os.SEEK_SET)  # as gunicorn does
+        small.close()
+        assert small.sent_in_full is True

@@ -8,6 +8,7 @@ trail is the one exception (the API records each authenticated call, refused or 
 """
 
 import json
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -44,7 +45,10 @@ FIELD_NAMES = sorted(
         if isinstance(value, UnboundField)
     }
 )
-QUERY_NAMES = ["q", "limit", "cursor", "updated_since", "format", "filter", "sort", "language"]
+QUERY_NAMES = [
+    "q", "limit", "cursor", "updated_since", "format", "filter", "sort", "language",
+    "staff", "check", "action", "from", "to", "page", "bytes", "next", "browser", "system",
+]  # fmt: skip
 JSON_KEYS = [
     "kind", "status", "reason", "details", "features", "touch_points", "failure", "samples",
     "download_mbps", "upload_mbps", "latency_ms", "jitter_ms", "bytes_used", "duration_ms",
@@ -59,9 +63,59 @@ LIKELY_TEXT = [
     "K7P-4QX", "1" * 400, "\x00", "²", "NaN", "-1",
 ]  # fmt: skip
 
-text = st.one_of(st.sampled_from(LIKELY_TEXT), st.text(max_size=40))
+# The calendar's ends (years 1 and 9999) at any hour and the widest offsets, and numbers past
+# what a database row id holds: where date arithmetic and integer columns overflow.
+boundary_dates = st.one_of(
+    st.dates(max_value=date(1, 1, 31)), st.dates(min_value=date(9999, 12, 1)), st.dates()
+).map(date.isoformat)
+offsets = st.one_of(
+    st.just(0),
+    st.sampled_from([24 * 60 - 1, -(24 * 60 - 1), 14 * 60, -12 * 60]),
+    st.integers(min_value=-(24 * 60 - 1), max_value=24 * 60 - 1),
+).map(lambda minutes: timezone(timedelta(minutes=minutes)))
+calendar_ends = st.one_of(
+    st.sampled_from([datetime.min, datetime.max]),
+    st.datetimes(max_value=datetime(1, 1, 2)),
+    st.datetimes(min_value=datetime(9999, 12, 31)),
+)
+boundary_moments = st.builds(
+    lambda moment, zone, utc: moment.replace(tzinfo=zone).isoformat().replace("+00:00", utc),
+    calendar_ends,
+    offsets,
+    st.sampled_from(["+00:00", "Z"]),
+)
+huge_numbers = st.one_of(
+    st.integers(min_value=2**62, max_value=2**80), st.integers(max_value=-(2**62))
+).map(str)
+boundary_text = st.one_of(boundary_dates, boundary_moments, huge_numbers)
+text = st.one_of(st.sampled_from(LIKELY_TEXT), boundary_text, st.text(max_size=40))
 form_data = st.dictionaries(st.sampled_from(FIELD_NAMES), text, max_size=8)
 query_data = st.dictionaries(st.sampled_from(QUERY_NAMES), text, max_size=4)
+# Requests valid but for a boundary value or two: a date or a number alone at its end is
+# refused late (after other fields pass), where a wholly random request never gets to.
+VALID_FIELDS = {
+    "appointment_ref": "APPT-1", "appointment_at": "2027-01-15T14:30:00-05:00",
+    "appointment_date": "2027-01-15", "appointment_time": "14:30", "language": "en",
+    "first_name": "Alex", "staff": "1", "from": "2026-12-01", "to": "2026-12-31", "page": "1",
+    "limit": "10", "updated_since": "2026-12-01T00:00:00+00:00", "bytes": "1000",
+}  # fmt: skip
+BOUNDARY_FOR = {
+    "appointment_at": boundary_moments, "updated_since": boundary_moments,
+    "appointment_date": boundary_dates, "from": boundary_dates, "to": boundary_dates,
+    "staff": huge_numbers, "page": huge_numbers, "limit": huge_numbers, "bytes": huge_numbers,
+}  # fmt: skip
+
+
+@st.composite
+def near_valid(draw) -> dict:
+    """VALID_FIELDS with each boundable field, in turn at random, at a boundary."""
+    values = dict(VALID_FIELDS)
+    for name, boundary in BOUNDARY_FOR.items():
+        if draw(st.booleans()):
+            values[name] = draw(boundary)
+    return values
+
+
 scalars = st.one_of(
     st.none(),
     st.booleans(),
@@ -137,6 +191,19 @@ def requests(draw, method):
     return draw(st.sampled_from(["en", "fr"])), body
 
 
+@st.composite
+def near_valid_requests(draw, endpoint, method):
+    """A request valid but for a boundary value or two, as a form, JSON or a query string."""
+    values = draw(near_valid())
+    if method != "POST":
+        body = {"query_string": values}
+    elif endpoint.startswith(("api.", "probe.")) or draw(st.booleans()):
+        body = {"data": json.dumps(values), "content_type": "application/json"}
+    else:
+        body = {"data": values}
+    return draw(st.sampled_from(["en", "fr"])), body
+
+
 ROUTES = routes(create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x" * 40}))
 
 
@@ -152,13 +219,34 @@ def test_generated_input_never_gives_a_server_error_nor_a_partial_write(
     public_id = make_check(code="K7P4QX")
     headers = {"Authorization": f"Bearer {create_key(app)}"} if endpoint.startswith("api.") else {}
 
-    @given(request=requests(method))
-    @settings(
-        max_examples=25,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        database=None,
-    )
+    send = sender(app, client, endpoint, method, public_id, headers)
+    given(request=requests(method))(settings(max_examples=25, **SETTINGS)(send))()
+
+
+@pytest.mark.parametrize(("endpoint", "method"), ROUTES)
+def test_dates_and_numbers_at_their_boundaries_never_give_a_server_error(
+    app,
+    sign_in,
+    make_check,  # noqa: F811
+    endpoint,
+    method,
+):
+    """Year 1 and 9999 with far offsets, ids past a BIGINT, in requests otherwise valid: the
+    same examples each run (derandomized), enough to reach each field's end."""
+    client = client_for(app, endpoint.split(".", 1)[0], sign_in)
+    public_id = make_check(code="K7P4QX")
+    headers = {"Authorization": f"Bearer {create_key(app)}"} if endpoint.startswith("api.") else {}
+    send = sender(app, client, endpoint, method, public_id, headers)
+    boundary_settings = settings(max_examples=30, derandomize=True, **SETTINGS)
+    given(request=near_valid_requests(endpoint, method))(boundary_settings(send))()
+
+
+SETTINGS = {"deadline": None, "suppress_health_check": list(HealthCheck), "database": None}
+
+
+def sender(app, client, endpoint, method, public_id, headers):
+    """Send one generated request; fail on a 5xx, or on a refusal that wrote anything."""
+
     def send(request):
         lang, body = request
         path = path_for(app, endpoint, lang, public_id)
@@ -170,4 +258,4 @@ def test_generated_input_never_gives_a_server_error_nor_a_partial_write(
             with app.app_context():
                 assert row_counts() == before, (endpoint, method, body, response.status_code)
 
-    send()
+    return send

@@ -1,9 +1,15 @@
 """The media path over HTTP: signalling, TURN credentials, and what the verdict makes of it."""
 
+import asyncio
 import base64
 import hashlib
 import hmac
+import re
 import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from readiness.extensions import db
 from readiness.models import Check, ConnectionResult, utcnow
@@ -89,3 +95,59 @@ def test_french_page_shows_loss_with_a_comma_and_a_non_breaking_space(client):
     media = {"media_route": "udp", "media_loss_up_percent": 6.4, "media_loss_down_percent": 0}
     response = client.post("/fr/check/connection/result", json=GOOD | media)
     assert "6,4\u00a0%" in response.get_json()["html"]
+
+
+@pytest.fixture(scope="module")
+def browser_offer() -> str:
+    """A data-channel offer as a browser sends one (made by aiortc, standing in for Chromium)."""
+    from aiortc import RTCPeerConnection
+
+    async def offer() -> str:
+        peer = RTCPeerConnection()
+        peer.createDataChannel("media")
+        await peer.setLocalDescription(await peer.createOffer())
+        sdp = peer.localDescription.sdp
+        await peer.close()
+        return sdp
+
+    return asyncio.run(offer())
+
+
+@pytest.mark.parametrize(
+    ("pattern", "replacement"),
+    [
+        (r"a=setup:\w+", "a=setup:bogus"),  # KeyError in aiortc's parser
+        (r"c=IN IP4 .*", "c=IN IP6 ::: x"),  # AssertionError
+        (r"m=application (\d+) \S+ (\S+)", r"m=application \1"),  # AssertionError
+    ],
+)
+def test_an_offer_the_sdp_parser_chokes_on_is_refused_not_a_server_error(
+    client, browser_offer, pattern, replacement
+):
+    broken = re.sub(pattern, replacement, browser_offer)
+    assert broken != browser_offer
+    response = client.post("/probe/media/offer", json={"sdp": broken})
+    assert response.status_code == 400, response.text
+    assert response.json["error"]["code"] == "invalid_offer"
+
+
+@settings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_an_offer_with_any_line_mangled_is_answered_or_refused_never_a_server_error(
+    client, browser_offer, data
+):
+    lines = browser_offer.split("\r\n")
+    index = data.draw(st.integers(min_value=1, max_value=len(lines) - 2))
+    kind, _, value = lines[index].partition("=")
+    words = value.split(" ")
+    mangled = data.draw(
+        st.one_of(
+            st.just(" ".join(words[:-1])),  # a field short
+            st.just(value + " x"),  # a field too many
+            st.builds(lambda word: " ".join([*words[:-1], word]), st.text(max_size=12)),
+            st.text(max_size=30),
+        )
+    )
+    lines[index] = f"{kind}={mangled}"
+    response = client.post("/probe/media/offer", json={"sdp": "\r\n".join(lines)})
+    assert response.status_code in (200, 400, 429, 503), (lines[index], response.text[:200])
