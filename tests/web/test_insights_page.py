@@ -112,3 +112,9 @@ def test_the_pages_with_outcomes_show_only_what_they_mean(walked, sign_in, langu
     problems += problems_on(admin.get(f"/desk/checks/{check_id}/visit-outcome").text, language)
     problems += problems_on(admin.get("/clinic/?when=past").text, language)
     assert not problems, "\n".join(problems)
+
+
+def test_the_page_reads_with_no_check_at_all(admin_client):
+    page = admin_client.get("/admin/insights")
+    assert page.status_code == 200
+    assert 'data-testid="funnel-summary"' in page.text
