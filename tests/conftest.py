@@ -98,6 +98,11 @@ def make_app(database_url, schema):
             db.session.rollback()
             empty_tables()
             db.session.remove()
+    # Each app has its own engine and pool: close them, or a long run holds a connection (and
+    # SQLite's WAL files) open for every app it ever built.
+    for app in built:
+        with app.app_context():
+            db.engine.dispose()
     for app in built:
         with app.app_context():
             db.engine.dispose()
