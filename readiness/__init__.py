@@ -56,7 +56,12 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=locale.select_locale, timezone_selector=locale.timezone)
     login_manager.init_app(app)
     # Flask-Limiter keeps the storage options and default limits of an earlier init_app (the
-    # tests build many apps in one process): each app starts from its own settings.
+    # tests build many apps in one process): each app starts from its own settings, and the
+    # storage it replaces closes its database connections (a long run of apps otherwise keeps
+    # one SQLite connection open per app, until SQLite answers "disk I/O error").
+    previous = getattr(limiter, "_storage", None)
+    if hasattr(previous, "dispose"):
+        previous.dispose()
     limiter._storage_options = {}
     limiter.limit_manager.set_default_limits([])
     limiter.init_app(app)
