@@ -168,6 +168,7 @@ def client_for(app, audience: str, sign_in):
 def path_for(app, endpoint: str, lang: str, public_id: str) -> str:
     rule = next(app.url_map.iter_rules(endpoint))
     values = {"lang": lang, "public_id": public_id, "token": "no-such-token", "message_id": 1}
+    values |= {"table": "weekly"}  # /admin/insights/<table>.csv
     values |= {"width": 10, "height": 10}
     values = {name: values[name] for name in rule.arguments}
     with app.test_request_context():
