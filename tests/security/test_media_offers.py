@@ -4,13 +4,14 @@ Over HTTP against gunicorn with 2 workers and the media check on: one address fl
 (never connecting), then a patient from another address sends theirs.
 """
 
-import asyncio
 import json
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
+from tests.support.media_offer import data_channel_offer
 
 from .test_stalled_clients import port_of
 
@@ -20,18 +21,7 @@ PATIENT = "127.0.9.1"
 
 @pytest.fixture(scope="module")
 def offer_sdp() -> str:
-    """A data-channel offer as a browser sends one (aiortc standing in for Chromium)."""
-    from aiortc import RTCPeerConnection
-
-    async def offer() -> str:
-        peer = RTCPeerConnection()
-        peer.createDataChannel("media")
-        await peer.setLocalDescription(await peer.createOffer())
-        sdp = peer.localDescription.sdp
-        await peer.close()
-        return sdp
-
-    return asyncio.run(offer())
+    return data_channel_offer()
 
 
 def post_offer(port: int, address: str, sdp: str) -> tuple[int, dict]:

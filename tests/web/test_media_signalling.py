@@ -1,6 +1,5 @@
 """The media path over HTTP: signalling, TURN credentials, and what the verdict makes of it."""
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 
 from readiness.extensions import db
 from readiness.models import Check, ConnectionResult, utcnow
+from tests.support.media_offer import data_channel_offer
 from tests.web.test_connection_step import GOOD, start
 
 
@@ -99,18 +99,7 @@ def test_french_page_shows_loss_with_a_comma_and_a_non_breaking_space(client):
 
 @pytest.fixture(scope="module")
 def browser_offer() -> str:
-    """A data-channel offer as a browser sends one (made by aiortc, standing in for Chromium)."""
-    from aiortc import RTCPeerConnection
-
-    async def offer() -> str:
-        peer = RTCPeerConnection()
-        peer.createDataChannel("media")
-        await peer.setLocalDescription(await peer.createOffer())
-        sdp = peer.localDescription.sdp
-        await peer.close()
-        return sdp
-
-    return asyncio.run(offer())
+    return data_channel_offer()
 
 
 @pytest.mark.parametrize(
