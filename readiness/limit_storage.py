@@ -110,9 +110,9 @@ class DatabaseStorage(Storage):
                     return connection.execute(
                         select(counters.c.count).where(counters.c.key == key)
                     ).scalar_one()
-            except (exc.IntegrityError, exc.OperationalError):
-                # Another worker started the window first (count in it), or PostgreSQL chose
-                # this transaction to break a deadlock: try again.
+            except exc.DBAPIError:
+                # Another worker started the window first (count in it), PostgreSQL chose this
+                # transaction to break a deadlock, or another passing refusal: try again.
                 continue
         raise RuntimeError("could not count a rate limit hit")
 
