@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from ..clinic.forms import AppointmentDateField
 from ..forms import Form
 
 
@@ -18,16 +19,6 @@ class ErasureForm(Form):
     )
 
 
-class InsightsDateField(DateField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(
-                _l("Enter the date as year-month-day, for example 2026-12-01.")
-            ) from error
-
-
 class ClinicianField(SelectField):
     """The choice is checked by the form's validate_clinician, with our own message."""
 
@@ -41,8 +32,8 @@ class InsightsFilterForm(Form):
     class Meta:
         csrf = False
 
-    since = InsightsDateField(_l("From (first day)"), validators=[Optional()])
-    until = InsightsDateField(_l("To (last day)"), validators=[Optional()])
+    since = AppointmentDateField(_l("From (first day)"), validators=[Optional()])
+    until = AppointmentDateField(_l("To (last day)"), validators=[Optional()])
     clinician = ClinicianField(_l("Clinician"), validators=[Optional()])
 
     def validate_until(self, field):

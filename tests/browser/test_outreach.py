@@ -4,9 +4,9 @@ reminders: axe-clean in both languages, usable with the keyboard."""
 import pytest
 
 from readiness.extensions import db
-from readiness.models import Invitation, Notification, utcnow
-from readiness.notify.compose import stop_serializer
+from readiness.models import Invitation
 from tests.browser.test_desk import sign_in_agent
+from tests.support.messaging import planned_reminder
 from tests.support.outreach import make_visits
 
 
@@ -39,21 +39,10 @@ def test_the_outreach_list_and_a_call_pass_axe_and_work_with_the_keyboard(
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_the_page_that_stops_reminders_passes_axe(app, browser_page, assert_accessible, lang):
     make_visits(app)
+    stop_path = planned_reminder(app, lang)
     with app.app_context():
-        invitation = db.session.scalar(db.select(Invitation).order_by(Invitation.id))
-        reminder = Notification(
-            invitation=invitation,
-            channel="email",
-            kind="reminder",
-            recipient="amelie.roy@example.org",
-            link="http://localhost/fr/i/made-up",
-            due_at=utcnow(),
-        )
-        db.session.add(reminder)
-        db.session.commit()
-        token = stop_serializer().dumps(reminder.public_id)
-        invitation_id = invitation.id
-    browser_page.goto(f"/{lang}/reminders/stop/{token}")
+        invitation_id = db.session.scalar(db.select(Invitation.id).order_by(Invitation.id))
+    browser_page.goto(stop_path)
     assert_accessible(browser_page)
     browser_page.get_by_test_id("stop-reminders").click()
     browser_page.wait_for_selector("[role=status]")

@@ -97,3 +97,25 @@ class SmsProvider:
             self.server.shutdown()
             self.server.server_close()
             self.server = None
+
+
+def planned_reminder(app, lang: str, last_error: str | None = None) -> str:
+    """A reminder the service will send for the first appointment; returns its stop link."""
+    from readiness.extensions import db
+    from readiness.models import Invitation, Notification, utcnow
+    from readiness.notify.compose import stop_serializer
+
+    with app.app_context():
+        invitation = db.session.scalar(db.select(Invitation).order_by(Invitation.id))
+        reminder = Notification(
+            invitation=invitation,
+            channel="email",
+            kind="reminder",
+            recipient="amelie.roy@example.org",
+            link="http://localhost/fr/i/made-up",
+            due_at=utcnow(),
+            last_error=last_error,
+        )
+        db.session.add(reminder)
+        db.session.commit()
+        return f"/{lang}/reminders/stop/{stop_serializer().dumps(reminder.public_id)}"

@@ -31,6 +31,7 @@ from readiness.models import (
 )
 from tests.conftest import PROJECT_ROOT
 from tests.support.journey import CONTACT, invite, run_journey
+from tests.support.messaging import planned_reminder
 
 CATALOG = PROJECT_ROOT / "translations/fr/LC_MESSAGES/messages.po"
 
@@ -251,27 +252,6 @@ def visible_problems(client, path: str, language: str, seen: dict) -> None:
             seen.setdefault("links", set()).add(href.replace("&amp;", "&"))
 
 
-def planned_reminder(app, lang: str) -> str:
-    """A reminder the service will send for the first appointment; returns its stop link."""
-    from readiness.models import Invitation, Notification, utcnow
-    from readiness.notify.compose import stop_serializer
-
-    with app.app_context():
-        invitation = db.session.scalar(db.select(Invitation).order_by(Invitation.id))
-        reminder = Notification(
-            invitation=invitation,
-            channel="email",
-            kind="reminder",
-            recipient="amelie.roy@example.org",
-            link="http://localhost/fr/i/made-up",
-            due_at=utcnow(),
-            last_error="relay_unreachable",
-        )
-        db.session.add(reminder)
-        db.session.commit()
-        return f"/{lang}/reminders/stop/{stop_serializer().dumps(reminder.public_id)}"
-
-
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_page_shows_only_what_it_means(app, sign_in, language):
     finished = app.test_client()
@@ -292,7 +272,7 @@ def test_every_page_shows_only_what_it_means(app, sign_in, language):
         visit_id = finished_check.invitation.public_id
     clinic.post(f"/clinic/visits/{visit_id}/decision", data={"choice": "video", "note": "Oui."})
     gave_up_message(app)
-    stop_path = planned_reminder(app, lang=language)
+    stop_path = planned_reminder(app, language, last_error="relay_unreachable")
     with app.app_context():
         clinician_id = db.session.scalar(
             db.select(StaffUser.id).where(StaffUser.role == "clinician")
