@@ -101,7 +101,15 @@ class DatabaseStorage(Storage):
                         .values(count=counters.c.count + amount)
                     ).rowcount
                     if not changed:
-                        connection.execute(delete(counters).where(counters.c.key == key))
+                        # Only an ended window goes: under PostgreSQL's READ COMMITTED this
+                        # statement sees a window another worker has just committed, and
+                        # deleting it would lose its hits. The INSERT then collides with that
+                        # window and the next try counts in it.
+                        connection.execute(
+                            delete(counters).where(
+                                counters.c.key == key, counters.c.expires_at <= now
+                            )
+                        )
                         if random.random() < SWEEP_CHANCE:  # now and then, old windows go
                             connection.execute(delete(counters).where(counters.c.expires_at <= now))
                         connection.execute(
