@@ -230,6 +230,12 @@ class DefaultConfig:
     # may share one). A check posts a dozen; these keep parsing work bounded (review 3, F9).
     PATIENT_RESULT_RATE_LIMIT = "30 per minute;200 per hour"
     PATIENT_RESULT_ADDRESS_LIMIT = "300 per minute"
+    # "Continue on your phone" (README): a link works once, for this many minutes; links made
+    # per address and per check, and link pages opened per address.
+    HANDOVER_MINUTES = 10
+    HANDOVER_RATE_LIMIT = "10 per 10 minutes;30 per hour"
+    HANDOVER_CHECK_LIMIT = "5 per 10 minutes;20 per day"
+    HANDOVER_OPEN_RATE_LIMIT = "20 per minute;100 per hour"
 
     # The scheduling module: where its webhooks go, the shared secret that signs them, and
     # their body: "json" (ours) or "fhir" (an HL7 FHIR R4 transaction Bundle).

@@ -398,6 +398,20 @@ class PatientSession(db.Model):
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
+class HandoverLink(db.Model):
+    """A link that lets one more browser (the patient's phone) continue a check: once, for
+    HANDOVER_MINUTES. Only the token's hash is kept (readiness.patient.handover)."""
+
+    __tablename__ = "handover_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class DeskNote(db.Model):
     """A support desk agent's note on a caller's check."""
 

@@ -31,6 +31,9 @@ ACTIONS = {
     "code.failed": _l("Code refused"),
     "code.refused": _l("Code refused (too many tries on the service)"),
     "connection.measured": _l("Connection test recorded"),
+    "handover.created": _l("Link to continue on a phone created"),
+    "handover.used": _l("Check continued on a phone (link used)"),
+    "handover.refused": _l("Link to continue on a phone refused (used or expired)"),
     "contact.saved": _l("Contact details saved"),
     "contact.corrected": _l("Contact details corrected"),
     "consent.recorded": event_labels.LABELS[outbox.CONSENT_RECORDED],
@@ -180,6 +183,8 @@ VALUES = {
         "locked": _p("audit", "account locked"),
         "service": _p("audit", "too many tries on the service"),
         "code": _p("audit", "wrong two-step code"),
+        "used": _p("audit", "link already used"),
+        "expired": _p("audit", "link expired"),
     },
     "language": {
         "en": _p("in a sentence", "English"),

@@ -32,7 +32,7 @@ from ..vocabulary import DeviceKind, DeviceStatus
 from . import bp
 from .journey import step_url
 from .json_answers import UnreadableBody, json_body, patient_json_error
-from .session_check import check_required, seen, viewed
+from .session_check import check_required, on_phone, seen, viewed
 
 
 def device_type_label(device_type: str) -> str:
@@ -119,6 +119,7 @@ def devices(check):
         microphone_timeout=current_app.config["MICROPHONE_TIMEOUT_SECONDS"],
         back_url=step_url("connection"),
         next_url=step_url("setting"),
+        on_phone=on_phone(),
     )
 
 
