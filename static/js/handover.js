@@ -6,6 +6,9 @@ const messages = pageMessages();
 const root = document.getElementById("handover");
 const status = root.querySelector('[data-role="status"]');
 const POLL_MS = 2000;
+// A page left open stops asking after an hour (the patient session would otherwise never idle).
+const GIVE_UP_MS = 60 * 60 * 1000;
+const started = Date.now();
 let timer = null;
 
 function say(text) {
@@ -31,6 +34,10 @@ function show(state) {
 }
 
 async function poll() {
+  if (Date.now() - started > GIVE_UP_MS) {
+    window.clearInterval(timer);
+    return;
+  }
   try {
     const response = await fetch(root.dataset.statusUrl, {
       credentials: "same-origin",

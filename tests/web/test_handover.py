@@ -317,3 +317,19 @@ def test_every_handover_page_shows_only_what_it_means(app, client, lang):
         f"{name}: {problem}" for name, html in pages.items() for problem in problems_on(html, lang)
     ]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "devices, helps",
+    [
+        ({"camera": ("skipped", "device_not_found")}, True),
+        ({"camera": ("fail", "permission_denied"), "microphone": ("pass", None)}, True),
+        ({"camera": ("pass", None), "microphone": ("fail", "device_busy")}, True),
+        ({"camera": ("pass", None), "microphone": ("fail", "no_sound")}, False),
+        ({"camera": ("fail", "black_picture")}, False),
+        ({"speakers": ("fail", "not_heard")}, False),
+        ({}, False),
+    ],
+)
+def test_a_phone_is_offered_only_for_a_missing_or_blocked_camera_or_microphone(devices, helps):
+    assert handover.phone_could_help(devices) is helps
