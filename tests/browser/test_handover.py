@@ -11,6 +11,7 @@ from sqlalchemy import delete, update
 
 from readiness.extensions import db
 from readiness.models import Check, DeviceResult, HandoverLink, utcnow
+from tests.conftest import free_port, start_gunicorn, wait_until_serving
 from tests.support.records import add_results
 
 WORDS = {
@@ -99,10 +100,12 @@ def test_the_phone_continues_the_same_check_and_the_computer_moves_on(
     status = computer.get_by_test_id("handover-status")
     expect(status).to_contain_text(words["taken"])
     assert status.get_attribute("role") == "status"
+    assert_accessible(computer)
 
     expect(phone.get_by_test_id("handover-on-phone")).to_be_visible()
     assert phone.get_by_test_id("handover-start").count() == 0
     assert fits(phone)
+    assert_accessible(phone)
     phone.wait_for_selector('[data-testid="device-browser"][data-status="pass"]')
     phone.get_by_test_id("test-camera").click()
     phone.wait_for_selector('[data-testid="device-camera"][data-status="pass"]')
@@ -194,3 +197,39 @@ def test_a_phone_visit_verdict_for_a_missing_camera_offers_the_phone(
     assert f"/{lang}/h/" in url
     # From the summary, the page comes back to the summary once the phone has finished.
     assert page.get_by_test_id("handover-next").get_attribute("href") == f"/{lang}/check/summary"
+
+
+@pytest.fixture
+def limited_live_server(database_url, schema, make_app):
+    """The app under gunicorn with its limits on: one handover link per check an hour."""
+    make_app()  # so the tables (rate limit counters included) are emptied after the test
+    port = free_port()
+    process = start_gunicorn(
+        database_url,
+        port,
+        READINESS_RATELIMIT_ENABLED="true",
+        READINESS_HANDOVER_CHECK_LIMIT="1 per hour",
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(url + "/en/", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_too_many_links_says_so_and_passes_axe(
+    app, new_browser_page, limited_live_server, assert_accessible, lang
+):
+    page = new_browser_page(
+        locale=f"{lang}-CA", base_url=limited_live_server, viewport={"width": 320, "height": 640}
+    )
+    computer_without_camera(app, page, lang)
+    ask_for_link(page)
+    page.get_by_test_id("handover-renew").click()
+    expect(page.get_by_test_id("handover-too-many")).to_be_visible()
+    assert page.get_by_test_id("handover-qr").count() == 0
+    assert fits(page)
+    assert_accessible(page)
