@@ -18,6 +18,10 @@ function say(text) {
 function show(state) {
   if (state === root.dataset.state) return;
   root.dataset.state = state;
+  if (state === "taken" || state === "done") {
+    // The link is used up: the code and its link no longer mean anything.
+    root.querySelector('[data-role="code"]').hidden = true;
+  }
   if (state === "taken") {
     say(messages.taken);
   } else if (state === "done") {

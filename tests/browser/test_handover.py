@@ -100,6 +100,7 @@ def test_the_phone_continues_the_same_check_and_the_computer_moves_on(
     status = computer.get_by_test_id("handover-status")
     expect(status).to_contain_text(words["taken"])
     assert status.get_attribute("role") == "status"
+    expect(computer.get_by_test_id("handover-qr")).to_be_hidden()  # used up
     assert_accessible(computer)
 
     expect(phone.get_by_test_id("handover-on-phone")).to_be_visible()
