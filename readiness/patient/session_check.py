@@ -24,16 +24,10 @@ from .json_answers import patient_json_error
 
 SESSION_KEY = "patient_session"
 TYPED_KEY = "typed_contact_ids"
+PATIENT_KEYS = (SESSION_KEY, TYPED_KEY, "check_id", "check_seen_at", "pending_contact")
 # Set when this browser took the check over from another one with a handover link (a phone).
 HANDOVER_KEY = "handover_phone"
-PATIENT_KEYS = (
-    SESSION_KEY,
-    TYPED_KEY,
-    HANDOVER_KEY,
-    "check_id",
-    "check_seen_at",
-    "pending_contact",
-)
+PATIENT_KEYS += (HANDOVER_KEY,)
 # "Last seen" on the session row is written at most this often.
 SESSION_SEEN_EVERY = timedelta(minutes=1)
 
