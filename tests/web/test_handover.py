@@ -333,3 +333,16 @@ def test_every_handover_page_shows_only_what_it_means(app, client, lang):
 )
 def test_a_phone_is_offered_only_for_a_missing_or_blocked_camera_or_microphone(devices, helps):
     assert handover.phone_could_help(devices) is helps
+
+
+def test_a_phone_that_starts_a_check_of_its_own_is_no_longer_a_handover_phone(app, client):
+    start_check(client)
+    path, _ = make_link(client)
+    phone = app.test_client()
+    phone.post(path)
+    assert 'data-testid="handover-on-phone"' in phone.get("/en/check/devices").text
+    start_check(phone)
+    own = phone.get("/en/check/devices").text
+    assert 'data-testid="handover-on-phone"' not in own and 'data-testid="handover-start"' in own
+    with app.app_context():
+        assert len(db.session.scalars(select(Check)).all()) == 2
