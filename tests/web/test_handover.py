@@ -346,3 +346,20 @@ def test_a_phone_that_starts_a_check_of_its_own_is_no_longer_a_handover_phone(ap
     assert 'data-testid="handover-on-phone"' not in own and 'data-testid="handover-start"' in own
     with app.app_context():
         assert len(db.session.scalars(select(Check)).all()) == 2
+
+
+def test_the_retention_purge_removes_links_a_day_past_their_end(app, client):
+    from readiness.privacy.retention import Periods, plan, purge
+
+    start_check(client)
+    make_link(client)
+    make_link(client)
+    with app.app_context():
+        old, fresh = db.session.scalars(select(HandoverLink).order_by(HandoverLink.id)).all()
+        old.expires_at = utcnow() - timedelta(days=2)
+        db.session.commit()
+        fresh_id = fresh.id
+        now = utcnow()
+        periods = Periods(check_days=90, outbox_days=14, audit_days=2190)
+        purge(db.session, plan(db.session, periods, now), now)
+        assert db.session.scalars(select(HandoverLink.id)).all() == [fresh_id]
