@@ -95,6 +95,8 @@ def test_the_phone_takes_the_same_check_and_its_devices_count(app, client):
     written = re.search(r'data-testid="handover-link">([^<]+)<', page).group(1)
     assert written.endswith(handover.display_token(path.rsplit("/", 1)[1]))
     assert computer.get("/en/check/handover/status").json["state"] == "waiting"
+    typed = "/en/h/" + handover.display_token(path.rsplit("/", 1)[1]).lower()
+    assert 'data-testid="handover-accept"' in app.test_client().get(typed).text
 
     phone = app.test_client()
     # Opening the link only asks (a link preview cannot use it up).
