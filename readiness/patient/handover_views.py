@@ -47,10 +47,10 @@ def offer_on_summary(check: Check, verdict: str | None) -> bool:
     return verdict == Verdict.NOT_READY and not on_phone() and phone_could_help(devices)
 
 
-def handover_page(check: Check, back: str, **context):
+def handover_page(back: str, **context):
+    """The computer's page: the code and its link (or why there is none), then the wait."""
     return render_template(
         "patient/handover.html",
-        form=HandoverForm(back=back),
         back=back,
         back_url=url_for(f"patient.{back}"),
         next_url=url_for(NEXT_STEP[back]),
@@ -69,7 +69,7 @@ def handover_start(check):
         return redirect(url_for("patient.devices"))
     config = current_app.config
     if not throttle.count(config["HANDOVER_CHECK_LIMIT"], "handover", check.public_id):
-        return handover_page(check, form.back.data, too_many=True), 429
+        return handover_page(form.back.data, too_many=True), 429
     link, token = create_link(check, utcnow(), float(config["HANDOVER_MINUTES"]))
     record("handover.created", check_id=check.id)
     seen(check)
@@ -77,7 +77,6 @@ def handover_start(check):
     url = url_for("patient.handover_open", token=token, _external=True)
     written = url_for("patient.handover_open", token=display_token(token), _external=True)
     return handover_page(
-        check,
         form.back.data,
         url=url,
         written=written.removeprefix("https://"),
