@@ -35,6 +35,8 @@ from .forms import DecisionForm, InviteForm, OutcomeForm
 from .host_checklist import visit_checklist
 from .patient_page import patient_page
 from .scope import visible_invitations
+from .self_check import setup_status
+from .self_check_views import latest_self_check
 from .visit_list import Filters, by_day, counts, upcoming_rows
 
 
@@ -53,6 +55,7 @@ def index():
         totals=totals,
         days=by_day(rows, zone, filters.sort),
         shown=len(rows),
+        self_check=own_setup(datetime.now(zone)),
     )
     # Recorded once the page is built: a commit before would reload every row it shows.
     record_reads(
@@ -62,6 +65,12 @@ def index():
     )
     db.session.commit()
     return page
+
+
+def own_setup(now: datetime):
+    """The signed-in clinician's latest self-check, as the visit list tells it."""
+    found = latest_self_check(current_user.id, judged=True) or latest_self_check(current_user.id)
+    return setup_status(found.verdict if found else None, found.updated_at if found else None, now)
 
 
 def visible():
