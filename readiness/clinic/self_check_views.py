@@ -1,7 +1,7 @@
 """The clinician's own setup check: the patient check's connection and device tests, run on
 the clinician's workstation, judged by the same server-side code and kept per staff member."""
 
-from flask import current_app, jsonify, render_template, request, url_for
+from flask import current_app, g, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from ..connection.verdict import Thresholds, report_verdict
 from ..devices.browser_support import BROWSER_NAMES, evaluate, parse_user_agent
 from ..devices.help import InvalidResult, read_browser_report, read_device_result
 from ..extensions import db
+from ..locale import current_language
 from ..models import StaffSelfCheck, utcnow
 from ..patient.connection import browser_messages, test_settings
 from ..patient.devices import device_type_label, instructions, page_messages
@@ -63,6 +64,8 @@ def self_check():
     latest = latest_self_check(current_user.id)
     # The parts shown as done are those of the self-check still open; a later one starts anew.
     current = latest if latest and still_open(latest.created_at, utcnow()) else None
+    # The patient's settings name the patient's result URL, under /<lang>/: replaced here.
+    g.lang = current_language()
     settings = test_settings() | {"resultUrl": url_for("clinic.self_check_connection")}
     return render_template(
         "clinic/self_check.html",
