@@ -75,6 +75,11 @@ def test_a_clinician_checks_their_setup_and_sees_it_on_their_visit_list(
     words = WORDS[lang]
     expect(status).to_contain_text(f"{words['verdicts'][stored.verdict]}, {words['today']}")
     assert_accessible(page)
+    # On a phone between visits: the list and the self-check page fit 320 CSS pixels.
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/clinic/", "/clinic/self-check"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -108,3 +113,5 @@ def test_the_admins_self_check_page_passes_axe_with_a_form_error(
     ).click()
     expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
