@@ -55,7 +55,7 @@ def index():
         totals=totals,
         days=by_day(rows, zone, filters.sort),
         shown=len(rows),
-        self_check=own_setup(datetime.now(zone)),
+        **own_setup(datetime.now(zone)),
     )
     # Recorded once the page is built: a commit before would reload every row it shows.
     record_reads(
@@ -67,10 +67,13 @@ def index():
     return page
 
 
-def own_setup(now: datetime):
-    """The signed-in clinician's latest self-check, as the visit list tells it."""
+def own_setup(now: datetime) -> dict:
+    """The signed-in clinician's latest self-check, and what the visit list says of it."""
     found = latest_self_check(current_user.id, judged=True) or latest_self_check(current_user.id)
-    return setup_status(found.verdict if found else None, found.updated_at if found else None, now)
+    status = setup_status(
+        found.verdict if found else None, found.updated_at if found else None, now
+    )
+    return {"self_check": status, "self_check_result": found}
 
 
 def visible():

@@ -200,7 +200,10 @@ def test_the_visit_list_shows_the_self_check_just_run(clinician):
     assert 'data-status="fine"' in page and 'data-verdict="ready"' in page
     text = status_block(page)
     assert "Your setup: ready, checked today." in text
+    assert "Download 48.2 Mbps, upload 9.2 Mbps, response time 18 ms." in text
     assert "before your visits" not in text
+    french = status_block(in_french(client).get("/clinic/").text)
+    assert "envoi (téléversement)\u00a0: 9,2\u00a0Mbit/s" in french
 
 
 def test_the_visit_list_reminds_after_30_days(app, clinician):
