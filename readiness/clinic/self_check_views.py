@@ -23,11 +23,16 @@ from . import bp
 from .self_check import self_check_verdict, still_open
 
 
-def latest_self_check(staff_id: int, judged: bool = False) -> StaffSelfCheck | None:
-    """The staff member's latest self-check; judged: the latest with a verdict."""
+def latest_self_check(
+    staff_id: int, judged: bool = False, for_update: bool = False
+) -> StaffSelfCheck | None:
+    """The staff member's latest self-check; judged: the latest with a verdict; for_update:
+    locked until the commit, so two results posted at once do not overwrite each other."""
     query = select(StaffSelfCheck).where(StaffSelfCheck.staff_id == staff_id)
     if judged:
         query = query.where(StaffSelfCheck.verdict.is_not(None))
+    if for_update:
+        query = query.with_for_update()
     return db.session.scalar(
         query.order_by(StaffSelfCheck.created_at.desc(), StaffSelfCheck.id.desc()).limit(1)
     )
@@ -36,7 +41,7 @@ def latest_self_check(staff_id: int, judged: bool = False) -> StaffSelfCheck | N
 def open_self_check() -> StaffSelfCheck:
     """The signed-in clinician's self-check still open, or a new one (audited)."""
     now = utcnow()
-    found = latest_self_check(current_user.id)
+    found = latest_self_check(current_user.id, for_update=True)
     if found is not None and still_open(found.created_at, now):
         return found
     found = StaffSelfCheck(staff_id=current_user.id, site=current_user.site, created_at=now)

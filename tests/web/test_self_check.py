@@ -309,3 +309,19 @@ def test_the_staff_command_sets_and_checks_a_site(app, runner):
     with app.app_context():
         user = db.session.scalar(db.select(StaffUser).where(StaffUser.email == "g@example.org"))
         assert user.site is None
+
+
+def test_results_an_hour_later_start_a_new_self_check_and_the_last_finished_one_still_shows(
+    app, clinician
+):
+    client, staff = clinician
+    add_self_check(app, staff.id, days_ago=3)  # finished, ready, three days ago
+    client.post("/clinic/self-check/devices", json={"kind": "camera", "status": "pass"})
+    earlier, started = self_checks(app)
+    assert (earlier.verdict, started.verdict, started.devices) == (
+        "ready",
+        None,
+        {"camera": {"status": "pass", "reason": None}},
+    )
+    # Not finished: the visit list still tells of the last finished one.
+    assert "Your setup: ready, checked 3 days ago." in status_block(client.get("/clinic/").text)
