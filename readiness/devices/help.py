@@ -41,6 +41,7 @@ DEVICE_REASONS = {
         reasons.DEVICE_CONSTRAINTS,
         reasons.INSECURE_PAGE,
         reasons.NO_SOUND,
+        reasons.ECHO_NOT_HEARD,
     ),
     DeviceKind.SPEAKERS: (reasons.NOT_HEARD,),
     DeviceKind.BROWSER: (
@@ -110,6 +111,8 @@ def instruction_blocks(reason: str, environment: Environment) -> list[str]:
     if reason == reasons.NO_SOUND:
         blocks = ["no_sound"]
         return blocks + ([] if mobile else system_privacy_blocks(environment))
+    if reason == reasons.ECHO_NOT_HEARD:
+        return ["echo_not_heard"]
     if reason == reasons.NOT_HEARD:
         system_block = {
             IOS: "not_heard_ios",
