@@ -25,6 +25,7 @@ from ..devices.help import (
     read_browser_report,
     read_device_result,
 )
+from ..devices.echo import read_echo_answer, echo_result
 from ..devices.instructions import BLOCKS, step_text
 from ..extensions import db
 from ..models import DeviceResult
@@ -91,6 +92,12 @@ def page_messages() -> dict:
         ),
         "microphone_listening": _("Listening. Say your name out loud."),
         "microphone_pass": _("The microphone works: we heard you."),
+        "echo_recording": _("Recording for 3 seconds: say a few words…"),
+        "echo_playing": _("Playing your recording. How did you hear yourself?"),
+        "echo_failed": _(
+            "The recording could not be made. Test the microphone above first, then try again."
+        ),
+        "echo_pass": _("You heard yourself clearly: the microphone works."),
         "speakers_playing": _("Playing the test sound. Did you hear it?"),
         "speakers_pass": _("The speakers work."),
         "browser_pass": _("This browser can run a video visit."),
@@ -138,6 +145,30 @@ def device_result(check):
         return patient_json_error(400, "invalid_json")
     except InvalidResult as error:
         return patient_json_error(400, "invalid_result", str(error))
+    db.session.add(result)
+    check.step = "devices"
+    seen(check)
+    db.session.commit()
+    return jsonify(kind=result.kind, status=result.status, reason=result.reason)
+
+
+@bp.route("/check/devices/echo", methods=["POST"])
+@check_required(json=True)
+def echo_answer(check):
+    """How the patient heard their own recording: a new microphone result (nothing recorded
+    reaches the server, only the answer)."""
+    try:
+        answer = read_echo_answer(json_body())
+    except UnreadableBody:
+        return patient_json_error(400, "invalid_json")
+    except InvalidResult as error:
+        return patient_json_error(400, "invalid_answer", str(error))
+    latest = state.latest_devices(check).get(DeviceKind.MICROPHONE)
+    status, reason, details = echo_result(
+        answer, (latest.status, latest.details) if latest else None
+    )
+    result = DeviceResult(check=check, kind=DeviceKind.MICROPHONE, status=status, reason=reason)
+    result.details = details
     db.session.add(result)
     check.step = "devices"
     seen(check)
