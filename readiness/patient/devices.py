@@ -162,7 +162,7 @@ def echo_answer(check):
     except UnreadableBody:
         return patient_json_error(400, "invalid_json")
     except InvalidResult as error:
-        return patient_json_error(400, "invalid_answer", str(error))
+        return patient_json_error(400, "invalid_result", str(error))
     latest = state.latest_devices(check).get(DeviceKind.MICROPHONE)
     status, reason, details = echo_result(
         answer, (latest.status, latest.details) if latest else None
