@@ -40,7 +40,8 @@ def parse_probes(value) -> tuple[str, ...]:
         parts = urlsplit(url)
         if len(url) > MAX_URL_LENGTH or parts.scheme not in ("http", "https") or not parts.hostname:
             raise PlatformProbeError(
-                f"READINESS_PLATFORM_PROBES: {url[:80]!r} is not an https (or http) address with a host."
+                f"READINESS_PLATFORM_PROBES: {url[:80]!r} is not an https (or http) address "
+                "with a host."
             )
         if parts.username or parts.password or parts.fragment or any(c in url for c in "'\"; "):
             raise PlatformProbeError(

@@ -24,9 +24,7 @@ def read_echo_answer(payload) -> str:
     return answer
 
 
-def echo_result(
-    answer: str, previous: tuple[str, dict] | None
-) -> tuple[str, str | None, dict]:
+def echo_result(answer: str, previous: tuple[str, dict] | None) -> tuple[str, str | None, dict]:
     """(status, reason, details) of the microphone once the patient has answered. previous:
     the microphone's latest (status, details), whose figures a passed test keeps."""
     details = dict(previous[1] or {}) if previous and previous[0] == DeviceStatus.PASS else {}

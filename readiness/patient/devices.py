@@ -18,6 +18,7 @@ from ..devices.browser_support import (
     evaluate,
     parse_user_agent,
 )
+from ..devices.echo import echo_result, read_echo_answer
 from ..devices.help import (
     DEVICE_REASONS,
     InvalidResult,
@@ -25,7 +26,6 @@ from ..devices.help import (
     read_browser_report,
     read_device_result,
 )
-from ..devices.echo import read_echo_answer, echo_result
 from ..devices.instructions import BLOCKS, step_text
 from ..extensions import db
 from ..models import DeviceResult

@@ -257,7 +257,14 @@ def test_the_server_refuses_a_platform_answer_that_is_not_true_or_false(app, peo
         (False, "limited", ["platform_blocked"], 'data-platform-reachable="false"'),
     ],
 )
-def test_the_platform_answer_is_stored_and_judged(app, people, reachable, verdict, reasons, attribute):  # noqa: F811, E501
+def test_the_platform_answer_is_stored_and_judged(
+    app,
+    people,  # noqa: F811
+    reachable,
+    verdict,
+    reasons,
+    attribute,
+):
     patient, _ = start_patient(app, people, f"APPT-PLATFORM-{reachable}")
     report = {**GOOD_CONNECTION, "platform_reachable": reachable}
     response = patient.post("/en/check/connection/result", json=report)
@@ -338,7 +345,8 @@ def test_a_blocked_platform_reaches_everyone_as_video_with_limits(app, people): 
 def test_the_device_page_offers_to_hear_oneself_and_says_the_recording_stays(app, people, lang):  # noqa: F811
     patient, _ = start_patient(app, people, f"APPT-ECHO-PAGE-{lang}")
     page = unescape(patient.get(f"/{lang}/check/devices").text)
-    for testid in ("echo-record", "echo-heard-clearly", "echo-heard-badly", "echo-heard-not-at-all"):
+    answers = ("echo-heard-clearly", "echo-heard-badly", "echo-heard-not-at-all")
+    for testid in ("echo-record", *answers):
         assert f'data-testid="{testid}"' in page
     says = {
         "en": "The recording stays in this page: it is never sent",
