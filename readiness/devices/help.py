@@ -51,6 +51,9 @@ DEVICE_REASONS = {
     ),
 }
 
+# Given only by the patient's answer to hearing their own recording (readiness.devices.echo).
+ECHO_ONLY = {reasons.ECHO_NOT_HEARD}
+
 # The camera is the one device a patient may go without: the visit is then by phone.
 SKIPPABLE = {DeviceKind.CAMERA: reasons.DEVICE_NOT_FOUND}
 
@@ -193,6 +196,8 @@ def read_device_result(payload) -> tuple[str, str, str | None, dict]:
         if reason is not None:
             raise InvalidResult("a passed check has no reason")
     elif status == DeviceStatus.FAIL:
+        if reason in ECHO_ONLY:
+            raise InvalidResult(f"{reason} is recorded from the patient's answer (devices/echo)")
         if reason not in DEVICE_REASONS[kind]:
             allowed = ", ".join(DEVICE_REASONS[kind])
             raise InvalidResult(f"a failed {kind} check needs a reason among: {allowed}")

@@ -105,6 +105,14 @@ def test_the_server_refuses_an_echo_answer_it_does_not_know(app, people, body): 
         assert db.session.scalars(db.select(DeviceResult)).all() == []
 
 
+def test_echo_not_heard_comes_only_from_the_patients_answer(app, people):  # noqa: F811
+    patient, _ = start_patient(app, people, "APPT-ECHO-DIRECT")
+    body = {"kind": "microphone", "status": "fail", "reason": "echo_not_heard"}
+    response = patient.post("/en/check/devices/result", json=body)
+    assert response.status_code == 400
+    assert "devices/echo" in response.json["error"]["detail"]
+
+
 def test_an_echo_answer_needs_a_check_of_ones_own(app):
     response = app.test_client().post("/en/check/devices/echo", json={"answer": "badly"})
     assert response.status_code in (400, 401, 403)
