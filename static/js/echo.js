@@ -84,6 +84,7 @@ async function answer(value) {
   try {
     const saved = await postJSON(box.dataset.echoUrl, { answer: value });
     const detail = saved.status === "pass" ? messages.echo_pass : "";
+    part("echo-progress").textContent = ""; // the microphone's result says it now
     // devices.js shows it like every other result (status words, reason, help).
     root.dispatchEvent(new CustomEvent("device-result", { detail: { ...saved, detail } }));
   } catch {

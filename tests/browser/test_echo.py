@@ -116,3 +116,21 @@ def test_without_media_recorder_the_step_works_without_it(
     assert microphone.get_attribute("data-reason") is None
     assert stored(app, code)["microphone"][:2] == ("pass", None)
     assert_accessible(page)
+
+
+def test_the_echo_answers_fit_a_320_pixel_phone_and_work_by_keyboard(app, new_browser_page):
+    page = new_browser_page(
+        locale="fr-CA", viewport={"width": 320, "height": 640}, device_scale_factor=2
+    )
+    code = start_check(page, "fr")
+    record = page.get_by_test_id("echo-record")
+    record.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector('[data-role="echo"][data-state="played"]', timeout=20_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.locator('[data-role="echo"]').screenshot(path="/tmp/echo-320-fr.png")
+    page.get_by_test_id("echo-heard-badly").focus()
+    with page.expect_response("**/check/devices/echo"):
+        page.keyboard.press("Enter")
+    wait_for_status(page, "microphone", "fail")
+    assert stored(app, code)["microphone"][:2] == ("fail", "echo_not_heard")
