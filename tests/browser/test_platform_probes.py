@@ -119,6 +119,7 @@ def test_a_reachable_platform_says_true_and_gives_no_reason(
         assert "block the video service" not in result.inner_text()
         assert platform.requests >= 1
         assert stored_reachable(app) == (True, [])
+        assert_accessible(page)
     finally:
         platform.stop()
 
