@@ -5,7 +5,7 @@
 
 async function reachable(url, timeoutMs) {
   const controller = new AbortController();
-  const timer = window.setTimeout(() => controller.abort(), timeoutMs);
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     await fetch(url, {
       mode: "no-cors",
@@ -18,7 +18,7 @@ async function reachable(url, timeoutMs) {
   } catch {
     return false;
   } finally {
-    window.clearTimeout(timer);
+    clearTimeout(timer);
   }
 }
 
