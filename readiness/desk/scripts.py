@@ -337,7 +337,7 @@ SCRIPTS = {
             _l("Do you have a headset or earphones with a microphone? Please put them on."),
             _l("If the page shows a list of microphones, choose the one you speak into."),
             _l("A Bluetooth headset can sound muffled: try a wired one, or the device's own."),
-            _l("Now tap Record 3 seconds and play it back, say a few words, and listen."),
+            _l("Now select Record 3 seconds and play it back, say a few words, and listen."),
         ),
         # The test sound was not heard.
         _script(
