@@ -1,6 +1,8 @@
 """Hear yourself, in Chromium with its fake microphone: 3 seconds recorded and played back in the
 page, the answer stored, and "not at all" giving echo_not_heard on the verdict page."""
 
+import json
+
 import pytest
 
 from tests.browser.test_devices import start_check, stored, wait_for_status
@@ -51,6 +53,9 @@ def test_the_recording_plays_back_and_not_at_all_gives_its_reason_on_the_verdict
     page.get_by_test_id("speakers-heard").click()
     wait_for_status(page, "speakers", "pass")
 
+    # Every request the page makes from here on: the recording must not be among them.
+    sent = []
+    page.on("request", lambda request: sent.append((request.url, request.post_data_buffer)))
     echo = page.locator('[data-role="echo"]')
     answers = page.get_by_test_id("echo-heard-not-at-all")
     assert answers.is_hidden()
@@ -72,6 +77,10 @@ def test_the_recording_plays_back_and_not_at_all_gives_its_reason_on_the_verdict
     assert_accessible(page)
     status, reason, details = stored(app, code)["microphone"]
     assert (status, reason, details["echo"]) == ("fail", "echo_not_heard", "not_at_all")
+    # Never uploaded: the only thing sent is the answer (the recording was thousands of bytes).
+    bodies = [(url, body) for url, body in sent if body]
+    assert [url.rsplit("/", 2)[-2:] for url, _ in bodies] == [["devices", "echo"]]
+    assert json.loads(bodies[0][1]) == {"answer": "not_at_all"}
 
     assert post_from_page(page, f"/{lang}/check/connection/result", GOOD_CONNECTION) == 200
     page.goto(f"/{lang}/check/setting")
