@@ -332,6 +332,7 @@ def test_a_blocked_platform_reaches_everyone_as_video_with_limits(app, people): 
     assert label in summary
     assert "try mobile data, or ask the network's owner" in summary
     assert 'data-reason="platform_blocked"' in seen["desk_html"]
+    assert 'data-platform-reachable="false">not reachable from this network' in seen["desk_html"]
     assert "Network seems to block the video service" in unescape(seen["desk_html"])
     assert label in unescape(seen["clinic_html"])
     api = people["api"].get(f"/checks/{public_id}").json
