@@ -197,7 +197,7 @@ def read_device_result(payload) -> tuple[str, str, str | None, dict]:
             raise InvalidResult("a passed check has no reason")
     elif status == DeviceStatus.FAIL:
         if reason in ECHO_ONLY:
-            raise InvalidResult(f"{reason} is recorded from the patient's answer (devices/echo)")
+            raise InvalidResult(f"{reason} comes from the patient's answer: devices/echo/result")
         if reason not in DEVICE_REASONS[kind]:
             allowed = ", ".join(DEVICE_REASONS[kind])
             raise InvalidResult(f"a failed {kind} check needs a reason among: {allowed}")

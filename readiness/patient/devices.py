@@ -152,7 +152,7 @@ def device_result(check):
     return jsonify(kind=result.kind, status=result.status, reason=result.reason)
 
 
-@bp.route("/check/devices/echo", methods=["POST"])
+@bp.route("/check/devices/echo/result", methods=["POST"])
 @check_required(json=True)
 def echo_answer(check):
     """How the patient heard their own recording: a new microphone result (nothing recorded

@@ -69,7 +69,7 @@ def test_the_recording_plays_back_and_not_at_all_gives_its_reason_on_the_verdict
     assert answers.is_visible()
     assert_accessible(page)
 
-    with page.expect_response("**/check/devices/echo"):
+    with page.expect_response("**/check/devices/echo/result"):
         answers.click()
     microphone = wait_for_status(page, "microphone", "fail")
     assert microphone.get_attribute("data-reason") == "echo_not_heard"
@@ -79,7 +79,7 @@ def test_the_recording_plays_back_and_not_at_all_gives_its_reason_on_the_verdict
     assert (status, reason, details["echo"]) == ("fail", "echo_not_heard", "not_at_all")
     # Never uploaded: the only thing sent is the answer (the recording was thousands of bytes).
     bodies = [(url, body) for url, body in sent if body]
-    assert [url.rsplit("/", 2)[-2:] for url, _ in bodies] == [["devices", "echo"]]
+    assert [url.rsplit("/", 2)[-2:] for url, _ in bodies] == [["echo", "result"]]
     assert json.loads(bodies[0][1]) == {"answer": "not_at_all"}
 
     assert post_from_page(page, f"/{lang}/check/connection/result", GOOD_CONNECTION) == 200
@@ -102,7 +102,7 @@ def test_heard_clearly_keeps_the_microphone_passed(app, new_browser_page, lang):
     code = start_check(page, lang)
     page.get_by_test_id("echo-record").click()
     page.wait_for_selector('[data-role="echo"][data-state="played"]', timeout=20_000)
-    with page.expect_response("**/check/devices/echo"):
+    with page.expect_response("**/check/devices/echo/result"):
         page.get_by_test_id("echo-heard-clearly").click()
     microphone = wait_for_status(page, "microphone", "pass")
     assert microphone.get_attribute("data-reason") is None
@@ -139,7 +139,7 @@ def test_the_echo_answers_fit_a_320_pixel_phone_and_work_by_keyboard(app, new_br
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.locator('[data-role="echo"]').screenshot(path="/tmp/echo-320-fr.png")
     page.get_by_test_id("echo-heard-badly").focus()
-    with page.expect_response("**/check/devices/echo"):
+    with page.expect_response("**/check/devices/echo/result"):
         page.keyboard.press("Enter")
     wait_for_status(page, "microphone", "fail")
     assert stored(app, code)["microphone"][:2] == ("fail", "echo_not_heard")

@@ -26,6 +26,7 @@ from tests.web.test_every_part_counted import (  # noqa: F401
     verdicts_everywhere,
 )
 
+ECHO = "/en/check/devices/echo/result"
 PROBES = "https://zoom.health.example.org/pixel.png, https://cdn.zoom.example.net/a.gif"
 
 
@@ -98,7 +99,7 @@ def last_payload(app, public_id: str) -> dict:
 )
 def test_the_server_refuses_an_echo_answer_it_does_not_know(app, people, body):  # noqa: F811
     patient, _ = start_patient(app, people, "APPT-ECHO-BAD")
-    response = patient.post("/en/check/devices/echo", json=body)
+    response = patient.post(ECHO, json=body)
     assert response.status_code == 400
     assert response.json["error"]["code"] == "invalid_result"
     with app.app_context():
@@ -114,7 +115,7 @@ def test_echo_not_heard_comes_only_from_the_patients_answer(app, people):  # noq
 
 
 def test_an_echo_answer_needs_a_check_of_ones_own(app):
-    response = app.test_client().post("/en/check/devices/echo", json={"answer": "badly"})
+    response = app.test_client().post(ECHO, json={"answer": "badly"})
     assert response.status_code in (400, 401, 403)
     with app.app_context():
         assert db.session.scalars(db.select(DeviceResult)).all() == []
@@ -131,7 +132,7 @@ def test_an_echo_answer_needs_a_check_of_ones_own(app):
 def test_each_echo_answer_becomes_the_microphones_result(app, people, answer, status, reason):  # noqa: F811
     patient, _ = start_patient(app, people, f"APPT-ECHO-{answer}")
     post_device(patient, "microphone", "pass")
-    response = patient.post("/en/check/devices/echo", json={"answer": answer})
+    response = patient.post(ECHO, json={"answer": answer})
     assert response.status_code == 200
     assert response.json == {"kind": "microphone", "status": status, "reason": reason}
     with app.app_context():
@@ -149,7 +150,8 @@ def test_a_voice_heard_badly_reaches_everyone_as_video_with_limits(app, people):
     assert patient.post("/en/check/connection/result", json=GOOD_CONNECTION).status_code == 200
     for kind in KINDS:
         post_device(patient, kind, "pass")
-    assert patient.post("/en/check/devices/echo", json={"answer": "not_at_all"}).status_code == 200
+    answer = patient.post(ECHO, json={"answer": "not_at_all"})
+    assert answer.status_code == 200
     public_id = finish(app, people, patient)
     seen = verdicts_everywhere(app, people, patient, public_id, invitation_id, "APPT-ECHO")
     assert seen["summary"] == seen["desk"] == seen["api"] == "limited"
@@ -174,7 +176,7 @@ def test_a_voice_heard_clearly_keeps_the_check_ready(app, people):  # noqa: F811
     assert patient.post("/en/check/connection/result", json=GOOD_CONNECTION).status_code == 200
     for kind in KINDS:
         post_device(patient, kind, "pass")
-    assert patient.post("/en/check/devices/echo", json={"answer": "clearly"}).status_code == 200
+    assert patient.post(ECHO, json={"answer": "clearly"}).status_code == 200
     public_id = finish(app, people, patient)
     seen = verdicts_everywhere(app, people, patient, public_id, invitation_id, "APPT-ECHO-OK")
     assert seen["summary"] == seen["api"] == "ready"
