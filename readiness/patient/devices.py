@@ -94,6 +94,10 @@ def page_messages() -> dict:
         "microphone_pass": _("The microphone works: we heard you."),
         "echo_recording": _("Recording for 3 seconds: say a few words…"),
         "echo_playing": _("Playing your recording. How did you hear yourself?"),
+        "echo_press_play": _(
+            "Your recording is ready: press play on the player to hear it. How did you hear "
+            "yourself?"
+        ),
         "echo_failed": _(
             "The recording could not be made. Test the microphone above first, then try again."
         ),

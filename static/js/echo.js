@@ -69,8 +69,13 @@ async function recordAndPlay() {
   answers.hidden = false;
   record.disabled = false;
   box.dataset.state = "recorded";
-  say(messages.echo_playing);
-  await audio.play().catch(() => {}); // the controls stay for playing it by hand
+  try {
+    await audio.play();
+    say(messages.echo_playing);
+  } catch {
+    // A browser that plays sound only right after a tap (Safari): the player's own button.
+    say(messages.echo_press_play);
+  }
 }
 
 audio.addEventListener("playing", () => {

@@ -143,3 +143,24 @@ def test_the_echo_answers_fit_a_320_pixel_phone_and_work_by_keyboard(app, new_br
         page.keyboard.press("Enter")
     wait_for_status(page, "microphone", "fail")
     assert stored(app, code)["microphone"][:2] == ("fail", "echo_not_heard")
+
+
+def test_where_the_browser_will_not_play_by_itself_the_patient_is_told_to_press_play(
+    app, new_browser_page
+):
+    page = new_browser_page(locale="fr-CA")
+    # As Safari does once the tap that started the recording is 3 seconds old.
+    page.add_init_script(
+        "HTMLMediaElement.prototype.play = function () {"
+        " return Promise.reject(new DOMException('no tap', 'NotAllowedError')); };"
+    )
+    code = start_check(page, "fr")
+    page.get_by_test_id("echo-record").click()
+    page.wait_for_selector('[data-role="echo"][data-state="recorded"]', timeout=20_000)
+    progress = page.get_by_test_id("echo-progress")
+    assert "appuyez sur le bouton de lecture" in progress.inner_text()
+    assert page.locator('[data-role="echo-audio"]').is_visible()
+    with page.expect_response("**/check/devices/echo/result"):
+        page.get_by_test_id("echo-heard-badly").click()
+    wait_for_status(page, "microphone", "fail")
+    assert stored(app, code)["microphone"][:2] == ("fail", "echo_not_heard")
