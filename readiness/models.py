@@ -322,6 +322,9 @@ class ConnectionResult(db.Model):
     # The patient's network (/24 or /64) as a keyed hash, never in clear: how many networks
     # found no media route tells our fault from theirs (readiness.connection.media_health).
     media_network: Mapped[str | None] = mapped_column(String(64))
+    # Whether any of the video platform's own addresses (READINESS_PLATFORM_PROBES) loaded in
+    # the patient's browser; None when none is set or the browser did not say.
+    platform_reachable: Mapped[bool | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     check: Mapped[Check] = relationship(back_populates="connection_results")
