@@ -1,7 +1,7 @@
 """The connection result says whether the video platform's own addresses loaded (issue 27).
 
 Revision ID: echo_platform
-Revises: secdata_hardening
+Revises: selfcheck_site
 """
 
 import sqlalchemy as sa

@@ -1,7 +1,7 @@
 """The clinician's own setup check (issue 27, item 4): staff_user.site and staff_self_check.
 
 Revision ID: selfcheck_site
-Revises: secdata_hardening
+Revises: handover_links
 """
 
 import sqlalchemy as sa
