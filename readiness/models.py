@@ -288,6 +288,9 @@ class ConnectionResult(db.Model):
     # The patient's network (/24 or /64) as a keyed hash, never in clear: how many networks
     # found no media route tells our fault from theirs (readiness.connection.media_health).
     media_network: Mapped[str | None] = mapped_column(String(64))
+    # The media check runs after the result is shown: "pending" until its part arrives
+    # ("measured") or the summary stops waiting ("left_out"); None when it was not to run.
+    media_status: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     check: Mapped[Check] = relationship(back_populates="connection_results")

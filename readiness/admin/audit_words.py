@@ -31,6 +31,7 @@ ACTIONS = {
     "code.failed": _l("Code refused"),
     "code.refused": _l("Code refused (too many tries on the service)"),
     "connection.measured": _l("Connection test recorded"),
+    "connection.media_measured": _l("Route for sound and picture added to the connection test"),
     "contact.saved": _l("Contact details saved"),
     "contact.corrected": _l("Contact details corrected"),
     "consent.recorded": event_labels.LABELS[outbox.CONSENT_RECORDED],

@@ -18,4 +18,12 @@ def add_language(endpoint, values):
         values["lang"] = g.lang
 
 
-from . import connection, devices, finish, invitation_views, setting, views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    connection,
+    connection_media,
+    devices,
+    finish,
+    invitation_views,
+    setting,
+    views,
+)

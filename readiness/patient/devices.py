@@ -30,6 +30,7 @@ from ..extensions import db
 from ..models import DeviceResult
 from ..vocabulary import DeviceKind, DeviceStatus
 from . import bp
+from .connection_media import media_settings
 from .journey import step_url
 from .json_answers import UnreadableBody, json_body, patient_json_error
 from .session_check import check_required, seen, viewed
@@ -119,6 +120,7 @@ def devices(check):
         microphone_timeout=current_app.config["MICROPHONE_TIMEOUT_SECONDS"],
         back_url=step_url("connection"),
         next_url=step_url("setting"),
+        media_check=media_settings(check),
     )
 
 

@@ -27,6 +27,7 @@ from ..models import ConsentRecord, ContactDetails
 from ..vocabulary import ConsentDecision, ConsentMethod, Verdict
 from . import bp
 from .connection import guidance_speed
+from .connection_media import leave_out_pending_media, summary_wait
 from .forms import ConfirmForm, ConsentForm, ContactForm, StartForm
 from .journey import step_url
 from .session_check import (
@@ -87,6 +88,7 @@ def summary(check):
         "patient/summary.html",
         back_url=step_url("setting"),
         missing_urls={part: step_url(part) for part in result.missing},
+        media_wait=summary_wait(check),
         **summary_context(
             result, getattr(state.latest_connection(check), "expected_quality", None)
         ),
@@ -98,6 +100,8 @@ def summary(check):
 def consent(check):
     if state.overall_for(check).missing:
         return redirect(url_for("patient.summary"))
+    # Past the summary the connection verdict is final: a media part not in yet is not counted.
+    leave_out_pending_media(check)
     text = consent_text(current_app.config, g.lang)
     form = ConsentForm()
     changed = False

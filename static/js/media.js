@@ -10,6 +10,8 @@ const LAST_PACKETS_MS = 500;
 // On a lossy link the data channel's congestion window shrinks and packets wait in the
 // sender's queue: they are late, not lost. How long each end waits for that queue to empty.
 const QUEUE_DRAIN_MS = 8000;
+// While connecting: how often to look whether every candidate pair has failed.
+const PAIR_LOOK_MS = 250;
 
 /** The route a call would take, from the local candidate of the pair in use. */
 export function routeOf(localCandidate) {
@@ -102,6 +104,45 @@ function nextMessage(channel, type, ms) {
     }, ms);
     channel.addEventListener("message", listener);
   });
+}
+
+/**
+ * Whether ICE has given up: gathering is over and every candidate pair it formed has failed.
+ * Waiting out the rest of the connect timeout then tells nothing more.
+ */
+export function everyPairFailed(pairs, gatheringComplete) {
+  return gatheringComplete && pairs.length > 0 && pairs.every((pair) => pair.state === "failed");
+}
+
+async function iceGaveUp(pc) {
+  if (["failed", "closed"].includes(pc.connectionState) || pc.iceConnectionState === "failed") {
+    return true;
+  }
+  const stats = await pc.getStats();
+  const pairs = [];
+  stats.forEach((report) => {
+    if (report.type === "candidate-pair") pairs.push(report);
+  });
+  return everyPairFailed(pairs, pc.iceGatheringState === "complete");
+}
+
+/**
+ * Resolve true once both channels are open; false at the connect timeout, or as soon as every
+ * candidate pair has failed (UDP dropped with no relay: no need to wait the whole timeout).
+ */
+async function waitForConnection(pc, open, timeoutMs, signal) {
+  const until = performance.now() + timeoutMs;
+  let nextLook = 0;
+  while (!open()) {
+    const now = performance.now();
+    if (now > until) return false;
+    if (now >= nextLook) {
+      nextLook = now + PAIR_LOOK_MS;
+      if (await iceGaveUp(pc)) return open();
+    }
+    await sleep(50, signal);
+  }
+  return true;
 }
 
 async function selectedCandidate(pc) {
@@ -216,14 +257,9 @@ export async function measureMediaPath(settings, signal) {
     }
     await pc.setRemoteDescription(answer);
     const open = () => control.readyState === "open" && media.readyState === "open";
-    const failed = () => ["failed", "closed"].includes(pc.connectionState);
-    const connected = await waitFor(
-      () => open() || failed(),
-      settings.mediaConnectTimeoutMs,
-      signal,
-    );
+    const connected = await waitForConnection(pc, open, settings.mediaConnectTimeoutMs, signal);
     if (signal?.aborted) throw signal.reason;
-    if (!connected || !open()) return { media_route: "none" };
+    if (!connected) return { media_route: "none" };
     const connectMs = performance.now() - started;
     const { pair, local } = await selectedCandidate(pc);
 
