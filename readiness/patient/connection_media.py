@@ -40,6 +40,8 @@ def media_settings(check) -> dict | None:
         **test_settings(),
         "resultId": result.id,
         "mediaResultUrl": url_for("patient.connection_media"),
+        # The link's round trip, from the speed test: how long unanswered checks mean no route.
+        "roundTripMs": result.latency_ms,
     }
 
 

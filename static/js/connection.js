@@ -45,6 +45,7 @@ let running = null;
 const BANDS = { latency: [0, 10], download: [10, 55], upload: [55, 100] };
 const LATENCY_EXPECTED_MS = 1100;
 const ANNOUNCE_EVERY_MS = 4000;
+const FIRST_SPEED_MS = 1500; // a direction's first speed, once the live figure means something
 const bar = { band: BANDS.latency, started: 0, phase: null, roundTripMs: 0, timer: null };
 let lastAnnounced = 0;
 
@@ -53,7 +54,7 @@ function enterBand(name, roundTripMs = 0) {
   bar.started = performance.now();
   bar.phase = null;
   bar.roundTripMs = roundTripMs;
-  lastAnnounced = performance.now();
+  lastAnnounced = performance.now() - ANNOUNCE_EVERY_MS + FIRST_SPEED_MS;
   setBar(bar.band[0]);
 }
 
