@@ -17,6 +17,7 @@ from .figures import (
     error_percent,
     goodput_ceiling,
     judging_reference,
+    step_seconds_target,
     within_accuracy,
 )
 from .server_load import LOAD_STREAMS, PAGE, PAGE_PACE_MS, SINGLE_STREAM_BYTES
@@ -36,6 +37,13 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def mark(ok: bool | None) -> str:
     return "n/a" if ok is None else ("ok" if ok else "MISS")
+
+
+def step_cell(seconds: float | None, link_mbit: float) -> str:
+    """The whole step, Start -> result shown, against its target (figures.step_seconds_target)."""
+    if seconds is None:
+        return "-"
+    return f"{seconds:.1f} {mark(seconds <= step_seconds_target(link_mbit))}"
 
 
 def table(header: list[str], lines: list[list[str]], *, numbers: bool = True) -> str:
@@ -112,7 +120,7 @@ def shaped_table(outcomes: list[dict]) -> str:
                     num(run.get("latency_ms"), 1),
                     num(phase),
                     mark(latency_ok),
-                    num(run["duration_ms"] / 1000 if run.get("duration_ms") else None, 1),
+                    step_cell(run.get("step_seconds"), shape["down_mbit"]),
                     run.get("verdict") or "failed",
                 ]
                 if row["failure"]:
