@@ -58,7 +58,7 @@ def summary_wait(check) -> dict | None:
     }
 
 
-@bp.route("/check/connection/media", methods=["POST"])
+@bp.route("/check/connection/media/result", methods=["POST"])
 @check_required(json=True)
 def connection_media(check):
     """The media part for the check's latest result: added to it and judged again; or, with no

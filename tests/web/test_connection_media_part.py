@@ -52,7 +52,7 @@ def test_a_result_is_shown_at_once_with_its_media_part_pending(app, client):
 def test_the_media_part_reaches_the_stored_result_and_its_verdict(app, client):
     result_id = measured(client)
     answer = client.post(
-        "/en/check/connection/media",
+        "/en/check/connection/media/result",
         json={"result_id": result_id, **UDP, "media_loss_down_percent": 14.0},
     )
     assert answer.status_code == 200
@@ -71,14 +71,14 @@ def test_the_media_part_reaches_the_stored_result_and_its_verdict(app, client):
     # Once measured, the device step's page does not run it again.
     assert 'id="media-check-settings"' not in client.get("/en/check/devices").text
     # Nor is a second part accepted for the same result.
-    again = client.post("/en/check/connection/media", json={"result_id": result_id, **UDP})
+    again = client.post("/en/check/connection/media/result", json={"result_id": result_id, **UDP})
     assert again.status_code == 409 and again.get_json()["reason"] == "not_pending"
 
 
 def test_no_route_to_our_media_server_makes_the_stored_verdict_video_with_limits(app, client):
     result_id = measured(client)
     answer = client.post(
-        "/en/check/connection/media", json={"result_id": result_id, "media_route": "none"}
+        "/en/check/connection/media/result", json={"result_id": result_id, "media_route": "none"}
     )
     assert answer.get_json()["reasons"] == ["media_unreachable"]
     assert latest(app).verdict == "limited"
@@ -87,9 +87,9 @@ def test_no_route_to_our_media_server_makes_the_stored_verdict_video_with_limits
 def test_a_part_that_never_came_is_left_out_and_a_late_one_refused(app, client):
     result_id = measured(client)
     # What the summary sends when it stops waiting: no route at all.
-    left = client.post("/en/check/connection/media", json={"result_id": result_id})
+    left = client.post("/en/check/connection/media/result", json={"result_id": result_id})
     assert left.get_json() == {"status": "left_out", "verdict": "ready"}
-    late = client.post("/en/check/connection/media", json={"result_id": result_id, **UDP})
+    late = client.post("/en/check/connection/media/result", json={"result_id": result_id, **UDP})
     assert late.status_code == 409
     stored = latest(app)
     assert (stored.media_status, stored.media_route, stored.verdict) == ("left_out", None, "ready")
@@ -98,14 +98,14 @@ def test_a_part_that_never_came_is_left_out_and_a_late_one_refused(app, client):
 def test_a_part_for_an_earlier_result_or_a_finished_check_is_refused(app, client):
     first = measured(client)
     assert client.post("/en/check/connection/result", json=GOOD).status_code == 200
-    old = client.post("/en/check/connection/media", json={"result_id": first, **UDP})
+    old = client.post("/en/check/connection/media/result", json={"result_id": first, **UDP})
     assert old.status_code == 409 and old.get_json()["reason"] == "not_current"
     with app.app_context():
         check = db.session.scalars(db.select(Check)).one()
         check.completed_at = utcnow()
         db.session.commit()
     current = latest(app).id
-    done = client.post("/en/check/connection/media", json={"result_id": current, **UDP})
+    done = client.post("/en/check/connection/media/result", json={"result_id": current, **UDP})
     assert done.status_code == 409 and done.get_json()["reason"] == "check_finished"
 
 
@@ -118,7 +118,7 @@ def test_a_bad_media_part_is_refused_with_the_field_named(app, client):
         ({"result_id": result_id, **UDP, "media_rtt_ms": -1}, "media_rtt_ms"),
         ([1, 2], "body"),
     ):
-        answer = client.post("/fr/check/connection/media", json=body)
+        answer = client.post("/fr/check/connection/media/result", json=body)
         assert answer.status_code == 400, body
         error = answer.get_json()["error"]
         assert error["field"] == field
@@ -156,7 +156,7 @@ def test_the_desk_sees_the_media_part_arrive(app, client, desk_client):
     before = desk_client.get(f"/desk/checks/{public_id}/live").get_json()
     results = before["fragments"]["results"]["html"]
     assert "Being checked while the caller tests the camera and microphone…" in results
-    client.post("/en/check/connection/media", json={"result_id": result_id, **UDP})
+    client.post("/en/check/connection/media/result", json={"result_id": result_id, **UDP})
     after = desk_client.get(f"/desk/checks/{public_id}/live").get_json()["fragments"]["results"]
     assert after["version"] != before["fragments"]["results"]["version"]
     assert 'data-media-route="udp"' in after["html"]
