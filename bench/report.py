@@ -8,10 +8,12 @@ from .figures import (
     BYTES_FACTOR,
     FAST_DIRECTION_SECONDS,
     FAST_FROM_MBIT,
+    FAST_STEP_SECONDS,
     LATENCY_PHASE_SECONDS,
     LOSSY_ACCURACY_PERCENT,
     PAGE_P99_MS,
     SLOW_DIRECTION_SECONDS,
+    SLOW_STEP_SECONDS,
     bytes_ratio,
     direction_seconds_target,
     error_percent,
@@ -161,7 +163,23 @@ def shaped_table(outcomes: list[dict]) -> str:
         f"{fraction(counts['latency'])} runs.\n"
         f"speedtest-cli against the same targets: accuracy {fraction(counts['peer'])} rows."
     )
-    return "\n".join([table(header, lines), "", summary, congestion_line(outcomes), *notes])
+    lines_out = [table(header, lines), "", summary, step_line(outcomes), congestion_line(outcomes)]
+    return "\n".join([*lines_out, *notes])
+
+
+def step_line(outcomes: list[dict]) -> str:
+    """How many runs showed their result within the whole step's time (Start -> result)."""
+    count = [0, 0]
+    for outcome in outcomes:
+        for run in outcome.get("runs", []) if "error" not in outcome else []:
+            seconds = run.get("step_seconds")
+            limit = step_seconds_target(outcome["shape"]["down_mbit"])
+            tally(count, seconds <= limit if seconds is not None else False)
+    return (
+        f"Whole connection step, Start -> result shown (total s; the media path comes after it): "
+        f"≤ {FAST_STEP_SECONDS:g} s at {FAST_FROM_MBIT:g} Mbit/s and more, "
+        f"≤ {SLOW_STEP_SECONDS:g} s below: {fraction(count)} runs."
+    )
 
 
 def congestion_line(outcomes: list[dict]) -> str:
