@@ -109,7 +109,7 @@ export function measurableRoundTrip(roundTripMs, settings) {
 export function minimumSteadyMs(estimate, guidanceMbps) {
   // A link of the guidance's own rate carries 1448/1514 of it as goodput (9.56 of 10 Mbit/s,
   // read within 1 %): it gets the short window too (its bucket's burst, 12 ms at 10 Mbit/s, is
-  // 0.6 % of 2 s). The 3 s window cost such a link a second each way: 8.4 s became about 10.
+  // 0.6 % of 2 s). A 3 s window costs such a link a second each way: about 10 s, not 8.4.
   if (estimate >= guidanceMbps * GUIDANCE_LINK_SHARE) return MIN_STEADY_MS;
   return estimate >= guidanceMbps / 2 ? NEAR_MIN_STEADY_MS : SLOW_MIN_STEADY_MS;
 }
