@@ -46,6 +46,8 @@ def test_a_result_is_shown_at_once_with_its_media_part_pending(app, client):
     assert (stored.media_status, stored.media_route, stored.verdict) == ("pending", None, "ready")
     page = client.get("/en/check/devices").text
     assert 'id="media-check-settings"' in page and f'"resultId": {result_id}' in page
+    # A patient quicker than the check: the setting step's page runs it again.
+    assert 'id="media-check-settings"' in client.get("/en/check/setting").text
     assert client.get("/en/check/connection/media").get_json() == {"status": "pending"}
 
 
@@ -68,8 +70,9 @@ def test_the_media_part_reaches_the_stored_result_and_its_verdict(app, client):
         "not_ready",
     )
     assert stored.expected_quality is not None and stored.media_network is not None
-    # Once measured, the device step's page does not run it again.
+    # Once measured, neither page runs it again.
     assert 'id="media-check-settings"' not in client.get("/en/check/devices").text
+    assert 'id="media-check-settings"' not in client.get("/en/check/setting").text
     # Nor is a second part accepted for the same result.
     again = client.post("/en/check/connection/media/result", json={"result_id": result_id, **UDP})
     assert again.status_code == 409 and again.get_json()["reason"] == "not_pending"
