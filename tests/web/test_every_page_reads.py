@@ -62,6 +62,8 @@ RENDERED_ELSEWHERE = {
     "auth.signed_out",
     "auth.totp_step",
     "auth.totp_enrol",
+    # JSON the summary's script asks while it waits (tests/web/test_connection_media_part.py).
+    "patient.connection_media_status",
 }
 
 # Pages every audience reaches: (client, path) pairs are built in the test.
