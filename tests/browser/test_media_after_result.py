@@ -2,7 +2,8 @@
 
 The speed test's result shows as soon as it is measured; the media-path check runs on the device
 step's page, in the background, and its part reaches the stored result and verdict when it ends.
-A summary opened before then waits for it; a page closed before then leaves it out.
+A summary opened before then waits for it; a page closed before then leaves it out. The desk's
+live view shows it arriving.
 
 The patient's Chromium runs in a network namespace whose UDP is dropped (as in
 test_media_path.py) and the server offers no relay: the media part is then "no route"
@@ -17,7 +18,7 @@ from contextlib import contextmanager
 import pytest
 
 from readiness.extensions import db
-from readiness.models import ConnectionResult
+from readiness.models import Check, ConnectionResult
 from tests.browser.test_media_path import needs_root_network, page_in, patient_network, server_on
 
 pytestmark = needs_root_network
@@ -158,3 +159,31 @@ def test_a_page_closed_before_the_media_part_is_sent_leaves_it_out(app, patient_
     left = stored(app)
     assert (left.media_status, left.media_route) == ("left_out", None)
     assert (left.verdict, left.reasons) == ("ready", [])
+
+
+def test_the_desk_live_view_shows_the_media_part_arriving(
+    app, patient_page, new_browser_page, make_staff, unreachable_media_server
+):
+    from tests.browser.test_desk import sign_in_agent
+
+    with patient_page() as page:
+        connection_result_shown(page)
+        with app.app_context():
+            public_id = db.session.scalars(db.select(Check.public_id)).one()
+        agent, _ = sign_in_agent(
+            new_browser_page, make_staff, "en", base_url=unreachable_media_server
+        )
+        agent.goto(f"/desk/checks/{public_id}")
+        route = agent.get_by_test_id("desk-media-route")
+        assert "Being checked while the caller tests the camera and microphone" in (
+            route.inner_text()
+        )
+        agent.evaluate("window.sameDocument = true")
+
+        page.get_by_role("link", name="Continue to the camera and microphone").click()
+        arrived = agent.locator('[data-testid="desk-media-route"][data-media-route="none"]')
+        arrived.wait_for(timeout=30_000)  # the live view refreshes every 4 s
+        assert agent.evaluate("window.sameDocument") is True  # refreshed in place
+        assert "No route got through" in arrived.inner_text()
+        desk_connection = agent.get_by_test_id("desk-connection")
+        assert desk_connection.get_attribute("data-verdict") == "limited"
