@@ -1,6 +1,7 @@
 """The patient's connection test, in headless Chromium running inside a namespace."""
 
 import stat
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -66,14 +67,18 @@ def chromium_in(ns, workdir: Path):
             browser.close()
 
 
-def run_check(browser, base_url: str, timeout_s: float = 60) -> dict:
-    """Start a check on /en/ and let the connection test run; its figures and phase times."""
+def run_check(browser, base_url: str, timeout_s: float = 60, media: bool = False) -> dict:
+    """Start a check on /en/ and let the connection test run; its figures and phase times.
+    clicked_epoch_ms: the wall clock when "Start" was clicked, for the whole step's time (Start
+    -> result shown). media: go on to the device step, where the media path is checked after
+    the result, and wait until its part is sent."""
     context = browser.new_context(base_url=base_url, locale="en-CA")
     try:
         context.set_default_timeout(15_000)
         context.add_init_script(PHASE_WATCH)
         page = context.new_page()
         page.goto("/en/")
+        clicked_epoch_ms = time.time() * 1000
         page.get_by_test_id("start-check").click()
         page.wait_for_url("**/en/check/connection")
         result = page.locator(RESULT)
@@ -81,8 +86,14 @@ def run_check(browser, base_url: str, timeout_s: float = 60) -> dict:
         figures = {field: result.get_attribute(f"data-{field}") for field in RESULT_FIELDS}
         timing = page.evaluate("({ phases: window.__benchPhases, done: window.__benchDone })")
         done = timing["done"] or {}
+        if media:
+            page.goto("/en/check/devices")
+            page.locator("html[data-media-check=done]").wait_for(
+                state="attached", timeout=timeout_s * 1000
+            )
         return {"figures": figures, "phases": timing["phases"], "done_ms": done.get("t"),
-                "done_epoch_ms": done.get("epoch_ms")}  # fmt: skip
+                "done_epoch_ms": done.get("epoch_ms"),
+                "clicked_epoch_ms": clicked_epoch_ms}  # fmt: skip
     finally:
         context.close()
 
@@ -114,3 +125,10 @@ def phase_seconds(phases: list[dict], done_ms: float | None) -> dict:
 
 def number(text: str | None) -> float | None:
     return float(text) if text not in (None, "") else None
+
+
+def step_seconds(page: dict) -> float | None:
+    """The whole connection step as the patient waits for it: from the click on "Start" to
+    the result on the screen, both on this machine's wall clock."""
+    done, clicked = page.get("done_epoch_ms"), page.get("clicked_epoch_ms")
+    return round((done - clicked) / 1000, 2) if done and clicked else None

@@ -238,3 +238,14 @@ def chance_of_band(
     if band == "limited":
         return both_at_most[limited_max] - both_at_most[ready_max]
     return 1 - both_at_most[limited_max]
+
+
+# The whole connection step, "Start" -> result shown (the media path runs after it, during the
+# device step): within 9 s on a link of 10 Mbit/s and more, 14 s below (issue 29, item 1).
+FAST_STEP_SECONDS = 9.0
+SLOW_STEP_SECONDS = 14.0
+
+
+def step_seconds_target(link_mbit: float) -> float:
+    """The time allowed for the whole step on a link of this nominal rate (its download)."""
+    return FAST_STEP_SECONDS if link_mbit >= FAST_FROM_MBIT else SLOW_STEP_SECONDS

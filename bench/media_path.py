@@ -94,7 +94,7 @@ def fmt_dropped(found: dict) -> str:
 def one_run(run: int, browser, url: str, database: Path, say) -> dict:
     last_id = last_connection_result_id(database)
     try:
-        page = run_check(browser, url, timeout_s=CHECK_TIMEOUT_S)
+        page = run_check(browser, url, timeout_s=CHECK_TIMEOUT_S, media=True)
     except Exception as error:  # a run that breaks is a result too
         say(f"    run {run}: failed: {type(error).__name__}: {error}".splitlines()[0])
         return {"run": run, "error": f"{type(error).__name__}: {error}"[:300]}

@@ -8,15 +8,18 @@ from .figures import (
     BYTES_FACTOR,
     FAST_DIRECTION_SECONDS,
     FAST_FROM_MBIT,
+    FAST_STEP_SECONDS,
     LATENCY_PHASE_SECONDS,
     LOSSY_ACCURACY_PERCENT,
     PAGE_P99_MS,
     SLOW_DIRECTION_SECONDS,
+    SLOW_STEP_SECONDS,
     bytes_ratio,
     direction_seconds_target,
     error_percent,
     goodput_ceiling,
     judging_reference,
+    step_seconds_target,
     within_accuracy,
 )
 from .server_load import LOAD_STREAMS, PAGE, PAGE_PACE_MS, SINGLE_STREAM_BYTES
@@ -36,6 +39,13 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def mark(ok: bool | None) -> str:
     return "n/a" if ok is None else ("ok" if ok else "MISS")
+
+
+def step_cell(seconds: float | None, link_mbit: float) -> str:
+    """The whole step, Start -> result shown, against its target (figures.step_seconds_target)."""
+    if seconds is None:
+        return "-"
+    return f"{seconds:.1f} {mark(seconds <= step_seconds_target(link_mbit))}"
 
 
 def table(header: list[str], lines: list[list[str]], *, numbers: bool = True) -> str:
@@ -112,7 +122,7 @@ def shaped_table(outcomes: list[dict]) -> str:
                     num(run.get("latency_ms"), 1),
                     num(phase),
                     mark(latency_ok),
-                    num(run["duration_ms"] / 1000 if run.get("duration_ms") else None, 1),
+                    step_cell(run.get("step_seconds"), shape["down_mbit"]),
                     run.get("verdict") or "failed",
                 ]
                 if row["failure"]:
@@ -153,7 +163,23 @@ def shaped_table(outcomes: list[dict]) -> str:
         f"{fraction(counts['latency'])} runs.\n"
         f"speedtest-cli against the same targets: accuracy {fraction(counts['peer'])} rows."
     )
-    return "\n".join([table(header, lines), "", summary, congestion_line(outcomes), *notes])
+    lines_out = [table(header, lines), "", summary, step_line(outcomes), congestion_line(outcomes)]
+    return "\n".join([*lines_out, *notes])
+
+
+def step_line(outcomes: list[dict]) -> str:
+    """How many runs showed their result within the whole step's time (Start -> result)."""
+    count = [0, 0]
+    for outcome in outcomes:
+        for run in outcome.get("runs", []) if "error" not in outcome else []:
+            seconds = run.get("step_seconds")
+            limit = step_seconds_target(outcome["shape"]["down_mbit"])
+            tally(count, seconds <= limit if seconds is not None else False)
+    return (
+        f"Whole connection step, Start -> result shown (total s; the media path comes after it): "
+        f"≤ {FAST_STEP_SECONDS:g} s at {FAST_FROM_MBIT:g} Mbit/s and more, "
+        f"≤ {SLOW_STEP_SECONDS:g} s below: {fraction(count)} runs."
+    )
 
 
 def congestion_line(outcomes: list[dict]) -> str:

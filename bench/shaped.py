@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from . import curl
-from .browser import chromium_in, number, phase_bounds, phase_seconds, run_check
+from .browser import chromium_in, number, phase_bounds, phase_seconds, run_check, step_seconds
 from .counters import LinkCounters
 from .figures import bytes_for_seconds, error_percent, mbit_per_second, spread_percent
 from .link import SERVER_ADDRESS, Link, Shape, congestion_control, ping_rtt_ms
@@ -218,6 +218,7 @@ def browser_runs(link: Link, workdir: Path, database: Path, runs: int, say) -> l
                 "phase_link_bytes": phase_link_bytes(page, counters),
                 "seconds": samples.get("seconds", {}),
                 "page_phase_seconds": phase_seconds(page["phases"], page["done_ms"]),
+                "step_seconds": step_seconds(page),
                 "samples": samples,
             }
             say(

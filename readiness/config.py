@@ -91,6 +91,8 @@ class DefaultConfig:
     MEDIA_PACKETS_PER_SECOND = 50
     MEDIA_PACKET_BYTES = 1000
     MEDIA_CONNECT_TIMEOUT_SECONDS = 8.0
+    # The summary waits this long for a media part still under way, then leaves it out.
+    MEDIA_SUMMARY_WAIT_SECONDS = 5.0
     MEDIA_MAX_PEERS = 20  # per gunicorn worker, at once
     MEDIA_MAX_PEERS_PER_CLIENT = 2  # per worker and client address: one check needs one
     MEDIA_PEER_SECONDS = 30.0  # a peer is closed after this long, finished or not

@@ -325,6 +325,10 @@ class ConnectionResult(db.Model):
     # Whether any of the video platform's own addresses (READINESS_PLATFORM_PROBES) loaded in
     # the patient's browser; None when none is set or the browser did not say.
     platform_reachable: Mapped[bool | None]
+
+    # The media check runs after the result is shown: "pending" until its part arrives
+    # ("measured") or the summary stops waiting ("left_out"); None when it was not to run.
+    media_status: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     check: Mapped[Check] = relationship(back_populates="connection_results")

@@ -36,6 +36,7 @@ ACTIONS = {
     "handover.created": _l("Link to continue on a phone created"),
     "handover.used": _l("Check continued on a phone (link used)"),
     "handover.refused": _l("Link to continue on a phone refused (used or expired)"),
+    "connection.media_measured": _l("Route for sound and picture added to the connection test"),
     "contact.saved": _l("Contact details saved"),
     "contact.corrected": _l("Contact details corrected"),
     "consent.recorded": event_labels.LABELS[outbox.CONSENT_RECORDED],

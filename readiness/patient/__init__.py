@@ -18,4 +18,13 @@ def add_language(endpoint, values):
         values["lang"] = g.lang
 
 
-from . import connection, devices, finish, handover_views, invitation_views, setting, views  # noqa: E402,F401,E501
+from . import (  # noqa: E402,F401
+    connection,
+    connection_media,
+    devices,
+    finish,
+    handover_views,
+    invitation_views,
+    setting,
+    views,
+)

@@ -9,7 +9,7 @@ from ..audit import record
 from ..checks import reasons, state
 from ..checks.codes import display_code
 from ..checks.reason_labels import label
-from ..connection import quality
+from ..connection import media_part, quality
 from ..connection.advice import advice
 from ..connection.expectation import patient_sentences
 from ..connection.media_health import OK, SUSPECT, media_path_health, network_of
@@ -59,19 +59,18 @@ def test_settings() -> dict:
 
 def browser_messages() -> dict:
     """Every sentence the test's script may show, in the page's language."""
-    steps = 4 if current_app.config["MEDIA_CHECK_ENABLED"] else 3
+    # The sound-and-picture route is checked later, during the device step: three steps here.
+    steps = 3
     return {
         "speed": _("%(value)s Mbps"),
         "milliseconds": _("%(value)s ms"),
-        # Four steps when the sound-and-picture route is checked too, three otherwise.
+        "liveDownload": _("Download speed so far: %(value)s"),
+        "liveUpload": _("Upload speed so far: %(value)s"),
         "phaseLatency": _(
             "Step 1 of %(steps)s: checking how quickly the connection answers…", steps=steps
         ),
         "phaseDownload": _("Step 2 of %(steps)s: measuring the download speed…", steps=steps),
         "phaseUpload": _("Step 3 of %(steps)s: measuring the upload speed…", steps=steps),
-        "phaseMedia": _(
-            "Step 4 of 4: checking the route that sound and picture take, with test packets only…"
-        ),
         "saving": _("Saving your result…"),
         "finished": _("The test is finished."),
         "cancelled": _("The test was stopped. You can start it again when you are ready."),
@@ -201,15 +200,34 @@ def connection_result(check):
         return patient_json_error(400, "invalid_json")
     except ReportError as error:
         return patient_json_error(400, "invalid_report", str(error), error.field)
-    checks = int(config["MEDIA_HEALTH_CHECKS"])
-    before = media_path_health(db.session, checks)
-    network = network_of(request.remote_addr) if fields["media_route"] else None
     result = ConnectionResult(
-        check=check, expected_quality=expected_quality(fields),
-        media_network=keyring().blind_index(network) if network else None,
-        platform_reachable=reachable, **fields,
-    )  # fmt: skip
+        check=check,
+        media_status=media_part.initial_status(fields, bool(config["MEDIA_CHECK_ENABLED"])),
+        platform_reachable=reachable,
+        **fields,
+    )
     db.session.add(result)
+    verdict, codes = judge(result, fields)
+    check.step = "connection"
+    seen(check)
+    record("connection.measured", check_id=check.id, details={"verdict": verdict})
+    db.session.commit()
+    html = render_template(
+        "patient/connection_result.html", next_url=step_url("devices"), **result_context(result)
+    )
+    return jsonify(verdict=verdict, reasons=codes, html=html)
+
+
+def judge(result: ConnectionResult, fields: dict) -> tuple[str, list[str]]:
+    """The result's expected quality, verdict and reasons from its fields (again when its media
+    part arrives), with the media part counted unless our own media path looks broken."""
+    config = current_app.config
+    checks = int(config["MEDIA_HEALTH_CHECKS"])
+    with db.session.no_autoflush:  # the health before this result's media part counts
+        before = media_path_health(db.session, checks)
+    network = network_of(request.remote_addr) if fields["media_route"] else None
+    result.media_network = keyring().blind_index(network) if network else None
+    result.expected_quality = expected_quality(fields)
     db.session.flush()
     health = media_path_health(db.session, checks)
     log_media_path_change(before, health, checks)
@@ -220,13 +238,6 @@ def connection_result(check):
         MediaThresholds.from_config(config),
         media_counts=health != SUSPECT,
     )
-    verdict, codes = with_platform((verdict, codes), reachable, fields["failure"])
+    verdict, codes = with_platform((verdict, codes), result.platform_reachable, fields["failure"])
     result.verdict, result.reasons = verdict, codes
-    check.step = "connection"
-    seen(check)
-    record("connection.measured", check_id=check.id, details={"verdict": verdict})
-    db.session.commit()
-    html = render_template(
-        "patient/connection_result.html", next_url=step_url("devices"), **result_context(result)
-    )
-    return jsonify(verdict=verdict, reasons=codes, html=html)
+    return verdict, codes

@@ -31,6 +31,7 @@ from ..extensions import db
 from ..models import DeviceResult
 from ..vocabulary import DeviceKind, DeviceStatus
 from . import bp
+from .connection_media import media_settings
 from .journey import step_url
 from .json_answers import UnreadableBody, json_body, patient_json_error
 from .session_check import check_required, on_phone, seen, viewed
@@ -131,6 +132,7 @@ def devices(check):
         back_url=step_url("connection"),
         next_url=step_url("setting"),
         on_phone=on_phone(),
+        media_check=media_settings(check),
     )
 
 

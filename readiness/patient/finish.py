@@ -27,6 +27,7 @@ from ..models import ConsentRecord, ContactDetails
 from ..vocabulary import ConsentDecision, ConsentMethod, Verdict
 from . import bp
 from .connection import guidance_speed
+from .connection_media import leave_out_pending_media, summary_wait
 from .forms import ConfirmForm, ConsentForm, ContactForm, StartForm
 from .handover_views import offer_on_summary
 from .journey import step_url
@@ -89,6 +90,7 @@ def summary(check):
         back_url=step_url("setting"),
         missing_urls={part: step_url(part) for part in result.missing},
         offer_phone=offer_on_summary(check, result.verdict),
+        media_wait=summary_wait(check),
         **summary_context(
             result, getattr(state.latest_connection(check), "expected_quality", None)
         ),
@@ -100,6 +102,8 @@ def summary(check):
 def consent(check):
     if state.overall_for(check).missing:
         return redirect(url_for("patient.summary"))
+    # Past the summary the connection verdict is final: a media part not in yet is not counted.
+    leave_out_pending_media(check)
     text = consent_text(current_app.config, g.lang)
     form = ConsentForm()
     changed = False

@@ -8,6 +8,7 @@ from ..devices.instructions import SETTING_ADVICE
 from ..extensions import db
 from ..models import SettingAnswers
 from . import bp
+from .connection_media import media_settings
 from .forms import SettingForm
 from .journey import step_url
 from .session_check import check_required, seen
@@ -46,4 +47,5 @@ def setting(check):
         answered=bool(saved),
         back_url=step_url("devices"),
         next_url=url_for("patient.summary"),
+        media_check=media_settings(check),
     ), status

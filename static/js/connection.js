@@ -7,12 +7,13 @@ import {
   measureLatency,
   measureUpload,
   measurableRoundTrip,
+  minimumSteadyMs,
   loadedLatency,
+  rampMs,
   ratesPerInterval,
   startLatencyProbes,
   TestFailure,
 } from "./measure.js";
-import { measureMediaPath } from "./media.js";
 import { probePlatform } from "./platform.js";
 import { announce, fill, pageMessages, postJSON } from "./page.js";
 
@@ -25,6 +26,7 @@ const whole = new Intl.NumberFormat(`${lang}-CA`, { maximumFractionDigits: 0 });
 
 const parts = {
   progress: root.querySelector("[data-progress]"),
+  bar: root.querySelector("[data-progress-bar]"),
   phase: root.querySelector("[data-phase]"),
   figure: root.querySelector("[data-live-figure]"),
   chart: root.querySelector("[data-chart] polyline"),
@@ -36,6 +38,50 @@ const parts = {
 };
 
 let running = null;
+
+// One bar for the whole step: the latency's share, then the download's, then the upload's.
+// Within a phase it moves with the time that phase usually takes, never back, never to the end
+// before the phase ends. Screen readers hear each phase as it starts, and the live speed at
+// most every few seconds: not every tick.
+const BANDS = { latency: [0, 10], download: [10, 55], upload: [55, 100] };
+const LATENCY_EXPECTED_MS = 1100;
+const ANNOUNCE_EVERY_MS = 4000;
+const FIRST_SPEED_MS = 1500; // a direction's first speed, once the live figure means something
+const bar = { band: BANDS.latency, started: 0, phase: null, roundTripMs: 0, timer: null };
+let lastAnnounced = 0;
+
+function enterBand(name, roundTripMs = 0) {
+  bar.band = BANDS[name];
+  bar.started = performance.now();
+  bar.phase = null;
+  bar.roundTripMs = roundTripMs;
+  lastAnnounced = performance.now() - ANNOUNCE_EVERY_MS + FIRST_SPEED_MS;
+  setBar(bar.band[0]);
+}
+
+function setBar(value) {
+  const rounded = Math.round(value);
+  if (rounded >= Number(parts.bar.value)) parts.bar.value = rounded;
+}
+
+function tickBar() {
+  let expected = LATENCY_EXPECTED_MS;
+  if (bar.band !== BANDS.latency) {
+    const estimate = bar.phase?.estimates?.at(-1)?.estimate ?? null;
+    expected = rampMs(bar.roundTripMs) + minimumSteadyMs(estimate, settings.guidanceMbps) + 500;
+  }
+  const fraction = Math.min(0.95, (performance.now() - bar.started) / expected);
+  const [from, to] = bar.band;
+  setBar(from + (to - from) * fraction);
+}
+
+/** The live speed, said politely now and then while a direction runs. */
+function announceSpeed(message, mbps) {
+  const now = performance.now();
+  if (now - lastAnnounced < ANNOUNCE_EVERY_MS) return;
+  lastAnnounced = now;
+  announce(parts.announcer, fill(message, { value: speed(mbps) }));
+}
 
 function speed(mbps) {
   return fill(messages.speed, { value: decimals.format(mbps) });
@@ -49,10 +95,15 @@ function showPhase(text) {
 }
 
 /** The live figure and the chart: the rate over the last second, and every quarter second. */
-function drawProgress(phase, liveBytes) {
+function drawProgress(phase, liveBytes, spoken) {
   const now = performance.now();
   const recent = liveBytes(now) - liveBytes(now - 1000);
-  if (now - phase.started > 500) parts.figure.textContent = speed((recent * 8) / 1000 / 1000);
+  bar.phase = phase;
+  if (now - phase.started > 500) {
+    const mbps = (recent * 8) / 1000 / 1000;
+    parts.figure.textContent = speed(mbps);
+    announceSpeed(spoken, mbps);
+  }
   const rates = ratesPerInterval(phase.liveSeries, phase.started, now);
   const top = Math.max(1, ...rates);
   const step = 300 / Math.max(20, rates.length);
@@ -81,6 +132,11 @@ function showMessage(text) {
 function setRunning(isRunning) {
   parts.progress.hidden = !isRunning;
   parts.start.disabled = isRunning;
+  window.clearInterval(bar.timer);
+  if (isRunning) {
+    parts.bar.value = 0;
+    bar.timer = window.setInterval(tickBar, 250);
+  }
   if (!isRunning) {
     parts.start.textContent = messages.startAgain;
   }
@@ -115,6 +171,7 @@ async function runTest() {
   // The video platform's own addresses, loaded alongside the test (platform.js).
   const platform = probePlatform(settings);
   try {
+    enterBand("latency");
     showPhase(messages.phaseLatency);
     const latency = await measureLatency(settings, controller.signal, (ms) => {
       parts.figure.textContent = fill(messages.milliseconds, { value: whole.format(ms) });
@@ -125,6 +182,7 @@ async function runTest() {
     // round trip that explains it, not figures read off the ramp-up.
     if (!measurableRoundTrip(latency.latencyMs, settings)) throw new TestFailure("latency_high");
 
+    enterBand("download", latency.latencyMs);
     showPhase(messages.phaseDownload);
     // The ramp-up and the size of each request follow the round trip just measured.
     const linkSettings = { ...settings, roundTripMs: latency.latencyMs };
@@ -137,7 +195,7 @@ async function runTest() {
       controller.signal,
       (phase) => {
         phase.liveSeries = phase.series;
-        drawProgress(phase, bytesSince(phase.series));
+        drawProgress(phase, bytesSince(phase.series), messages.liveDownload);
       },
       link,
     ).finally(async () => {
@@ -151,13 +209,14 @@ async function runTest() {
       download.phase.lastData,
     );
 
+    enterBand("upload", latency.latencyMs);
     showPhase(messages.phaseUpload);
     let track = null;
     stopProbes = startLatencyProbes(settings, controller.signal);
     const upload = await measureUpload(linkSettings, controller.signal, (phase) => {
       track ??= liveTracker(phase, () => phase.sent);
       track();
-      drawProgress(phase, bytesSince(phase.liveSeries));
+      drawProgress(phase, bytesSince(phase.liveSeries), messages.liveUpload);
     }).finally(async () => {
       loaded.up = await stopProbes();
       samples.loaded_latency_up_ms = loaded.up.all;
@@ -173,10 +232,11 @@ async function runTest() {
       upload: Math.round(performance.now() - upload.phase.started) / 1000,
     };
 
-    const media = await mediaPath(controller);
+    // The media path is checked after the result is shown, during the device step
+    // (media-background.js): the patient does not wait for it here.
+    setBar(100);
     setRunning(false);
     await saveResult({
-      ...media,
       ...(await platform),
       download_mbps: round(download.mbps),
       upload_mbps: round(upload.mbps),
@@ -191,18 +251,13 @@ async function runTest() {
   } catch (error) {
     const cause = controller.signal.aborted ? controller.signal.reason : error;
     // A speed test that found no steady part (timeout) or was blocked still reached us: the
-    // call's packets are worth checking, as a lossy link is often why the test stalled.
-    const media =
-      cause instanceof TestFailure && MEDIA_AFTER_FAILURE.has(cause.reason) && !controller.signal.aborted
-        ? await mediaPath(controller).catch(() => null)
-        : null;
+    // server keeps its media part pending, checked during the device step.
     setRunning(false);
     if (cause instanceof TestFailure) {
       showMessage(fill(messages[cause.reason], { value: whole.format(answered.latency_ms ?? 0) }));
       await saveResult(
         {
           ...answered,
-          ...media,
           ...(await platform),
           failure: cause.reason,
           samples,
@@ -220,17 +275,6 @@ async function runTest() {
   } finally {
     running = null;
   }
-}
-
-const MEDIA_AFTER_FAILURE = new Set(["timeout", "transfer_blocked"]);
-
-/** The media path's figures, or null when this browser or our server cannot check it. */
-async function mediaPath(controller) {
-  if (settings.mediaOfferUrl) showPhase(messages.phaseMedia);
-  return measureMediaPath(settings, controller.signal).catch((error) => {
-    if (controller.signal.aborted) throw error;
-    return null; // a browser or server that cannot run it: left out, not failed
-  });
 }
 
 function round(value) {

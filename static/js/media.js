@@ -10,6 +10,13 @@ const LAST_PACKETS_MS = 500;
 // On a lossy link the data channel's congestion window shrinks and packets wait in the
 // sender's queue: they are late, not lost. How long each end waits for that queue to empty.
 const QUEUE_DRAIN_MS = 8000;
+// While connecting: how often to look whether every candidate pair has failed.
+const PAIR_LOOK_MS = 250;
+// A pair whose checks went unanswered this long (and for at least 6 round trips of the link the
+// speed test measured) has failed: on a 60 ms link that is about 30 checks with no answer.
+const QUIET_MS = 2000;
+const QUIET_ROUND_TRIPS = 6;
+const MIN_UNANSWERED_CHECKS = 10;
 
 /** The route a call would take, from the local candidate of the pair in use. */
 export function routeOf(localCandidate) {
@@ -102,6 +109,73 @@ function nextMessage(channel, type, ms) {
     }, ms);
     channel.addEventListener("message", listener);
   });
+}
+
+/**
+ * Whether a candidate pair has failed: the browser says so, or its connectivity checks have gone
+ * unanswered for `quietMs` (Chromium itself gives up on a pair only after 15 s of silence, with
+ * about 16 checks a second; an answer takes one round trip, so seconds of silence are a verdict).
+ */
+export function pairFailed(pair, silentMs, quietMs) {
+  if (pair.state === "failed") return true;
+  if (pair.state === "succeeded" || pair.responsesReceived > 0) return false;
+  return pair.requestsSent >= MIN_UNANSWERED_CHECKS && silentMs >= quietMs;
+}
+
+/**
+ * Whether ICE has given up: gathering is over and every candidate pair it formed has failed.
+ * Waiting out the rest of the connect timeout then tells nothing more.
+ */
+export function everyPairFailed(pairs, gatheringComplete, silentMs = () => 0, quietMs = 0) {
+  return (
+    gatheringComplete &&
+    pairs.length > 0 &&
+    pairs.every((pair) => pairFailed(pair, silentMs(pair), quietMs))
+  );
+}
+
+/** How long a pair's checks may go unanswered before it counts as failed, in ms. */
+export function quietLimitMs(roundTripMs) {
+  return Math.max(QUIET_MS, QUIET_ROUND_TRIPS * (roundTripMs || 0));
+}
+
+function iceWatcher(pc, quietMs) {
+  const firstCheck = new Map(); // pair id -> when its first check was seen going out
+  return async () => {
+    if (["failed", "closed"].includes(pc.connectionState) || pc.iceConnectionState === "failed") {
+      return true;
+    }
+    const stats = await pc.getStats();
+    const now = performance.now();
+    const pairs = [];
+    stats.forEach((report) => {
+      if (report.type !== "candidate-pair") return;
+      pairs.push(report);
+      if (report.requestsSent > 0 && !firstCheck.has(report.id)) firstCheck.set(report.id, now);
+    });
+    const silent = (pair) => now - (firstCheck.get(pair.id) ?? now);
+    return everyPairFailed(pairs, pc.iceGatheringState === "complete", silent, quietMs);
+  };
+}
+
+/**
+ * Resolve true once both channels are open; false at the connect timeout, or as soon as every
+ * candidate pair has failed (UDP dropped with no relay: no need to wait the whole timeout).
+ */
+async function waitForConnection(pc, open, timeoutMs, quietMs, signal) {
+  const until = performance.now() + timeoutMs;
+  const gaveUp = iceWatcher(pc, quietMs);
+  let nextLook = 0;
+  while (!open()) {
+    const now = performance.now();
+    if (now > until) return false;
+    if (now >= nextLook) {
+      nextLook = now + PAIR_LOOK_MS;
+      if (await gaveUp()) return open();
+    }
+    await sleep(50, signal);
+  }
+  return true;
 }
 
 async function selectedCandidate(pc) {
@@ -216,14 +290,16 @@ export async function measureMediaPath(settings, signal) {
     }
     await pc.setRemoteDescription(answer);
     const open = () => control.readyState === "open" && media.readyState === "open";
-    const failed = () => ["failed", "closed"].includes(pc.connectionState);
-    const connected = await waitFor(
-      () => open() || failed(),
+    const quietMs = quietLimitMs(settings.roundTripMs);
+    const connected = await waitForConnection(
+      pc,
+      open,
       settings.mediaConnectTimeoutMs,
+      quietMs,
       signal,
     );
     if (signal?.aborted) throw signal.reason;
-    if (!connected || !open()) return { media_route: "none" };
+    if (!connected) return { media_route: "none" };
     const connectMs = performance.now() - started;
     const { pair, local } = await selectedCandidate(pc);
 

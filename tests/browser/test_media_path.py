@@ -1,6 +1,7 @@
 """The media path in Chromium against the real media service (aiortc under gunicorn).
 
-The speed test before it is cut to 3 seconds a direction: what is tested here comes after.
+The speed test before it is cut to 3 seconds a direction; the media path runs after its result,
+on the device step's page (test_media_after_result.py), and is read here once its part is in.
 
 On loopback every packet gets through by UDP. In a network namespace whose UDP is dropped by
 iptables, a call's packets reach us only through a real coturn over TCP (udp_blocked), or not
@@ -56,11 +57,17 @@ def media_server(database_url, schema):
 
 
 def run_connection_test(page, lang):
+    """The connection test, then the device step's page until the media part is in (it runs
+    there, after the result is shown); the result as the connection page shows it then."""
     page.goto(f"/{lang}/")
     page.get_by_test_id("start-check").click()
     page.wait_for_url(f"**/{lang}/check/connection")
+    page.get_by_test_id("connection-result").wait_for(timeout=90_000)
+    page.goto(f"/{lang}/check/devices")
+    page.locator("html[data-media-check=done]").wait_for(state="attached", timeout=60_000)
+    page.goto(f"/{lang}/check/connection")
     result = page.get_by_test_id("connection-result")
-    result.wait_for(timeout=90_000)
+    result.wait_for()
     return result
 
 
@@ -243,16 +250,14 @@ def coturn(udp_blocked_network, tmp_path):
 @contextmanager
 def server_on(network: PatientNetwork, database_url: str, **extra_env: str):
     port = free_port()
-    process = start_gunicorn(
-        database_url,
-        port,
-        host=network.host_address,
-        READINESS_MEDIA_CHECK_ENABLED="true",
-        READINESS_MEDIA_HOST_ADDRESSES=network.host_address,
-        READINESS_MEDIA_CONNECT_TIMEOUT_SECONDS="6",
+    environment = {
+        "READINESS_MEDIA_CHECK_ENABLED": "true",
+        "READINESS_MEDIA_HOST_ADDRESSES": network.host_address,
+        "READINESS_MEDIA_CONNECT_TIMEOUT_SECONDS": "6",
         **SHORT_SPEED_TEST,
         **extra_env,
-    )
+    }
+    process = start_gunicorn(database_url, port, host=network.host_address, **environment)
     url = f"http://{network.host_address}:{port}"
     try:
         wait_until_serving(url + "/en/", process)

@@ -4,6 +4,9 @@ import { test } from "node:test";
 
 import {
   askCounts,
+  everyPairFailed,
+  pairFailed,
+  quietLimitMs,
   lossPercent,
   receivePackets,
   routeOf,
@@ -115,4 +118,28 @@ test("the server's count is waited for through a retransmission timeout or two",
   });
   const counts = await askCounts(control);
   assert.equal(counts?.received, 88, "the count was given up on");
+});
+
+test("the connect stops early only once every candidate pair has failed", () => {
+  const failed = { state: "failed" };
+  const checking = { state: "in-progress", requestsSent: 3, responsesReceived: 0 };
+  assert.equal(everyPairFailed([failed, failed], true), true);
+  assert.equal(everyPairFailed([failed, checking], true), false);
+  // Gathering not over: a relay candidate may still come and succeed.
+  assert.equal(everyPairFailed([failed], false), false);
+  // No pair formed yet: nothing has failed.
+  assert.equal(everyPairFailed([], true), false);
+});
+
+test("a pair whose checks go unanswered long enough has failed, one with an answer has not", () => {
+  const silent = { state: "in-progress", requestsSent: 33, responsesReceived: 0 };
+  assert.equal(pairFailed(silent, 2100, 2000), true);
+  assert.equal(pairFailed(silent, 1500, 2000), false);
+  assert.equal(pairFailed({ ...silent, requestsSent: 4 }, 5000, 2000), false);
+  assert.equal(pairFailed({ ...silent, responsesReceived: 1 }, 5000, 2000), false);
+  assert.equal(pairFailed({ state: "succeeded", requestsSent: 40 }, 5000, 2000), false);
+  // The quiet limit follows a long round trip: 6 of them on a 600 ms satellite link.
+  assert.equal(quietLimitMs(60), 2000);
+  assert.equal(quietLimitMs(600), 3600);
+  assert.equal(quietLimitMs(null), 2000);
 });

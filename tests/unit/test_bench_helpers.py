@@ -178,3 +178,14 @@ def test_a_lossy_link_is_judged_against_as_many_streams_as_the_check_opens():
     assert judging_reference(9.5, 9.6) == 9.5
     assert judging_reference(3.1, 18.7, loss_percent=2) == 18.7
     assert judging_reference(18.7, None, loss_percent=2) == 18.7
+
+
+def test_the_whole_step_is_timed_from_the_click_on_start_to_the_result_shown():
+    from bench.browser import step_seconds
+    from bench.figures import step_seconds_target
+
+    page = {"clicked_epoch_ms": 1_000_000.0, "done_epoch_ms": 1_008_420.0, "done_ms": 8000.0}
+    assert step_seconds(page) == 8.42
+    assert step_seconds({"clicked_epoch_ms": 1.0, "done_epoch_ms": None}) is None
+    assert step_seconds_target(10) == 9 and step_seconds_target(40) == 9
+    assert step_seconds_target(4) == 14

@@ -50,13 +50,14 @@ def test_the_script_gets_its_messages_in_french(client):
     page = client.get("/fr/check/connection").text
     messages = json.loads(re.search(r'id="page-messages">([^<]+)<', page).group(1))
     assert messages["speed"] == "%(value)s\u00a0Mbit/s"
-    assert messages["phaseDownload"].startswith("Étape 2 sur 4\u00a0:")
-    assert messages["phaseMedia"].startswith("Étape 4 sur 4\u00a0:")
+    assert messages["phaseDownload"].startswith("Étape 2 sur 3\u00a0:")
+    assert messages["liveDownload"] == "Vitesse de réception jusqu’ici\u00a0: %(value)s"
+    # The sound-and-picture route is checked during the device step: not a step here.
+    assert "phaseMedia" not in messages
 
 
-def test_the_step_count_leaves_out_the_route_check_when_it_is_off(make_app):
-    """Four steps with the sound-and-picture route check, three without: never « 3 » then a
-    fourth called « Dernière étape »."""
+def test_the_step_count_is_three_with_the_route_check_off_too(make_app):
+    """Three steps with or without the sound-and-picture route check, which runs later."""
     client = make_app(MEDIA_CHECK_ENABLED=False).test_client()
     start(client, "fr")
     page = client.get("/fr/check/connection").text

@@ -66,6 +66,8 @@ RENDERED_ELSEWHERE = {
     # (the link pages need a link made by a check's page; the status is JSON).
     "patient.handover_open",
     "patient.handover_status",
+    # JSON the summary's script asks while it waits (tests/web/test_connection_media_part.py).
+    "patient.connection_media_status",
 }
 
 # Pages every audience reaches: (client, path) pairs are built in the test.
