@@ -16,6 +16,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from playwright.sync_api import expect
 
 from readiness.extensions import db
 from readiness.models import Check, ConnectionResult
@@ -123,7 +124,8 @@ def test_a_summary_opened_before_the_media_part_arrives_waits_then_shows_it(
         summary.goto("/fr/check/summary")
         waiting = summary.get_by_test_id("media-wait")
         assert waiting.is_visible()
-        assert waiting.inner_text() == "Nous terminons la vérification de la connexion…"
+        # Announced: the line is emptied, then written again 50 ms later (page.js announce).
+        expect(waiting).to_have_text("Nous terminons la vérification de la connexion…")
         assert waiting.get_attribute("role") == "status"
         assert_accessible(summary)
         # The part arrives; the summary shows the verdict with it.
