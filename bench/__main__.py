@@ -52,6 +52,8 @@ def arguments(argv: list[str]) -> argparse.Namespace:
         help="check the link emulator only: ping and curl on each row, no browser",
     )
     parser.add_argument("--skip-shaped", action="store_true", help="leave out table 1")
+    parser.add_argument("--skip-cloudflare", action="store_true",
+                        help="table 1 without Cloudflare's engine")  # fmt: skip
     parser.add_argument("--skip-server", action="store_true", help="leave out table 2")
     parser.add_argument("--skip-loaded", action="store_true", help="leave out table 3")
     parser.add_argument("--loaded-rate", type=float, default=10.0,
@@ -146,6 +148,7 @@ def main(argv: list[str]) -> int:
                         browser=not options.self_check,
                         reference_runs=options.reference_runs,
                         congestion=options.congestion,
+                        with_cloudflare=not options.skip_cloudflare,
                     )  # fmt: skip
                 )
             except Exception as error:
