@@ -268,3 +268,22 @@ def accuracy_for(rate_mbit: float, loss_percent: float = 0) -> float:
     if not loss_percent and rate_mbit <= SLOW_ACCURACY_UP_TO_MBIT:
         return SLOW_ACCURACY_PERCENT
     return accuracy_target(loss_percent)
+
+
+def as_accurate_and_faster(
+    ours_errors: list[float],
+    ours_seconds: list[float],
+    peer_error: float | None,
+    peer_seconds: float | None,
+) -> dict:
+    """Ours against a peer on one row and direction: at least as accurate (every run's error,
+    as shown to 0.1 %, no larger than the peer's) and faster (every run's time shorter)."""
+
+    def shown(value):
+        return round(abs(value), 1)
+
+    accurate = (bool(ours_errors) and peer_error is not None
+                and all(shown(e) <= shown(peer_error) for e in ours_errors))  # fmt: skip
+    faster = (bool(ours_seconds) and peer_seconds is not None
+              and all(s < peer_seconds for s in ours_seconds))  # fmt: skip
+    return {"accurate": accurate, "faster": faster}

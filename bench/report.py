@@ -15,6 +15,7 @@ from .figures import (
     SLOW_ACCURACY_UP_TO_MBIT,
     SLOW_DIRECTION_SECONDS,
     accuracy_for,
+    as_accurate_and_faster,
     bytes_ratio,
     direction_seconds_target,
     error_percent,
@@ -187,9 +188,10 @@ Link: per row, two fresh namespaces (client: Chromium, curl, speedtest-cli; serv
   and the delay line (bench/delayline.c, real-time priority): it holds each packet for half the
   round trip each way and drops the row's loss share each way. Rate: on each TUN device's egress
   tc qdisc replace dev rbtun root tbf rate <R>mbit burst <B> latency 50ms overhead 14
-  (B = max(15000 bytes, 10 ms at R); overhead 14 counts an Ethernet header, as on a real link).
-  Row spec DOWN[/UP]@RTT[+LOSS%]. "ping ms": the link's own check, mean of 10 pings against the
-  row's RTT (±{PING_RTT_TOLERANCE_MS:g} ms).
+  (B = max(15000 bytes, 10 ms at R); overhead 14 counts an Ethernet header, as on a real link;
+  a row ending qQUEUE has latency QUEUE ms instead: q200 is a home router's deep queue).
+  Row spec DOWN[/UP]@RTT[+LOSS%][qQUEUE]. "ping ms": the link's own check, mean of 10 pings
+  against the row's RTT (±{PING_RTT_TOLERANCE_MS:g} ms).
 curl: "curl" is one stream's steady goodput each way, as the check's own ramp-up is left out:
   transfers of (ramp + {REFERENCE_SECONDS:g} s) at the line rate, the ramp max(1.5 s, 12 RTT)
   from the first byte. Download: GET /probe/download, bytes counted as they leave curl's stdout,
@@ -209,7 +211,7 @@ browser: the check page (/en/, start the check) in headless Chromium; every run 
   rate times the direction's seconds; run/(R·s): the same with the whole run's counter (the
   page's load, every phase, the other direction's ACKs). st: speedtest-cli (flask probe
   speedtest --json) against the app's /probe/mini/ on the same link; its time is the whole
-  command, both directions.
+  command, both directions. cf: Cloudflare's engine (see the table below this one).
 ceiling: no goodput can exceed 1448/1514 = 95.6 % of R; figures above it are flagged below."""
 
 
@@ -251,13 +253,77 @@ def self_check_section(outcomes: list[dict]) -> str:
     return "\n".join([text, "", congestion_line(outcomes), *notes])
 
 
-def fmt_runs(values: list) -> str:
-    return "/".join(f"{v:.2f}" if v else "-" for v in values) or "-"
+def fmt_runs(values: list, digits: int = 2) -> str:
+    return "/".join(f"{v:.{digits}f}" if v is not None else "-" for v in values) or "-"
 
 
 def shaped_section(outcomes: list[dict]) -> str:
     return "\n".join(["1. Accuracy on emulated links", "", SHAPED_NOTES, "",
-                      shaped_table(outcomes)])  # fmt: skip
+                      shaped_table(outcomes), "", peers_table(outcomes)])  # fmt: skip
+
+
+def peers_table(outcomes: list[dict]) -> str:
+    """Ours beside Cloudflare's engine, row by row and direction by direction: error against
+    curl, seconds, bytes on the link and loaded latency; and whether ours is at least as
+    accurate and faster (issue 29)."""
+    header = ["link", "dir", "curl", "ours", "err %", "cf", "cf err %", "ours s", "cf s",
+              "ours MB", "cf MB", "ours load. ms", "cf load. ms", "≥ acc.", "faster"]  # fmt: skip
+    lines, misses, totals = [], [], []
+    for outcome in outcomes:
+        found = outcome.get("cloudflare")
+        if "error" in outcome or not found:
+            continue
+        runs = [run for run in outcome.get("runs", []) if "error" not in run]
+        if "error" in found:
+            misses.append(f"{outcome['spec']}: Cloudflare's engine failed: {found['error']}")
+            continue
+        ours_total = [run["duration_ms"] / 1000 for run in runs if run.get("duration_ms")]
+        totals.append(f"{outcome['spec']} ours {fmt_runs(ours_total)} s, "
+                      f"cf {found.get('total_seconds')} s")  # fmt: skip
+        for way in ("download", "upload"):
+            reference = outcome["reference"]["best_mbps"][way]
+            measured = [run.get(f"{way}_mbps") for run in runs]
+            errors = [error_percent(m, reference) for m in measured if m and reference]
+            seconds = [run["seconds"][way] for run in runs if run.get("seconds", {}).get(way)]
+            cf = found.get(f"{way}_mbps")
+            cf_error = error_percent(cf, reference) if cf and reference else None
+            cf_seconds = found.get("seconds", {}).get(way)
+            verdict = as_accurate_and_faster(errors, seconds, cf_error, cf_seconds)
+            for name, ok in verdict.items():
+                if not ok:
+                    misses.append(f"{outcome['spec']} {way}: ours is not "
+                                  f"{'at least as accurate' if name == 'accurate' else 'faster'}"
+                                  " than Cloudflare's engine.")  # fmt: skip
+            ours_bytes = [run.get("phase_link_bytes", {}).get(way) for run in runs]
+            ours_loaded = [run.get("loaded_latency_ms", {}).get(way) for run in runs]
+            lines.append([
+                outcome["spec"] if way == "download" else "",
+                "down" if way == "download" else "up",
+                num(reference),
+                fmt_runs(measured),
+                fmt_runs(errors, 1),
+                num(cf),
+                num(cf_error, 1),
+                fmt_runs(seconds, 1),
+                num(cf_seconds, 1),
+                fmt_runs([b / 1e6 for b in ours_bytes if b], 1),
+                num((found.get("phase_link_bytes", {}).get(way) or 0) / 1e6, 1),
+                fmt_runs(ours_loaded, 0),
+                num(found.get("loaded_latency_ms", {}).get(way), 0),
+                mark(verdict["accurate"]),
+                mark(verdict["faster"]),
+            ])  # fmt: skip
+    if not lines and not misses:
+        return ""
+    notes = (
+        "Ours beside Cloudflare's engine (@cloudflare/speedtest, its default measurements less "
+        "packet loss,\n  in the same Chromium, against bench/cloudflare_endpoint.py on the same "
+        "link): error against curl,\n  seconds per direction (cf: the time between its changes "
+        "of measurement type), bytes the sender put\n  on the link in that time, loaded latency. "
+        "Ours: every run (a/b). ≥ acc.: every run's error no larger\n  than Cloudflare's; "
+        "faster: every run's direction shorter.\nWhole run: " + "; ".join(totals) + "."
+    )
+    return "\n".join([notes, "", table(header, lines), *misses])
 
 
 def server_section(outcome: dict) -> str:
