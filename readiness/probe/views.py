@@ -64,6 +64,13 @@ def download_response(size: int) -> Response:
         if sock is not None and not (sent or no_body):
             hang_up(sock, discard_unsent=True)
 
+    accel = current_app.config["PROBE_ACCEL_REDIRECT"]
+    if accel and size == current_app.config["PROBE_MAX_DOWNLOAD_BYTES"] and not no_body:
+        # nginx sends the file itself (sendfile, no app thread held): the slot was only checked.
+        slots.give_back(client)
+        response = Response(status=200, mimetype="application/octet-stream")
+        response.headers["X-Accel-Redirect"] = f"{accel.rstrip('/')}/random-{size}.bin"
+        return uncached(response)
     body = random_file(size, on_close=give_back)
     if body is None:
         stream = CountedStream(random_stream(size))

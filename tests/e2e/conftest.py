@@ -86,6 +86,7 @@ def deployed(database_url, schema, tmp_path_factory):
         "SCHEDULING_WEBHOOK_SECRET": webhook_secret,
         "HANDOFF_LOOP_INTERVAL_SECONDS": "1",
         "HANDOFF_RETRY_BASE_SECONDS": "1",
+        "PROBE_ACCEL_REDIRECT": "/_probe_bytes/",
     }
     # The test's own view of the same database, with the same data key.
     app = create_app(app_config(database_url, DATA_KEYS=settings["DATA_KEYS"]))

@@ -46,7 +46,25 @@ def site_for_run(folder: Path, https_port, http_port, cert, key, app_ports) -> s
     site = replace_once(site, r"ssl_certificate_key +/\S+;", f"ssl_certificate_key {key};")
     for ours, theirs in zip(SITE_APP_PORTS, app_ports, strict=True):
         site = replace_once(site, rf"server 127\.0\.0\.1:{ours} ", f"server 127.0.0.1:{theirs} ")
+    site = replace_once(
+        site, r"alias /var/lib/readiness/probe-bytes/;", f"alias {probe_bytes_folder(folder)}/;"
+    )
     return site.replace("/var/log/nginx/", f"{folder}/logs/")
+
+
+PROBE_BYTES = 32 * 1024 * 1024  # READINESS_PROBE_MAX_DOWNLOAD_BYTES' default
+
+
+def probe_bytes_folder(folder: Path) -> Path:
+    """The random bytes nginx sends for the download test (X-Accel-Redirect), readable by its
+    workers (another user when we are root)."""
+    bytes_folder = folder / "probe-bytes"
+    bytes_folder.mkdir(exist_ok=True)
+    (bytes_folder / f"random-{PROBE_BYTES}.bin").write_bytes(os.urandom(PROBE_BYTES))
+    for path in (folder, bytes_folder):
+        path.chmod(0o755)
+    (bytes_folder / f"random-{PROBE_BYTES}.bin").chmod(0o644)
+    return bytes_folder
 
 
 def nginx_config(folder: Path, site: str) -> Path:
