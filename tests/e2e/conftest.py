@@ -120,6 +120,7 @@ def deployed(database_url, schema, tmp_path_factory):
     finally:
         stack.stop(deliverer)
         stack.stop(nginx)
+        stack.remove_probe_bytes()
         for process in servers.values():
             stack.stop(process)
         receiver.stop()

@@ -13,6 +13,7 @@ import signal
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -47,7 +48,7 @@ def site_for_run(folder: Path, https_port, http_port, cert, key, app_ports) -> s
     for ours, theirs in zip(SITE_APP_PORTS, app_ports, strict=True):
         site = replace_once(site, rf"server 127\.0\.0\.1:{ours} ", f"server 127.0.0.1:{theirs} ")
     site = replace_once(
-        site, r"alias /var/lib/readiness/probe-bytes/;", f"alias {probe_bytes_folder(folder)}/;"
+        site, r"alias /var/lib/readiness/probe-bytes/;", f"alias {probe_bytes_folder()}/;"
     )
     return site.replace("/var/log/nginx/", f"{folder}/logs/")
 
@@ -55,16 +56,25 @@ def site_for_run(folder: Path, https_port, http_port, cert, key, app_ports) -> s
 PROBE_BYTES = 32 * 1024 * 1024  # READINESS_PROBE_MAX_DOWNLOAD_BYTES' default
 
 
-def probe_bytes_folder(folder: Path) -> Path:
-    """The random bytes nginx sends for the download test (X-Accel-Redirect), readable by its
-    workers (another user when we are root)."""
-    bytes_folder = folder / "probe-bytes"
-    bytes_folder.mkdir(exist_ok=True)
-    (bytes_folder / f"random-{PROBE_BYTES}.bin").write_bytes(os.urandom(PROBE_BYTES))
-    for path in (folder, bytes_folder):
-        path.chmod(0o755)
-    (bytes_folder / f"random-{PROBE_BYTES}.bin").chmod(0o644)
+def probe_bytes_folder() -> Path:
+    """The random bytes nginx sends for the download test (X-Accel-Redirect), in a folder of
+    the system's temporary one that nginx's workers can read (another user when we are root;
+    pytest's own folders are the user's alone). Made once per run; remove_probe_bytes() ends it."""
+    bytes_folder = probe_bytes_folder_path()
+    bytes_folder.mkdir(mode=0o755, exist_ok=True)
+    bytes_folder.chmod(0o755)
+    payload = bytes_folder / f"random-{PROBE_BYTES}.bin"
+    payload.write_bytes(os.urandom(PROBE_BYTES))
+    payload.chmod(0o644)
     return bytes_folder
+
+
+def probe_bytes_folder_path() -> Path:
+    return Path(tempfile.gettempdir()) / f"readiness-e2e-probe-bytes-{os.getpid()}"
+
+
+def remove_probe_bytes():
+    shutil.rmtree(probe_bytes_folder_path(), ignore_errors=True)
 
 
 def nginx_config(folder: Path, site: str) -> Path:

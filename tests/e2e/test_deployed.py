@@ -321,7 +321,7 @@ def test_the_download_test_s_bytes_come_from_nginx_after_the_app_checks_the_requ
         assert answer.headers["Content-Type"] == "application/octet-stream"
         assert "X-Accel-Redirect" not in answer.headers
     assert time.monotonic() - opened < 20
-    sent = (deployed.folder / "probe-bytes" / f"random-{size}.bin").read_bytes()
+    sent = (stack.probe_bytes_folder_path() / f"random-{size}.bin").read_bytes()
     assert body == sent  # nginx's file, byte for byte
     with urllib.request.urlopen(
         f"{deployed.base}/probe/download?bytes=100000", context=context, timeout=30
