@@ -93,7 +93,9 @@ def deployed(database_url, schema, tmp_path_factory):
     servers = {
         port: stack.start_app_server(database_url, port, settings, folder) for port in app_ports
     }
-    site = stack.site_for_run(folder, https, http, cert, key, app_ports)
+    site = stack.site_for_run(
+        folder, https, http, cert, key, app_ports, probe_bytes=stack.probe_bytes_folder()
+    )
     main = stack.nginx_config(folder, site)
     checked = stack.nginx_test(main, folder)
     assert checked.returncode == 0, checked.stderr

@@ -34,8 +34,10 @@ def replace_once(text: str, pattern: str, replacement: str) -> str:
     return changed
 
 
-def site_for_run(folder: Path, https_port, http_port, cert, key, app_ports) -> str:
-    """deploy/nginx/readiness.conf with this run's ports, certificate, logs and app servers."""
+def site_for_run(folder: Path, https_port, http_port, cert, key, app_ports,
+                 probe_bytes: Path | None = None) -> str:  # fmt: skip
+    """deploy/nginx/readiness.conf with this run's ports, certificate, logs and app servers,
+    and the download test's bytes in probe_bytes (see probe_bytes_folder())."""
     site = NGINX_SITE.read_text()
     site = replace_once(
         site, r"^    listen 443 ssl http2;$", f"    listen 127.0.0.1:{https_port} ssl http2;"
@@ -48,7 +50,9 @@ def site_for_run(folder: Path, https_port, http_port, cert, key, app_ports) -> s
     for ours, theirs in zip(SITE_APP_PORTS, app_ports, strict=True):
         site = replace_once(site, rf"server 127\.0\.0\.1:{ours} ", f"server 127.0.0.1:{theirs} ")
     site = replace_once(
-        site, r"alias /var/lib/readiness/probe-bytes/;", f"alias {probe_bytes_folder()}/;"
+        site,
+        r"alias /var/lib/readiness/probe-bytes/;",
+        f"alias {probe_bytes or folder / 'probe-bytes'}/;",
     )
     return site.replace("/var/log/nginx/", f"{folder}/logs/")
 
