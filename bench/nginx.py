@@ -80,6 +80,7 @@ DEPLOYED = """\
         proxy_set_header Connection "";
         proxy_set_header Host $http_host;
         proxy_set_header X-Forwarded-For $bench_client;
+        location / {{ proxy_pass http://readiness_app; }}  # the pages, as the site's
 {locations}
     }}
 """
