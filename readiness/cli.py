@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from .audit import record
 from .auth import lockout
 from .auth import sessions as staff_sessions
+from .clinic.site_capacity import SITE_MAX_LENGTH, SiteNameError, clean_site_name
 from .extensions import db
 from .insights.command import insights_cli
 from .models import ROLES, ApiKey, AuditEvent, StaffUser, utcnow
@@ -34,8 +35,10 @@ staff_cli = AppGroup("staff", help="Staff accounts.")
     is_flag=True,
     help="May sign in with a password when local sign-in is off; two-factor is required.",
 )
-def create_staff(email, role, display_name, language, password_stdin, break_glass):
+@click.option("--site", default=None, help="Where the person works (their self-checks' site).")
+def create_staff(email, role, display_name, language, password_stdin, break_glass, site):
     """Create a staff account and print its password once (unless read from stdin)."""
+    site = site_option(site)
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
@@ -55,6 +58,7 @@ def create_staff(email, role, display_name, language, password_stdin, break_glas
         language=language,
         password_hash=hash_password(password),
         break_glass=break_glass,
+        site=site,
     )
     db.session.add(user)
     db.session.flush()
@@ -64,6 +68,29 @@ def create_staff(email, role, display_name, language, password_stdin, break_glas
     click.echo(f"Created {role} account {email}.")
     if not password_stdin:
         click.echo(f"Password (shown once): {password}")
+
+
+def site_option(text: str | None) -> str | None:
+    try:
+        return clean_site_name(text)
+    except SiteNameError as error:
+        problem = {
+            "too_long": f"at most {SITE_MAX_LENGTH} characters",
+            "control_characters": "no control characters",
+        }[str(error)]
+        raise click.BadParameter(f"a site's name takes {problem}", param_hint="--site") from None
+
+
+@staff_cli.command("set-site")
+@click.option("--email", required=True, help="The staff member whose site changes.")
+@click.option("--site", required=True, help="Where the person works; empty to clear it.")
+def set_staff_site(email, site):
+    """Set (or clear, with --site "") the site a staff member works at."""
+    user = staff_by_email(email)
+    user.site = site_option(site)
+    record("staff.site_changed", staff_id=user.id, details={"by": "cli"})
+    db.session.commit()
+    click.echo(f"Site of {user.email}: {user.site or '(none)'}.")
 
 
 def staff_by_email(email: str) -> StaffUser:

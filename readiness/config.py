@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .connection.platform import PlatformProbeError, insecure_probes, parse_probes
 from .devices.browser_support import DEFAULT_SUPPORT_MATRIX
 
 DEVELOPMENT_SECRET_FILE = "secret_key"
@@ -132,6 +133,11 @@ class DefaultConfig:
     # the pages' origin, the only one allowed to read the probe's answers (set on the probe's).
     PROBE_BASE_URL = ""
     PAGES_ORIGIN = ""
+    # Small resources on the video platform's own domains (an image on the health authority's
+    # Zoom domain, say): the connection test loads each; none loading gives platform_blocked.
+    # A JSON list, or URLs separated by commas or spaces. Empty: not checked.
+    PLATFORM_PROBES = ()
+    PLATFORM_PROBE_TIMEOUT_SECONDS = 5
 
     # Which browsers can run a video visit: oldest major version of each browser and system,
     # and the browser to recommend on each system (JSON in READINESS_SUPPORT_MATRIX).
@@ -234,6 +240,12 @@ class DefaultConfig:
     # may share one). A check posts a dozen; these keep parsing work bounded (review 3, F9).
     PATIENT_RESULT_RATE_LIMIT = "30 per minute;200 per hour"
     PATIENT_RESULT_ADDRESS_LIMIT = "300 per minute"
+    # "Continue on your phone" (README): a link works once, for this many minutes; links made
+    # per address and per check, and link pages opened per address.
+    HANDOVER_MINUTES = 10
+    HANDOVER_RATE_LIMIT = "10 per 10 minutes;30 per hour"
+    HANDOVER_CHECK_LIMIT = "5 per 10 minutes;20 per day"
+    HANDOVER_OPEN_RATE_LIMIT = "20 per minute;100 per hour"
 
     # The scheduling module: where its webhooks go, the shared secret that signs them, and
     # their body: "json" (ours) or "fhir" (an HL7 FHIR R4 transaction Bundle).
@@ -452,6 +464,8 @@ def production_problems(config) -> list[str]:
         )
     problems += rate_limit_problems(config)
     problems += turn_problems(config)
+    if insecure_probes(config.get("PLATFORM_PROBES") or ()):
+        problems.append("READINESS_PLATFORM_PROBES must be https:// addresses.")
     return problems
 
 
@@ -463,6 +477,10 @@ def finish_config(config, instance_path: str) -> None:
             f"READINESS_ENV must be one of {', '.join(ENVIRONMENTS)}; "
             f"{str(config.get('ENV'))[:40]!r} is not known."
         )
+    try:
+        config["PLATFORM_PROBES"] = parse_probes(config.get("PLATFORM_PROBES"))
+    except (PlatformProbeError, ValueError) as error:
+        raise RuntimeError(str(error)) from None
     production = is_production(config)
     secret = config.get("SECRET_KEY")
     if production:

@@ -93,6 +93,9 @@ class StaffUser(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None]
+    # Where the person works (free text the admin sets, e.g. "Ottawa General"): groups the
+    # clinicians' own setup checks per site (readiness.clinic.site_capacity).
+    site: Mapped[str | None] = mapped_column(String(80))
 
     @property
     def is_active(self) -> bool:
@@ -101,6 +104,37 @@ class StaffUser(UserMixin, db.Model):
     def has_role(self, *roles: str) -> bool:
         """Admins may do what every other role may do."""
         return self.role == Role.ADMIN or self.role in roles
+
+
+class StaffSelfCheck(db.Model):
+    """A clinician's check of their own workstation: connection figures, devices, verdict.
+
+    Not a patient's check: no reference code, no consent, no contact details. Results posted
+    while it is open (readiness.clinic.self_check.OPEN_MINUTES) complete the same row.
+    """
+
+    __tablename__ = "staff_self_check"
+    __table_args__ = (one_of("verdict", Verdict), one_of("connection_verdict", Verdict))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    # The staff member's site when the check started: the network it measured.
+    site: Mapped[str | None] = mapped_column(String(80))
+    download_mbps: Mapped[float | None]
+    upload_mbps: Mapped[float | None]
+    latency_ms: Mapped[float | None]
+    jitter_ms: Mapped[float | None]
+    connection_verdict: Mapped[str | None] = mapped_column(String(16))
+    connection_reasons: Mapped[list] = mapped_column(JSON, default=list)
+    # kind -> {"status": ..., "reason": ...} for each device tested.
+    devices: Mapped[dict] = mapped_column(JSON, default=dict)
+    # None until every part is in (or one part rules video out): readiness.checks.overall.
+    verdict: Mapped[str | None] = mapped_column(String(16))
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff: Mapped[StaffUser] = relationship()
 
 
 class RecoveryCode(db.Model):
@@ -288,6 +322,9 @@ class ConnectionResult(db.Model):
     # The patient's network (/24 or /64) as a keyed hash, never in clear: how many networks
     # found no media route tells our fault from theirs (readiness.connection.media_health).
     media_network: Mapped[str | None] = mapped_column(String(64))
+    # Whether any of the video platform's own addresses (READINESS_PLATFORM_PROBES) loaded in
+    # the patient's browser; None when none is set or the browser did not say.
+    platform_reachable: Mapped[bool | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     check: Mapped[Check] = relationship(back_populates="connection_results")
@@ -396,6 +433,20 @@ class PatientSession(db.Model):
     pending_contact: Mapped[dict | None] = mapped_column(EncryptedJSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class HandoverLink(db.Model):
+    """A link that lets one more browser (the patient's phone) continue a check: once, for
+    HANDOVER_MINUTES. Only the token's hash is kept (readiness.patient.handover)."""
+
+    __tablename__ = "handover_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("check.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class DeskNote(db.Model):

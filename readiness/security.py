@@ -7,6 +7,7 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import _
 from flask_login import current_user, logout_user
 
+from .connection.platform import probe_origins
 from .probe.origin import origin_of, probe_base_url
 
 STAFF_BLUEPRINTS = {"desk", "clinic", "auth", "api", "admin"}
@@ -27,8 +28,12 @@ def csp_nonce() -> str:
     return environ["readiness.csp_nonce"]
 
 
-def content_security_policy(nonce: str, probe_origin: str = "") -> str:
-    connect = f"connect-src 'self' {probe_origin}" if probe_origin else "connect-src 'self'"
+def content_security_policy(
+    nonce: str, probe_origin: str = "", platform_origins: tuple | list = ()
+) -> str:
+    # Our probe's hosts, and the video platform's own origins the connection test loads
+    # (READINESS_PLATFORM_PROBES): exactly those, nothing else.
+    connect = " ".join(["connect-src 'self'", *filter(None, [probe_origin]), *platform_origins])
     return "; ".join(
         [
             "default-src 'self'",
@@ -48,7 +53,12 @@ def content_security_policy(nonce: str, probe_origin: str = "") -> str:
 
 def set_security_headers(response):
     headers = response.headers
-    policy = content_security_policy(csp_nonce(), origin_of(probe_base_url(current_app.config)))
+    config = current_app.config
+    policy = content_security_policy(
+        csp_nonce(),
+        origin_of(probe_base_url(config)),
+        probe_origins(config.get("PLATFORM_PROBES") or ()),
+    )
     headers.setdefault("Content-Security-Policy", policy)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")

@@ -19,4 +19,10 @@ def guard():
     return require_role(Role.ADMIN)
 
 
-from . import insights_views, messages_views, privacy_views, views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    insights_views,
+    messages_views,
+    privacy_views,
+    self_check_views,
+    views,
+)

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField
-from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..clinic.forms import AppointmentDateField
+from ..clinic.forms import AppointmentDateField, StaffChoiceField, one_line
+from ..clinic.site_capacity import SITE_MAX_LENGTH
 from ..forms import Form
 
 
@@ -43,3 +44,23 @@ class InsightsFilterForm(Form):
     def validate_clinician(self, field):
         if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose a clinician from the list."))
+
+
+class StaffSiteForm(Form):
+    """A staff member's site (where they work), for the self-checks' per-site view."""
+
+    staff_id = StaffChoiceField(
+        _l("Staff member"),
+        validators=[InputRequired(_l("Choose a staff member from the list."))],
+    )
+    site = StringField(
+        _l("Site"),
+        description=_l("Leave empty when the person works from no single site."),
+        validators=[
+            Length(
+                max=SITE_MAX_LENGTH,
+                message=_l("Keep the site's name to %(max)d characters or fewer."),
+            ),
+            one_line,
+        ],
+    )

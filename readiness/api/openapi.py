@@ -149,6 +149,12 @@ CHECK = obj(
                     "media_rtt_ms": {"type": ["number", "null"]},
                     "media_jitter_ms": {"type": ["number", "null"]},
                     "media_connect_ms": {"type": ["number", "null"]},
+                    "platform_reachable": {
+                        "type": ["boolean", "null"],
+                        "description": "Whether any of the video platform's own addresses "
+                        "(READINESS_PLATFORM_PROBES) loaded in the patient's browser; false gives "
+                        "the reason platform_blocked. Null when none is set.",
+                    },
                     "verdict": VERDICT,
                     "reasons": {"type": "array", "items": {"type": "string"}},
                     "failure": {"type": ["string", "null"]},

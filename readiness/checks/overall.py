@@ -19,9 +19,10 @@ ORDER = {READY: 0, LIMITED: 1, NOT_READY: 2}
 DEVICE_KINDS = tuple(DeviceKind)
 # Device problems that make a video visit impossible, and those it can go on with: no camera or
 # no microphone is a phone visit; speakers not confirmed is video with limits (a headset, the
-# volume); a browser opened inside another app can still work, an unsupported one cannot.
+# volume); a browser opened inside another app can still work, an unsupported one cannot; a
+# microphone whose recording sounded bad still carries a voice (a headset, the right input).
 BLOCKING_DEVICE_KINDS = {DeviceKind.CAMERA, DeviceKind.MICROPHONE}
-LIMITING_DEVICE_REASONS = {reasons.IN_APP_BROWSER}
+LIMITING_DEVICE_REASONS = {reasons.IN_APP_BROWSER, reasons.ECHO_NOT_HEARD}
 # The reason a device gives when its result names none (a skipped step).
 DEFAULT_DEVICE_REASONS = {
     "camera": reasons.DEVICE_NOT_FOUND,
@@ -56,8 +57,8 @@ def device_verdict(results: dict[str, tuple[str, str | None]]) -> tuple[str, lis
             code = reasons.NO_CAMERA
         if code and code not in found:
             found.append(code)
-        if kind in BLOCKING_DEVICE_KINDS or (
-            kind == DeviceKind.BROWSER and reason not in LIMITING_DEVICE_REASONS
+        if reason not in LIMITING_DEVICE_REASONS and (
+            kind in BLOCKING_DEVICE_KINDS or kind == DeviceKind.BROWSER
         ):
             verdict = NOT_READY
         else:

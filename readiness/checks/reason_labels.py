@@ -31,6 +31,10 @@ LABELS = {
         "The test's sound and picture found no route to our server: the visit may have to take "
         "a slower route, with a weaker picture and more delay."
     ),
+    reasons.PLATFORM_BLOCKED: _l(
+        "This network seems to block the video service itself: none of its test addresses "
+        "could be reached."
+    ),
     reasons.PERMISSION_DENIED: _l("The browser was not allowed to use the camera or microphone."),
     reasons.DEVICE_NOT_FOUND: _l("No camera or microphone was found."),
     reasons.DEVICE_BUSY: _l("The camera or microphone is being used by another app."),
@@ -41,6 +45,9 @@ LABELS = {
     reasons.BLACK_PICTURE: _l("The camera picture was black (lens covered or shutter closed)."),
     reasons.NO_SOUND: _l("The microphone did not pick up any voice."),
     reasons.NOT_HEARD: _l("The test sound was not heard through the speakers."),
+    reasons.ECHO_NOT_HEARD: _l(
+        "The microphone's test recording, played back, was heard badly or not at all."
+    ),
     reasons.UNSUPPORTED_BROWSER: _l("This browser cannot run a video visit."),
     reasons.NO_CAMERA: _l("No camera on this device."),
     reasons.IN_APP_BROWSER: _l("The link was opened inside another app instead of a browser."),

@@ -24,6 +24,9 @@ PACKET_LOSS_HIGH = "packet_loss_high"
 # missing route to *our* server no longer rules video out (Zoom falls back to TCP/TLS 443).
 MEDIA_BLOCKED = "media_blocked"
 MEDIA_UNREACHABLE = "media_unreachable"  # no route to our media server: video with limits
+# None of the video platform's own resources (READINESS_PLATFORM_PROBES) loaded: the network
+# seems to block the platform itself, though it reached us (video with limits).
+PLATFORM_BLOCKED = "platform_blocked"
 
 CONNECTION = (
     DOWNLOAD_LOW,
@@ -39,6 +42,7 @@ CONNECTION = (
     PACKET_LOSS_HIGH,
     MEDIA_BLOCKED,
     MEDIA_UNREACHABLE,
+    PLATFORM_BLOCKED,
 )
 
 # Camera and microphone (getUserMedia errors and what the page notices).
@@ -50,6 +54,9 @@ INSECURE_PAGE = "insecure_page"
 BLACK_PICTURE = "black_picture"
 NO_SOUND = "no_sound"  # microphone: no speech-level sound before the timeout
 NOT_HEARD = "not_heard"  # speakers: the patient did not hear the test sound
+# Microphone: the patient heard their own 3-second recording badly or not at all (muffled
+# headset, wrong input) although the level meter moved: video with limits.
+ECHO_NOT_HEARD = "echo_not_heard"
 UNSUPPORTED_BROWSER = "unsupported_browser"
 IN_APP_BROWSER = "in_app_browser"
 # The patient said "I do not have a camera": the camera was skipped. Recorded on the device
@@ -66,6 +73,7 @@ DEVICES = (
     BLACK_PICTURE,
     NO_SOUND,
     NOT_HEARD,
+    ECHO_NOT_HEARD,
     UNSUPPORTED_BROWSER,
     IN_APP_BROWSER,
     NO_CAMERA,

@@ -13,4 +13,4 @@ def guard():
     return require_role(Role.CLINICIAN)
 
 
-from . import views  # noqa: E402,F401
+from . import self_check_views, views  # noqa: E402,F401

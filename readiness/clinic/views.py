@@ -35,6 +35,8 @@ from .forms import DecisionForm, InviteForm, OutcomeForm
 from .host_checklist import visit_checklist
 from .patient_page import patient_page
 from .scope import visible_invitations
+from .self_check import setup_status
+from .self_check_views import latest_self_check
 from .visit_list import Filters, by_day, counts, upcoming_rows
 
 
@@ -53,6 +55,7 @@ def index():
         totals=totals,
         days=by_day(rows, zone, filters.sort),
         shown=len(rows),
+        **own_setup(datetime.now(zone)),
     )
     # Recorded once the page is built: a commit before would reload every row it shows.
     record_reads(
@@ -62,6 +65,15 @@ def index():
     )
     db.session.commit()
     return page
+
+
+def own_setup(now: datetime) -> dict:
+    """The signed-in clinician's latest self-check, and what the visit list says of it."""
+    found = latest_self_check(current_user.id, judged=True) or latest_self_check(current_user.id)
+    status = setup_status(
+        found.verdict if found else None, found.updated_at if found else None, now
+    )
+    return {"self_check": status, "self_check_result": found}
 
 
 def visible():

@@ -20,6 +20,7 @@ PAUSE_HOUSEHOLD = "pause_household"
 ROUTER_QOS = "router_qos"
 FAST_ROUTE = "fast_route"
 SLOW_ROUTE = "slow_route"
+PLATFORM = "platform"
 
 TEXTS = {
     NEARER_ROUTER: _l("Move closer to your Wi-Fi router, or into the same room."),
@@ -62,6 +63,10 @@ TEXTS = {
         "weaker. If you are on a work, school or hotel network, try your home Wi-Fi or mobile "
         "data, then test again."
     ),
+    PLATFORM: _l(
+        "This network seems to block the video service: try mobile data, or ask the network's "
+        "owner (your workplace, school or building) to allow it."
+    ),
     PHONE_AT_HAND: _l(
         "Keep your phone nearby during the visit: if the video stops, your care team will call you."
     ),
@@ -82,6 +87,7 @@ BY_REASON = {
     reasons.PACKET_LOSS_HIGH: [WIRED, NEARER_ROUTER, PAUSE_DOWNLOADS, SWITCH_NETWORK],
     reasons.MEDIA_BLOCKED: [OTHER_NETWORK, SWITCH_NETWORK],
     reasons.MEDIA_UNREACHABLE: [SLOW_ROUTE, SWITCH_NETWORK],
+    reasons.PLATFORM_BLOCKED: [PLATFORM],
 }
 
 

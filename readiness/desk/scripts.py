@@ -140,6 +140,14 @@ SCRIPTS = {
             _l("Then select Test again on the screen."),
         ),
         _script(
+            reasons.PLATFORM_BLOCKED,
+            _l("Network seems to block the video service"),
+            _l("The test reached our server, but not the video service used for the visit."),
+            _l("This often happens on work, school or hospital networks."),
+            _l("If you can, use your phone's mobile data, or ask the network's owner to allow it."),
+            _l("Then select Test again on the screen."),
+        ),
+        _script(
             reasons.MEDIA_UNREACHABLE,
             _l("Test sound and picture found no route to our server"),
             _l("The test could not send sound and picture to our server by any route."),
@@ -321,6 +329,15 @@ SCRIPTS = {
             _l("Check that nothing covers the microphone, and that a headset is not muted."),
             _l("When the test starts, say your name out loud, close to the device."),
             _l("If it still hears nothing, select the test button again."),
+        ),
+        # The patient heard their own recording badly or not at all.
+        _script(
+            reasons.ECHO_NOT_HEARD,
+            _l("Own voice heard badly in the recording"),
+            _l("Do you have a headset or earphones with a microphone? Please put them on."),
+            _l("If the page shows a list of microphones, choose the one you speak into."),
+            _l("A Bluetooth headset can sound muffled: try a wired one, or the device's own."),
+            _l("Now select Record 3 seconds and play it back, say a few words, and listen."),
         ),
         # The test sound was not heard.
         _script(

@@ -23,6 +23,11 @@ TEXTS = {
         "earphones or a headset if you have them, or turn the volume up, then play the sound "
         "again."
     ),
+    reasons.ECHO_NOT_HEARD: _l(
+        "The visit can go ahead by video, but your care team may hear you badly: use a headset "
+        "or earphones with a microphone if you have them, and choose the microphone you speak "
+        "into on the camera and microphone step, then record yourself again."
+    ),
     reasons.IN_APP_BROWSER: _l(
         "Open the link in your usual browser (Safari, Chrome, Edge or Firefox) rather than "
         "inside another app."
@@ -34,6 +39,11 @@ TEXTS = {
 }
 # Under "not ready" nothing says the visit can be on video (French review S4).
 NOT_READY_TEXTS = {
+    reasons.ECHO_NOT_HEARD: _l(
+        "Your care team may hear you badly: use a headset or earphones with a microphone if you "
+        "have them, and choose the microphone you speak into on the camera and microphone step, "
+        "then record yourself again."
+    ),
     reasons.NOT_HEARD: _l(
         "You may not hear your care team well: use earphones or a headset if you have them, or "
         "turn the volume up, then play the sound again."

@@ -41,6 +41,7 @@ DEVICE_REASONS = {
         reasons.DEVICE_CONSTRAINTS,
         reasons.INSECURE_PAGE,
         reasons.NO_SOUND,
+        reasons.ECHO_NOT_HEARD,
     ),
     DeviceKind.SPEAKERS: (reasons.NOT_HEARD,),
     DeviceKind.BROWSER: (
@@ -49,6 +50,9 @@ DEVICE_REASONS = {
         reasons.INSECURE_PAGE,
     ),
 }
+
+# Given only by the patient's answer to hearing their own recording (readiness.devices.echo).
+ECHO_ONLY = {reasons.ECHO_NOT_HEARD}
 
 # The camera is the one device a patient may go without: the visit is then by phone.
 SKIPPABLE = {DeviceKind.CAMERA: reasons.DEVICE_NOT_FOUND}
@@ -110,6 +114,8 @@ def instruction_blocks(reason: str, environment: Environment) -> list[str]:
     if reason == reasons.NO_SOUND:
         blocks = ["no_sound"]
         return blocks + ([] if mobile else system_privacy_blocks(environment))
+    if reason == reasons.ECHO_NOT_HEARD:
+        return ["echo_not_heard"]
     if reason == reasons.NOT_HEARD:
         system_block = {
             IOS: "not_heard_ios",
@@ -190,6 +196,8 @@ def read_device_result(payload) -> tuple[str, str, str | None, dict]:
         if reason is not None:
             raise InvalidResult("a passed check has no reason")
     elif status == DeviceStatus.FAIL:
+        if reason in ECHO_ONLY:
+            raise InvalidResult(f"{reason} comes from the patient's answer: devices/echo/result")
         if reason not in DEVICE_REASONS[kind]:
             allowed = ", ".join(DEVICE_REASONS[kind])
             raise InvalidResult(f"a failed {kind} check needs a reason among: {allowed}")

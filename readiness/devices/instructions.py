@@ -280,6 +280,25 @@ BLOCKS = {
             _l("Select the test button again and say your name clearly."),
         ),
     ),
+    # The patient heard their own recording badly or not at all.
+    "echo_not_heard": Block(
+        _l("Make your voice clearer"),
+        (
+            _l(
+                "If you have a headset or earphones with a microphone, plug them in or connect "
+                "them: the other side hears you better."
+            ),
+            _l(
+                "If a list of microphones is shown, choose the one you speak into, such as your "
+                "headset, not the one in the screen or the webcam."
+            ),
+            _l(
+                "A Bluetooth headset can sound muffled in calls: try the device's own microphone "
+                "instead, or a wired headset."
+            ),
+            _l("Speak close to the microphone, then record again and listen."),
+        ),
+    ),
     # The test sound was not heard.
     "not_heard_volume": Block(
         _l("Turn the sound up"),

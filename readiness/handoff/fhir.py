@@ -223,6 +223,15 @@ def connection_resource(connection: dict, patient_url: str, builder: BundleBuild
                 "valueString": connection["media_route"],
             }
         )
+    if connection.get("platform_reachable") is not None:
+        components.append(
+            {
+                "code": builder.concept(
+                    "platform-reachable", "The video platform's own addresses could be reached"
+                ),
+                "valueBoolean": connection["platform_reachable"],
+            }
+        )
     resource = {
         "resourceType": "Observation",
         "status": "final",

@@ -71,6 +71,7 @@ def connection_document(check: Check) -> dict | None:
         "media_rtt_ms": result.media_rtt_ms,
         "media_jitter_ms": result.media_jitter_ms,
         "media_connect_ms": result.media_connect_ms,
+        "platform_reachable": result.platform_reachable,
         "verdict": result.verdict,
         "reasons": list(result.reasons or []),
         "failure": result.failure,

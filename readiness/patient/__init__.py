@@ -18,4 +18,4 @@ def add_language(endpoint, values):
         values["lang"] = g.lang
 
 
-from . import connection, devices, finish, invitation_views, setting, views  # noqa: E402,F401
+from . import connection, devices, finish, handover_views, invitation_views, setting, views  # noqa: E402,F401,E501

@@ -14,6 +14,7 @@ from ..connection.advice import advice
 from ..connection.expectation import patient_sentences
 from ..connection.media_health import OK, SUSPECT, media_path_health, network_of
 from ..connection.media_verdict import MediaThresholds
+from ..connection.platform import read_reachable, with_platform
 from ..connection.report import ReportError, parse_report
 from ..connection.verdict import Thresholds, report_verdict
 from ..encrypted import keyring
@@ -51,6 +52,8 @@ def test_settings() -> dict:
         "mediaPacketsPerSecond": int(config["MEDIA_PACKETS_PER_SECOND"]),
         "mediaPacketBytes": int(config["MEDIA_PACKET_BYTES"]),
         "mediaConnectTimeoutMs": int(float(config["MEDIA_CONNECT_TIMEOUT_SECONDS"]) * 1000),
+        "platformProbes": list(config.get("PLATFORM_PROBES") or ()),
+        "platformTimeoutMs": int(float(config["PLATFORM_PROBE_TIMEOUT_SECONDS"]) * 1000),
     }
 
 
@@ -163,6 +166,15 @@ def expected_quality(fields: dict) -> dict | None:
     ).as_dict()
 
 
+def platform_reachable(body, probes_set: bool) -> bool | None:
+    """Whether any of the video platform's addresses loaded, as the browser says (kept only
+    when READINESS_PLATFORM_PROBES is set)."""
+    try:
+        return read_reachable(body, probes_set)
+    except ValueError as error:
+        raise ReportError("platform_reachable", str(error)) from None
+
+
 def log_media_path_change(before: str, after: str, checks: int) -> None:
     """One line when our media path turns suspect, one when it works again."""
     if before == OK and after == SUSPECT:
@@ -180,19 +192,22 @@ def log_media_path_change(before: str, after: str, checks: int) -> None:
 @check_required(json=True)
 def connection_result(check):
     """The browser's figures: checked, judged against the thresholds here, stored."""
+    config = current_app.config
     try:
-        fields = parse_report(json_body())
+        body = json_body()
+        fields = parse_report(body)
+        reachable = platform_reachable(body, bool(config.get("PLATFORM_PROBES")))
     except UnreadableBody:
         return patient_json_error(400, "invalid_json")
     except ReportError as error:
         return patient_json_error(400, "invalid_report", str(error), error.field)
-    config = current_app.config
     checks = int(config["MEDIA_HEALTH_CHECKS"])
     before = media_path_health(db.session, checks)
     network = network_of(request.remote_addr) if fields["media_route"] else None
     result = ConnectionResult(
         check=check, expected_quality=expected_quality(fields),
-        media_network=keyring().blind_index(network) if network else None, **fields,
+        media_network=keyring().blind_index(network) if network else None,
+        platform_reachable=reachable, **fields,
     )  # fmt: skip
     db.session.add(result)
     db.session.flush()
@@ -205,6 +220,7 @@ def connection_result(check):
         MediaThresholds.from_config(config),
         media_counts=health != SUSPECT,
     )
+    verdict, codes = with_platform((verdict, codes), reachable, fields["failure"])
     result.verdict, result.reasons = verdict, codes
     check.step = "connection"
     seen(check)

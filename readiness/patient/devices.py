@@ -18,6 +18,7 @@ from ..devices.browser_support import (
     evaluate,
     parse_user_agent,
 )
+from ..devices.echo import echo_result, read_echo_answer
 from ..devices.help import (
     DEVICE_REASONS,
     InvalidResult,
@@ -32,7 +33,7 @@ from ..vocabulary import DeviceKind, DeviceStatus
 from . import bp
 from .journey import step_url
 from .json_answers import UnreadableBody, json_body, patient_json_error
-from .session_check import check_required, seen, viewed
+from .session_check import check_required, on_phone, seen, viewed
 
 
 def device_type_label(device_type: str) -> str:
@@ -91,6 +92,16 @@ def page_messages() -> dict:
         ),
         "microphone_listening": _("Listening. Say your name out loud."),
         "microphone_pass": _("The microphone works: we heard you."),
+        "echo_recording": _("Recording for 3 seconds: say a few words…"),
+        "echo_playing": _("Playing your recording. How did you hear yourself?"),
+        "echo_press_play": _(
+            "Your recording is ready: press play on the player to hear it. How did you hear "
+            "yourself?"
+        ),
+        "echo_failed": _(
+            "The recording could not be made. Test the microphone above first, then try again."
+        ),
+        "echo_pass": _("You heard yourself clearly: the microphone works."),
         "speakers_playing": _("Playing the test sound. Did you hear it?"),
         "speakers_pass": _("The speakers work."),
         "browser_pass": _("This browser can run a video visit."),
@@ -119,6 +130,7 @@ def devices(check):
         microphone_timeout=current_app.config["MICROPHONE_TIMEOUT_SECONDS"],
         back_url=step_url("connection"),
         next_url=step_url("setting"),
+        on_phone=on_phone(),
     )
 
 
@@ -138,6 +150,30 @@ def device_result(check):
         return patient_json_error(400, "invalid_json")
     except InvalidResult as error:
         return patient_json_error(400, "invalid_result", str(error))
+    db.session.add(result)
+    check.step = "devices"
+    seen(check)
+    db.session.commit()
+    return jsonify(kind=result.kind, status=result.status, reason=result.reason)
+
+
+@bp.route("/check/devices/echo/result", methods=["POST"])
+@check_required(json=True)
+def echo_answer(check):
+    """How the patient heard their own recording: a new microphone result (nothing recorded
+    reaches the server, only the answer)."""
+    try:
+        answer = read_echo_answer(json_body())
+    except UnreadableBody:
+        return patient_json_error(400, "invalid_json")
+    except InvalidResult as error:
+        return patient_json_error(400, "invalid_result", str(error))
+    latest = state.latest_devices(check).get(DeviceKind.MICROPHONE)
+    status, reason, details = echo_result(
+        answer, (latest.status, latest.details) if latest else None
+    )
+    result = DeviceResult(check=check, kind=DeviceKind.MICROPHONE, status=status, reason=reason)
+    result.details = details
     db.session.add(result)
     check.step = "devices"
     seen(check)

@@ -28,6 +28,7 @@ from ..vocabulary import ConsentDecision, ConsentMethod, Verdict
 from . import bp
 from .connection import guidance_speed
 from .forms import ConfirmForm, ConsentForm, ContactForm, StartForm
+from .handover_views import offer_on_summary
 from .journey import step_url
 from .session_check import (
     check_required,
@@ -87,6 +88,7 @@ def summary(check):
         "patient/summary.html",
         back_url=step_url("setting"),
         missing_urls={part: step_url(part) for part in result.missing},
+        offer_phone=offer_on_summary(check, result.verdict),
         **summary_context(
             result, getattr(state.latest_connection(check), "expected_quality", None)
         ),

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, RadioField, SelectChoice, StringField, TelField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from ..forms import Form
 from ..vocabulary import ConsentDecision
@@ -112,3 +112,9 @@ class SettingForm(Form):
         _l("Do you have a headset or earphones you can use?"),
         _l("Say whether you have a headset or earphones."),
     )
+
+
+class HandoverForm(Form):
+    """The "Continue on your phone" button: which page it was on, to come back and move on."""
+
+    back = HiddenField(validators=[AnyOf(("devices", "summary"))])

@@ -25,6 +25,9 @@ from .json_answers import patient_json_error
 SESSION_KEY = "patient_session"
 TYPED_KEY = "typed_contact_ids"
 PATIENT_KEYS = (SESSION_KEY, TYPED_KEY, "check_id", "check_seen_at", "pending_contact")
+# Set when this browser took the check over from another one with a handover link (a phone).
+HANDOVER_KEY = "handover_phone"
+PATIENT_KEYS += (HANDOVER_KEY,)
 # "Last seen" on the session row is written at most this often.
 SESSION_SEEN_EVERY = timedelta(minutes=1)
 
@@ -104,6 +107,11 @@ def remember_typed(contact_id: int) -> None:
 
 def typed_here(contact_id: int) -> bool:
     return contact_id in session.get(TYPED_KEY, [])
+
+
+def on_phone() -> bool:
+    """This browser took its check over from another one with a handover link."""
+    return bool(session.get(HANDOVER_KEY))
 
 
 def start_check(language: str, **fields) -> Check:

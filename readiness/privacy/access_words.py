@@ -79,6 +79,7 @@ NAMES = {
     "media_rtt_ms": _p("export", "Sound and picture round trip"),
     "media_jitter_ms": _p("export", "Sound and picture jitter"),
     "media_connect_ms": _p("export", "Time to connect sound and picture"),
+    "platform_reachable": _p("export", "The video service could be reached"),
     "failure": _p("export", "Why the test stopped"),
     "measured_at": _p("export", "Measured on"),
     "devices": _p("export", "Camera, microphone and speakers"),

@@ -23,6 +23,7 @@ from ..models import (
     ContactDetails,
     DeliveryAttempt,
     DeskNote,
+    HandoverLink,
     Invitation,
     OutboxMessage,
     PatientSession,
@@ -161,6 +162,8 @@ def purge(session: Session, found: PurgePlan, now: datetime) -> PurgeReport:
         session.commit()
     # Patient sessions long past their idle limit (hours), with any unconfirmed contact details.
     session.execute(delete(PatientSession).where(PatientSession.seen_at < now - STALE_SESSION))
+    # Handover links ("Continue on your phone") a day past their 10 minutes: nothing to keep.
+    session.execute(delete(HandoverLink).where(HandoverLink.expires_at < now - STALE_SESSION))
     session.commit()
     if found.messages:
         session.execute(

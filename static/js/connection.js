@@ -13,6 +13,7 @@ import {
   TestFailure,
 } from "./measure.js";
 import { measureMediaPath } from "./media.js";
+import { probePlatform } from "./platform.js";
 import { announce, fill, pageMessages, postJSON } from "./page.js";
 
 const root = document.querySelector("[data-connection-test]");
@@ -111,6 +112,8 @@ async function runTest() {
   let bytesUsed = 0;
   showMessage("");
   setRunning(true);
+  // The video platform's own addresses, loaded alongside the test (platform.js).
+  const platform = probePlatform(settings);
   try {
     showPhase(messages.phaseLatency);
     const latency = await measureLatency(settings, controller.signal, (ms) => {
@@ -174,6 +177,7 @@ async function runTest() {
     setRunning(false);
     await saveResult({
       ...media,
+      ...(await platform),
       download_mbps: round(download.mbps),
       upload_mbps: round(upload.mbps),
       ...answered,
@@ -199,6 +203,7 @@ async function runTest() {
         {
           ...answered,
           ...media,
+          ...(await platform),
           failure: cause.reason,
           samples,
           bytes_used: bytesUsed,

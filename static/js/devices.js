@@ -423,5 +423,11 @@ async function checkBrowser() {
   }
 }
 
+// A result stored by another script on this page (echo.js: hearing oneself back).
+root.addEventListener("device-result", (event) => {
+  const { kind, status, reason, detail } = event.detail;
+  show(kind, status, reason, detail);
+});
+
 checkBrowser();
 offerOutputs();

@@ -22,6 +22,10 @@ PAGES_NEEDING_A_CHECK = {
     "patient.invitation",
     "patient.devices",
     "patient.setting",
+    # Continue on your phone (tests/browser/test_handover.py): the link's pages, and the JSON
+    # status the computer's page polls.
+    "patient.handover_open",
+    "patient.handover_status",
 }
 
 

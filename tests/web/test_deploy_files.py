@@ -189,7 +189,13 @@ def test_nginx_keeps_invitation_tokens_out_of_its_error_log(tmp_path):
     try:
         stack.wait_for(f"https://127.0.0.1:{https}/healthz", nginx, statuses=(502,))
         token = "BEQaLghqs4mW-7Evdx2amhejIgORCxkOtI-d_ZT-uYY"
-        for path in (f"/fr/i/{token}", f"/en/i/{token}", "/en/check?after-token"):
+        handover = "K7PM4QX9K7PM4QX9K7PM4QX9K7PM"
+        for path in (
+            f"/fr/i/{token}",
+            f"/en/i/{token}",
+            f"/en/h/{handover}",
+            "/en/check?after-token",
+        ):
             request = urllib.request.Request(f"https://127.0.0.1:{https}{path}")
             with pytest.raises(urllib.error.HTTPError) as failed:
                 urllib.request.urlopen(request, context=stack.insecure_context(), timeout=10)
@@ -201,3 +207,4 @@ def test_nginx_keeps_invitation_tokens_out_of_its_error_log(tmp_path):
     logs = "".join(path.read_text() for path in (tmp_path / "logs").glob("*.log"))
     assert "after-token" in logs  # upstream failures are logged...
     assert token not in logs  # ...but not an invitation's path
+    assert handover not in logs  # ...nor a handover link's

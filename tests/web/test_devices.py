@@ -144,7 +144,7 @@ def test_device_page_carries_the_steps_for_the_patients_own_browser(patient):
     assert "Allow the camera and microphone in Safari on an iPhone or iPad" in html
     assert "Chrome on Android" not in html
     assert "Turn off silent mode" in html
-    assert "nothing your camera or microphone captures is recorded or sent" in html
+    assert "nothing your camera or microphone captures is sent, not even to us" in html
     windows = patient.get("/fr/check/devices", headers={"User-Agent": CHROME_ON_WINDOWS})
     html = windows.get_data(as_text=True)
     assert "Autoriser la caméra et le micro dans Chrome" in html

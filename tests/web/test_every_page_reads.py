@@ -62,6 +62,10 @@ RENDERED_ELSEWHERE = {
     "auth.signed_out",
     "auth.totp_step",
     "auth.totp_enrol",
+    # Continue on your phone: tests/web/test_handover.py reads its pages with problems_on
+    # (the link pages need a link made by a check's page; the status is JSON).
+    "patient.handover_open",
+    "patient.handover_status",
 }
 
 # Pages every audience reaches: (client, path) pairs are built in the test.

@@ -39,10 +39,25 @@ REASONS = {
         ["media_unreachable"],
         ["udp_blocked", "not_heard"],
         ["public_wifi"],
+        ["platform_blocked"],
+        ["echo_not_heard"],
     ],
-    "not_ready": [["no_camera"], ["download_low"], ["not_heard", "device_not_found"], ["timeout"]],
+    "not_ready": [
+        ["no_camera"],
+        ["download_low"],
+        ["not_heard", "device_not_found"],
+        ["timeout"],
+        ["echo_not_heard", "device_not_found", "platform_blocked"],
+    ],
 }
-CONNECTION_CODES = ("download_low", "media_unreachable", "udp_blocked", "timeout", "busy_network")
+CONNECTION_CODES = (
+    "download_low",
+    "media_unreachable",
+    "udp_blocked",
+    "timeout",
+    "busy_network",
+    "platform_blocked",
+)
 COMBINATIONS = [
     (verdict, video, audio, codes)
     for verdict, codes_list in REASONS.items()
