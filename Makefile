@@ -109,7 +109,13 @@ chromium:
 # Each pair is a command or a file, then the package that provides it. The bench starts nginx
 # itself: the service Debian's package starts on port 80 is stopped and disabled at once.
 BENCH_TOOLS := gcc:gcc ping:iputils-ping nginx:nginx-light \
-	/usr/lib/nginx/modules/ngx_http_echo_module.so:nginx-light
+	/usr/lib/nginx/modules/ngx_http_echo_module.so:nginx-light npm:npm
+# Cloudflare's engine, beside ours in table 1: the npm package pinned in bench/cloudflare/.
+CLOUDFLARE_ENGINE := bench/cloudflare/node_modules/@cloudflare/speedtest/dist/speedtest.js
+bench: $(CLOUDFLARE_ENGINE)
+$(CLOUDFLARE_ENGINE): bench/cloudflare/package-lock.json | bench-tools
+	cd bench/cloudflare && npm ci --no-audit --no-fund
+	touch $@
 bench-tools:
 	@missing=""; for pair in $(BENCH_TOOLS); do \
 		command -v $${pair%%:*} >/dev/null || [ -e $${pair%%:*} ] || \

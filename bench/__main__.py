@@ -52,6 +52,8 @@ def arguments(argv: list[str]) -> argparse.Namespace:
         help="check the link emulator only: ping and curl on each row, no browser",
     )
     parser.add_argument("--skip-shaped", action="store_true", help="leave out table 1")
+    parser.add_argument("--skip-cloudflare", action="store_true",
+                        help="table 1 without Cloudflare's engine")  # fmt: skip
     parser.add_argument("--skip-server", action="store_true", help="leave out table 2")
     parser.add_argument("--skip-loaded", action="store_true", help="leave out table 3")
     parser.add_argument("--loaded-rate", type=float, default=10.0,
@@ -68,6 +70,8 @@ def arguments(argv: list[str]) -> argparse.Namespace:
                         help="table 6: browser runs per number of load clients")  # fmt: skip
     parser.add_argument("--capacity-budget", type=float, default=capacity.DEFAULT_BUDGET_S,
                         help="table 6: seconds after which no further step starts")  # fmt: skip
+    parser.add_argument("--capacity-nginx", action="store_true",
+                        help="table 6: the app behind nginx, as deploy/nginx")  # fmt: skip
     parser.add_argument("--skip-media", action="store_true", help="leave out table 7")
     parser.add_argument(
         "--media-rows",
@@ -146,6 +150,7 @@ def main(argv: list[str]) -> int:
                         browser=not options.self_check,
                         reference_runs=options.reference_runs,
                         congestion=options.congestion,
+                        with_cloudflare=not options.skip_cloudflare,
                     )  # fmt: skip
                 )
             except Exception as error:
@@ -197,7 +202,11 @@ def main(argv: list[str]) -> int:
         say("\nCapacity (progress):")
         try:
             data["capacity"] = capacity.measure_capacity(
-                say, options.capacity_steps, options.capacity_runs, options.capacity_budget
+                say,
+                options.capacity_steps,
+                options.capacity_runs,
+                options.capacity_budget,
+                behind_nginx=options.capacity_nginx,
             )
         except Exception as error:
             say(f"  failed: {type(error).__name__}: {error}")

@@ -42,6 +42,7 @@ from .figures import (
     mbit_per_second,
 )
 from .namespace import TBF_LATENCY, Namespace, run
+from .nginx import DEPLOYED_PORT, nginx_server
 from .report import mark, table
 from .server import PORT, app_server, create_database
 from .shaped import steady_mbps
@@ -57,6 +58,10 @@ REFERENCE_SECONDS, REFERENCE_RAMP_S = 6, 1.0
 SETTLE_S = 3  # the load's transfers under way before the browser starts
 CHECK_TIMEOUT_S = 90
 WRITE_OUT = "%{http_code} %{size_download} %{size_upload} %{time_total}\\n"
+# Behind nginx (--capacity-nginx): the app nginx sits in front of, and the download size the
+# browser asks (the one nginx sends itself); the load reads LOAD_BYTES of it with a Range.
+ACCEL_PORT = PORT + 10
+BROWSER_DOWNLOAD_BYTES = 32 * 1024 * 1024
 
 
 def server_address(index: int) -> str:
@@ -130,8 +135,8 @@ def tbf(device: str) -> list[str]:
 class LoadClient:
     """One load client: curl doing download+upload tests back to back until stopped."""
 
-    def __init__(self, ns: Namespace, url: str, body: Path):
-        self.ns, self.url, self.body = ns, url, body
+    def __init__(self, ns: Namespace, url: str, body: Path, *, ranged: bool = False):
+        self.ns, self.url, self.body, self.ranged = ns, url, body, ranged
         self.transfers: list[tuple[float, str, int, int, float]] = []  # (ended, status, ...)
         self.stop_event = threading.Event()
         self.process: subprocess.Popen | None = None
@@ -142,6 +147,9 @@ class LoadClient:
         """One curl process: LOAD_TESTS_PER_PROCESS tests, each a GET then a POST."""
         each = ["-sS", "--retry", "3", "--max-time", "60", "-w", WRITE_OUT, "-o", "/dev/null"]
         download = [*each, f"{self.url}/probe/download?bytes={LOAD_BYTES}"]
+        if self.ranged:  # the browser's size, which nginx sends: LOAD_BYTES of it
+            download = [*each, "-r", f"0-{LOAD_BYTES - 1}",
+                        f"{self.url}/probe/download?bytes={BROWSER_DOWNLOAD_BYTES}"]  # fmt: skip
         upload = [*each, "-X", "POST", "-H", "Expect:",
                   "-H", "Content-Type: application/octet-stream",
                   "-T", str(self.body), f"{self.url}/probe/upload"]  # fmt: skip
@@ -183,7 +191,7 @@ class LoadClient:
         for ended, status, down, up, seconds in list(self.transfers)[WARM_UP_TRANSFERS:]:
             if not since <= ended <= until:
                 continue
-            if status != "200" or max(down, up) != LOAD_BYTES or seconds <= 0:
+            if status not in ("200", "206") or max(down, up) != LOAD_BYTES or seconds <= 0:
                 found["failed"] += 1
                 continue
             way = "upload" if up else "download"
@@ -236,14 +244,33 @@ def largest_held(steps: list[dict], key: str = "held") -> int | None:
     return best
 
 
-def measure_capacity(say, steps=DEFAULT_STEPS, runs: int = 2,
-                     budget_s: float = DEFAULT_BUDGET_S) -> dict:  # fmt: skip
+@contextlib.contextmanager
+def served(server: Namespace, workdir: Path, database: Path, behind_nginx: bool):
+    """The app as `make run` deploys it on every address; or, behind_nginx, the app on
+    loopback behind nginx with the probe's locations from deploy/nginx. The port to use."""
+    if not behind_nginx:
+        with app_server(server, workdir, database, workers=WORKERS, threads=THREADS,
+                        host="0.0.0.0"):  # fmt: skip
+            yield PORT
+        return
+    payload = curl.random_file(workdir / "probe-bytes.bin", BROWSER_DOWNLOAD_BYTES)
+    with (
+        app_server(server, workdir, database, workers=WORKERS, threads=THREADS, port=ACCEL_PORT,
+                   PROXY_COUNT=1, PROBE_ACCEL_REDIRECT="/_probe_bytes/"),
+        nginx_server(server, workdir, payload, workers=WORKERS, host="0.0.0.0",
+                     app=f"127.0.0.1:{ACCEL_PORT}"),
+    ):  # fmt: skip
+        yield DEPLOYED_PORT
+
+
+def measure_capacity(say, steps=DEFAULT_STEPS, runs: int = 2, budget_s: float = DEFAULT_BUDGET_S,
+                     behind_nginx: bool = False) -> dict:  # fmt: skip
     """K load clients beside one browser, K growing until two steps in a row miss or time is
     up; the figure is the largest K below the first miss."""
     started = time.monotonic()
     outcome = {"workers": WORKERS, "threads": THREADS, "rate_mbit": RATE_MBIT,
                "load_bytes": LOAD_BYTES, "runs": runs, "budget_s": budget_s,
-               "steps": []}  # fmt: skip
+               "behind_nginx": behind_nginx, "steps": []}  # fmt: skip
     with (
         Namespace("cap-s") as server,
         Clients(server) as clients,
@@ -255,9 +282,8 @@ def measure_capacity(say, steps=DEFAULT_STEPS, runs: int = 2,
         body = curl.random_file(workdir / "load.bin", LOAD_BYTES)
         clients.grow_to(1)
         loads: list[LoadClient] = []
-        with app_server(server, workdir, database, workers=WORKERS, threads=THREADS,
-                        host="0.0.0.0") as _:  # fmt: skip
-            url0 = f"http://{server_address(0)}:{PORT}"
+        with served(server, workdir, database, behind_nginx) as port:
+            url0 = f"http://{server_address(0)}:{port}"
             outcome["reference"] = refer = reference(clients.namespaces[0], url0, workdir, say)
             try:
                 with chromium_in(clients.namespaces[0], workdir) as browser:
@@ -268,8 +294,9 @@ def measure_capacity(say, steps=DEFAULT_STEPS, runs: int = 2,
                         clients.grow_to(k + 1)
                         while len(loads) < k:
                             index = len(loads) + 1
-                            url = f"http://{server_address(index)}:{PORT}"
-                            loads.append(LoadClient(clients.namespaces[index], url, body))
+                            url = f"http://{server_address(index)}:{port}"
+                            loads.append(LoadClient(clients.namespaces[index], url, body,
+                                                    ranged=behind_nginx))  # fmt: skip
                             loads[-1].start()
                         step = measure_step(k, loads, clients, browser, url0, refer, runs)
                         outcome["steps"].append(step)

@@ -249,3 +249,52 @@ SLOW_STEP_SECONDS = 14.0
 def step_seconds_target(link_mbit: float) -> float:
     """The time allowed for the whole step on a link of this nominal rate (its download)."""
     return FAST_STEP_SECONDS if link_mbit >= FAST_FROM_MBIT else SLOW_STEP_SECONDS
+
+
+def phase_spans(marks: list[dict], done: float) -> dict[str, list[tuple[float, float]]]:
+    """Each measurement type's spans, from the marks an engine left as it changed type (each
+    {"type", "epoch_ms"}, in order) to the next mark, the last one to `done`: Cloudflare's engine
+    goes back and forth between latency, download and upload."""
+    spans: dict[str, list[tuple[float, float]]] = {}
+    for mark, following in zip(marks, [*marks[1:], {"epoch_ms": done}], strict=True):
+        if following["epoch_ms"] > mark["epoch_ms"]:
+            spans.setdefault(mark["type"], []).append((mark["epoch_ms"], following["epoch_ms"]))
+    return spans
+
+
+def spans_seconds(spans: list[tuple[float, float]]) -> float:
+    """The time spans (in ms) cover, in seconds."""
+    return sum(end - start for start, end in spans) / 1000
+
+
+# Below this rate (and with no loss) a figure must be within SLOW_ACCURACY_PERCENT of curl:
+# issue 29 asks ±1 % at 1-5 Mbit/s, on shallow and on deep queues.
+SLOW_ACCURACY_UP_TO_MBIT = 5.0
+SLOW_ACCURACY_PERCENT = 1.0
+
+
+def accuracy_for(rate_mbit: float, loss_percent: float = 0) -> float:
+    """How far from curl a figure on this link may be, in percent: ±1 % at 1-5 Mbit/s without
+    loss, otherwise accuracy_target()."""
+    if not loss_percent and rate_mbit <= SLOW_ACCURACY_UP_TO_MBIT:
+        return SLOW_ACCURACY_PERCENT
+    return accuracy_target(loss_percent)
+
+
+def as_accurate_and_faster(
+    ours_errors: list[float],
+    ours_seconds: list[float],
+    peer_error: float | None,
+    peer_seconds: float | None,
+) -> dict:
+    """Ours against a peer on one row and direction: at least as accurate (every run's error,
+    as shown to 0.1 %, no larger than the peer's) and faster (every run's time shorter)."""
+
+    def shown(value):
+        return round(abs(value), 1)
+
+    accurate = (bool(ours_errors) and peer_error is not None
+                and all(shown(e) <= shown(peer_error) for e in ours_errors))  # fmt: skip
+    faster = (bool(ours_seconds) and peer_seconds is not None
+              and all(s < peer_seconds for s in ours_seconds))  # fmt: skip
+    return {"accurate": accurate, "faster": faster}

@@ -36,6 +36,11 @@ class Shape:
     up_mbit: float | None
     rtt_ms: float = 0
     loss_percent: float = 0
+    queue_ms: float | None = None  # what tbf's queue holds; None: TBF_LATENCY
+
+    @property
+    def tbf_latency(self) -> str:
+        return f"{self.queue_ms:g}ms" if self.queue_ms else TBF_LATENCY
 
     @property
     def one_way_us(self) -> int:
@@ -48,7 +53,8 @@ class Shape:
             else f"{self.down_mbit:g}/{self.up_mbit:g}"
         )
         text = f"{rate} Mbit/s, {self.rtt_ms:g} ms"
-        return text + (f", {self.loss_percent:g} % loss" if self.loss_percent else "")
+        text += f", {self.loss_percent:g} % loss" if self.loss_percent else ""
+        return text + (f", queue {self.queue_ms:g} ms" if self.queue_ms else "")
 
 
 def build_delay_line(directory: Path) -> Path:
@@ -58,11 +64,11 @@ def build_delay_line(directory: Path) -> Path:
     return binary
 
 
-def tbf_command(ns: Namespace, rate_mbit: float) -> list[str]:
+def tbf_command(ns: Namespace, rate_mbit: float, latency: str = TBF_LATENCY) -> list[str]:
     return ns.command(
         "tc", "qdisc", "replace", "dev", TUN, "root", "tbf",
         "rate", f"{rate_mbit:g}mbit", "burst", str(burst_bytes(rate_mbit)),
-        "latency", TBF_LATENCY, "overhead", str(LINK_HEADER),
+        "latency", latency, "overhead", str(LINK_HEADER),
     )  # fmt: skip
 
 
@@ -120,7 +126,7 @@ class Link:
             run(ns.command("ip", "link", "set", TUN, "mtu", str(MTU), "gso_max_segs", "1", "up"))
             run(ns.command("ip", "addr", "add", mine, "peer", peer, "dev", TUN))
             if rate:
-                run(tbf_command(ns, rate))
+                run(tbf_command(ns, rate, self.shape.tbf_latency))
             if self.congestion:
                 set_congestion_control(ns, self.congestion)
 
@@ -141,7 +147,7 @@ class Link:
         found = []
         for ns, rate in ((self.server, self.shape.down_mbit), (self.client, self.shape.up_mbit)):
             if rate:
-                found.append(" ".join(tbf_command(ns, rate)[3:]))
+                found.append(" ".join(tbf_command(ns, rate, self.shape.tbf_latency)[3:]))
         return found
 
     def transmitted_bytes(self) -> dict:

@@ -58,7 +58,31 @@ http {{
             echo "received";
         }}
     }}
-}}
+{deployed}}}
+"""
+
+# The probe as deployed: nginx in front of the app with the probe's locations copied from
+# deploy/nginx/readiness.conf (download answered by X-Accel-Redirect and sent by nginx, upload
+# passed on unbuffered). The site's per-address limits are left out (their zones live in the
+# site's http block), and a stream's pretend X-Forwarded-For is passed on instead of nginx's
+# own view of the address (table 5's curls are all 127.0.0.1); without one, the address nginx
+# saw, as deployed (table 6's clients each have their own).
+DEPLOY_SITE = Path(__file__).resolve().parent.parent / "deploy" / "nginx" / "readiness.conf"
+PROBE_LOCATIONS = ("location /probe/ {", "location = /probe/upload {",
+                   "location /_probe_bytes/ {")  # fmt: skip
+DEPLOYED_PORT = PORT + 1
+DEPLOYED = """\
+    upstream readiness_app {{ server {app}; keepalive 16; }}
+    map $http_x_forwarded_for $bench_client {{ "" $remote_addr; default $http_x_forwarded_for; }}
+    server {{
+        listen {host}:{port};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-For $bench_client;
+        location / {{ proxy_pass http://readiness_app; }}  # the pages, as the site's
+{locations}
+    }}
 """
 
 
@@ -66,21 +90,52 @@ def has_nginx() -> bool:
     return Path(NGINX).exists() and Path(ECHO_MODULE).exists()
 
 
-def config_text(root: Path, host: str, port: int, workers: int, body_limit: int) -> str:
+def config_text(root: Path, host: str, port: int, workers: int, body_limit: int,
+                deployed: str = "") -> str:  # fmt: skip
     return CONFIG.format(echo_module=ECHO_MODULE, workers=workers, root=root, host=host,
-                         port=port, body_limit=body_limit)  # fmt: skip
+                         port=port, body_limit=body_limit, deployed=deployed)  # fmt: skip
+
+
+def site_locations(site: str, bytes_folder: Path) -> str:
+    """The probe's location blocks from the deployed site, as written there, less limit_req
+    lines and with the random bytes' folder moved to `bytes_folder`."""
+    blocks = []
+    for opening in PROBE_LOCATIONS:
+        start = site.index(opening)
+        depth, end = 0, start
+        for end in range(start, len(site)):
+            depth += {"{": 1, "}": -1}.get(site[end], 0)
+            if depth == 0 and site[end] == "}":
+                break
+        block = site[start : end + 1]
+        lines = [line for line in block.splitlines() if "limit_req" not in line]
+        blocks.append("\n".join(lines))
+    text = "\n".join("        " + line.strip() if line.strip() else "" for block in blocks
+                     for line in block.splitlines())  # fmt: skip
+    return text.replace("alias /var/lib/readiness/probe-bytes/;", f"alias {bytes_folder}/;")
+
+
+def deployed_block(root: Path, host: str, app: str) -> str:
+    """nginx in front of the app on DEPLOYED_PORT, the probe's locations as deployed."""
+    locations = site_locations(DEPLOY_SITE.read_text(), root / "www" / "probe-bytes")
+    return DEPLOYED.format(app=app, host=host, port=DEPLOYED_PORT, locations=locations)
 
 
 @contextmanager
 def nginx_server(ns: Namespace, workdir: Path, body: Path, *, workers: int,
-                 host: str = "127.0.0.1"):  # fmt: skip
-    """nginx inside ns on host:PORT serving `body` at /download.bin, uploads at /upload."""
+                 host: str = "127.0.0.1", app: str | None = None):  # fmt: skip
+    """nginx inside ns on host:PORT serving `body` at /download.bin, uploads at /upload; with
+    `app` (host:port), also in front of it on DEPLOYED_PORT as deploy/nginx deploys the probe,
+    `body` as the random bytes it sends for the app (random-<size>.bin)."""
     root = workdir / "nginx"
-    (root / "www").mkdir(parents=True)
+    (root / "www" / "probe-bytes").mkdir(parents=True)
     shutil.copyfile(body, root / "www" / "download.bin")
-    config = root / "nginx.conf"
     size = body.stat().st_size
-    config.write_text(config_text(root, host, PORT, workers, body_limit=size + 1024 * 1024))
+    shutil.copyfile(body, root / "www" / "probe-bytes" / f"random-{size}.bin")
+    config = root / "nginx.conf"
+    deployed = deployed_block(root, host, app) if app else ""
+    config.write_text(config_text(root, host, PORT, workers, body_limit=size + 1024 * 1024,
+                                  deployed=deployed))  # fmt: skip
     command = ns.command(NGINX, "-p", str(root), "-e", str(root / "error.log"),
                          "-c", str(config), "-g", "daemon off;")  # fmt: skip
     server = Background(command, log=root / "stdout.log")

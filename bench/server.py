@@ -48,22 +48,23 @@ def app_server(
     workers: int,
     threads: int,
     host: str = "127.0.0.1",
+    port: int = PORT,
     **settings,
 ):
-    """gunicorn serving the app on host:8000 inside ns until the block ends."""
+    """gunicorn serving the app on host:port (8000) inside ns until the block ends."""
     command = ns.command(
         str(BIN / "gunicorn"),
         "--worker-class", "gthread",
         "--workers", str(workers),
         "--threads", str(threads),
-        "--bind", f"{host}:{PORT}",
+        "--bind", f"{host}:{port}",
         "wsgi:app",
     )  # fmt: skip
     log = workdir / f"gunicorn-{time.monotonic_ns()}.log"
     server = Background(command, log=log, cwd=ROOT, env=app_environment(database, **settings))
     try:
-        wait_until_ready(ns, server, host)
-        yield f"http://{host}:{PORT}"
+        wait_until_ready(ns, server, host, port=port)
+        yield f"http://{host}:{port}"
     finally:
         server.stop()
 

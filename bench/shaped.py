@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import curl
+from . import cloudflare, curl
 from .browser import chromium_in, number, phase_bounds, phase_seconds, run_check, step_seconds
 from .counters import LinkCounters
 from .figures import bytes_for_seconds, error_percent, mbit_per_second, spread_percent
@@ -50,6 +50,7 @@ def measure_row(
     browser: bool = True,
     reference_runs: int = REFERENCE_RUNS,
     congestion: str | None = None,
+    with_cloudflare: bool = True,
 ) -> dict:
     """One fresh link shaped as `shape`: its own check, curl's references, the page, peers."""
     with (
@@ -78,6 +79,8 @@ def measure_row(
         if browser:
             outcome["runs"] = browser_runs(link, workdir, database, runs, say)
             outcome["speedtest"] = speedtest(link, workdir, database, say)
+            if with_cloudflare:
+                outcome["cloudflare"] = cloudflare.measure(link, workdir, say)
         outcome["relay"] = link.relay_counts()
         return outcome
 
@@ -214,6 +217,10 @@ def browser_runs(link: Link, workdir: Path, database: Path, runs: int, say) -> l
                 "failure": figures["failure"] or None,
                 "bytes_used": number(figures["bytes-used"]),
                 "duration_ms": number(figures["duration-ms"]),
+                "loaded_latency_ms": {
+                    "download": number(figures["loaded-latency-down-ms"]),
+                    "upload": number(figures["loaded-latency-up-ms"]),
+                },
                 "link_bytes": {way: after[way] - before[way] for way in after},
                 "phase_link_bytes": phase_link_bytes(page, counters),
                 "seconds": samples.get("seconds", {}),
@@ -294,6 +301,9 @@ def rows(outcome: dict) -> list[dict]:
                 "error": found.get("error"),
             }
         )
+    found = outcome.get("cloudflare")
+    if found:
+        runs.append({**found, "run": "cf"})
     for run in runs:
         for way in ("download", "upload"):
             reference = outcome["reference"]["best_mbps"][way]

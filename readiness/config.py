@@ -127,6 +127,10 @@ class DefaultConfig:
     PROBE_MAX_TRANSFERS = 48
     PROBE_MAX_TRANSFERS_PER_CLIENT = 8
     PROBE_STALL_SECONDS = 10
+    # Behind nginx (deploy/nginx): downloads of exactly PROBE_MAX_DOWNLOAD_BYTES (what the
+    # browser asks) are answered with X-Accel-Redirect to this internal location +
+    # "random-<size>.bin", a file of random bytes nginx sends itself; "" (default): the app sends.
+    PROBE_ACCEL_REDIRECT = ""
     # The probe on hosts of its own: where the browser measures (set on the pages' hosts), and
     # the pages' origin, the only one allowed to read the probe's answers (set on the probe's).
     PROBE_BASE_URL = ""

@@ -9,6 +9,7 @@ from ..errors import json_error
 from ..stalled_clients import hang_up
 from . import bp, transfer_slots
 from .payload import CHUNK_SIZE, random_file, random_stream
+from .received import Arrivals, head_bytes
 
 # no-transform: a proxy must not compress or recode what we measure.
 NO_STORE = "no-store, no-transform"
@@ -63,6 +64,13 @@ def download_response(size: int) -> Response:
         if sock is not None and not (sent or no_body):
             hang_up(sock, discard_unsent=True)
 
+    accel = current_app.config["PROBE_ACCEL_REDIRECT"]
+    if accel and size == current_app.config["PROBE_MAX_DOWNLOAD_BYTES"] and not no_body:
+        # nginx sends the file itself (sendfile, no app thread held): the slot was only checked.
+        slots.give_back(client)
+        response = Response(status=200, mimetype="application/octet-stream")
+        response.headers["X-Accel-Redirect"] = f"{accel.rstrip('/')}/random-{size}.bin"
+        return uncached(response)
     body = random_file(size, on_close=give_back)
     if body is None:
         stream = CountedStream(random_stream(size))
@@ -92,14 +100,14 @@ class CountedStream:
         self.sent_in_full = True
 
 
-def counted_upload():
+def counted_upload(arrivals: Arrivals | None = None):
     """The byte count of the body, read in a transfer slot; or an error response."""
     slots, client = transfer_slots(), client_address()
     if not slots.take(client):
         return None, busy()
     stop_on_stall()
     try:
-        return receive_body(), None
+        return receive_body(arrivals), None
     except (TimeoutError, ClientDisconnected, OSError):
         sock = request.environ.get("gunicorn.socket")
         if sock is not None:
@@ -125,7 +133,7 @@ def requested_size(text: str | None):
     return size, None
 
 
-def receive_body() -> int:
+def receive_body(arrivals: Arrivals | None = None) -> int:
     """Read and discard the whole request body; the number of bytes received.
 
     With a Content-Length, read exactly that many bytes: under gunicorn the stream is capped at
@@ -135,7 +143,7 @@ def receive_body() -> int:
     """
     expected = request.content_length
     if expected is None:
-        return receive_unsized(current_app.config["PROBE_MAX_UPLOAD_BYTES"])
+        return receive_unsized(current_app.config["PROBE_MAX_UPLOAD_BYTES"], arrivals)
     stream = request.stream
     received = 0
     while received < expected:
@@ -143,10 +151,12 @@ def receive_body() -> int:
         if not chunk:
             break
         received += len(chunk)
+        if arrivals is not None:
+            arrivals.add(len(chunk))
     return received
 
 
-def receive_unsized(limit: int) -> int:
+def receive_unsized(limit: int, arrivals: Arrivals | None = None) -> int:
     """A body with no Content-Length (Transfer-Encoding: chunked, as `curl -T -` sends from a
     pipe), read to its end: exactly `limit` bytes are counted, one byte more is refused (413).
 
@@ -162,12 +172,16 @@ def receive_unsized(limit: int) -> int:
         received += len(chunk)
         if received > limit:
             raise RequestEntityTooLarge()
+        if arrivals is not None:
+            arrivals.add(len(chunk))
     return received
 
 
 @bp.route("/ping")
 def ping():
-    response = jsonify(server_time=time.time())
+    # received_bytes: the request's own bytes, which crossed the link (during the upload, the
+    # latency probes' requests share its direction and count with it).
+    response = jsonify(server_time=time.time(), received_bytes=head_bytes(request.environ))
     return uncached(response)
 
 
@@ -179,12 +193,23 @@ def download():
 
 @bp.route("/upload", methods=["POST"])
 def upload():
-    started = time.perf_counter()
-    received, error = counted_upload()
+    """The body's byte count; with head_bytes (the request line and headers, which crossed the
+    link too) and `received`: [ms before this answer, body bytes so far] as they were read, so
+    the browser places the bytes where the server got them, not spread over its own request."""
+    arrivals = Arrivals()
+    started = arrivals.points[0][0]
+    received, error = counted_upload(arrivals)
     if error:
         return error
-    handling_ms = (time.perf_counter() - started) * 1000
-    response = jsonify(bytes=received, server_time=time.time(), handling_ms=round(handling_ms, 3))
+    answered = time.perf_counter()
+    handling_ms = (answered - started) * 1000
+    response = jsonify(
+        bytes=received,
+        head_bytes=head_bytes(request.environ),
+        received=arrivals.before(answered),
+        server_time=time.time(),
+        handling_ms=round(handling_ms, 3),
+    )
     response.headers["Server-Timing"] = f"app;dur={handling_ms:.3f}"
     return uncached(response)
 

@@ -254,6 +254,23 @@ export function answerBytes(headers, bodyBytes) {
 }
 
 /**
+ * The bytes of its request the server says it received (the ping's received_bytes): the
+ * request line and headers, about 400 bytes every 300 ms, 1 % of a 1 Mbit/s upload.
+ */
+export function receivedBytes(body) {
+  try {
+    const bytes = JSON.parse(new TextDecoder().decode(body)).received_bytes;
+    return Number.isFinite(bytes) && bytes > 0 ? bytes : 0;
+  } catch {
+    return 0;
+  }
+}
+
+// While an upload is measured: where the latency probes' requests are counted (they share its
+// direction of the link, as their answers share the download's).
+let uploadSink = null;
+
+/**
  * Starts probing; returns a function that stops and resolves with the samples in ms: `all`, and
  * `steady` (those sent after the transfer's ramp-up). A probe that fails is left out: the
  * transfer itself reports a broken link.
@@ -284,6 +301,8 @@ export function startLatencyProbes(
         if (response.ok) {
           samples.push({ ms: probeTime(url, started), steady: started - began >= skipMs });
           onAnswer?.(answerBytes(response.headers, body.byteLength));
+          // The probe's request crossed the other way: an upload under way counts it.
+          uploadSink?.(receivedBytes(body), performance.now());
         }
       } catch {
         if (controller.signal.aborted) break;
@@ -507,7 +526,11 @@ function postBlob(url, body, signal, onSent) {
       if (xhr.status !== 200 || !answer || typeof answer.bytes !== "number") {
         reject(new TestFailure("transfer_blocked"));
       } else {
-        resolve(answer.bytes);
+        resolve({
+          bytes: answer.bytes,
+          headBytes: Number.isFinite(answer.head_bytes) ? answer.head_bytes : 0,
+          received: answer.received,
+        });
       }
     };
     xhr.onerror = () => reject(new TypeError("network error"));
@@ -529,6 +552,11 @@ export async function measureUpload(settings, signal, onProgress) {
   const done = [];
   const inFlight = new Set();
   phase.sent = 0;
+  // The server's answer leaves right after its last read and reaches us a one-way trip later.
+  const oneWayMs = (settings.roundTripMs || 0) / 2;
+  uploadSink = (bytes, t) => {
+    if (bytes) done.push({ start: t - oneWayMs, end: t - oneWayMs, bytes });
+  };
   const startStream = async (p) => {
     const stream = { last: 32 * 1024 };
     while (!p.controller.signal.aborted) {
@@ -551,9 +579,10 @@ export async function measureUpload(settings, signal, onProgress) {
         await pause(BUSY_PAUSE_MS, p.controller.signal);
         continue;
       }
-      done.push({ start: request.start, end: performance.now(), bytes: received });
-      p.total += received;
-      p.lastData = performance.now();
+      const end = performance.now();
+      done.push(receivedRequest(request.start, end, received, oneWayMs));
+      p.total += received.bytes + received.headBytes;
+      p.lastData = end;
     }
   };
   // The series is rebuilt from the completed requests, up to the start of the oldest request
@@ -564,23 +593,51 @@ export async function measureUpload(settings, signal, onProgress) {
     phase.series = acknowledgedSeries(done, phase.started, until);
     return until;
   };
-  const mbps = await runPhase(phase, signal, startStream, seriesUntil);
+  const mbps = await runPhase(phase, signal, startStream, seriesUntil).finally(() => {
+    uploadSink = null;
+  });
   return { mbps, phase };
 }
 
 /**
- * Cumulative received bytes over time, each request's bytes spread evenly over its span. The
- * last point is at `until` itself: a series that stopped up to a step short of it left those
- * bytes out of a window that still ended at `until` (the upload read up to 1 % low).
+ * A finished upload request as the series counts it: its body and head bytes, placed where the
+ * server read them (`received`: [ms before its answer, body bytes so far]; the answer reached
+ * us at `end`, a one-way trip after it left). Spread evenly over the request's own span, a deep
+ * queue's 200 ms moved bytes across the window's edges (1 and 3 Mbit/s uploads read 1-5 % low).
+ * Without `received` (an older server), the body is spread over the request's span.
+ */
+export function receivedRequest(start, end, answer, oneWayMs = 0) {
+  const bytes = answer.bytes + (answer.headBytes || 0);
+  const arrivals = answer.received;
+  if (!Array.isArray(arrivals) || arrivals.length < 2) return { start, end, bytes };
+  const answered = end - oneWayMs;
+  const head = answer.headBytes || 0;
+  const points = arrivals.map(([msBefore, body]) => ({
+    t: Math.max(start, answered - msBefore),
+    bytes: head + body,
+  }));
+  return { start: points[0].t, end: points.at(-1).t, bytes, points };
+}
+
+/** A request's bytes received by time t: along its points, or evenly over its span. */
+function requestBytesAt(r, t) {
+  if (t >= r.end) return r.bytes;
+  if (t < r.start) return 0;
+  if (r.points) return bytesAt(r.points, t);
+  return r.end > r.start ? (r.bytes * (t - r.start)) / (r.end - r.start) : 0;
+}
+
+/**
+ * Cumulative received bytes over time, each request's bytes placed along its points (where the
+ * server read them) or spread evenly over its span. The last point is at `until` itself: a
+ * series that stopped up to a step short of it left those bytes out of a window that still
+ * ended at `until` (the upload read up to 1 % low).
  */
 export function acknowledgedSeries(requests, from, until, stepMs = 50) {
   const series = [];
   const at = (t) => {
     let bytes = 0;
-    for (const r of requests) {
-      if (t >= r.end) bytes += r.bytes;
-      else if (t > r.start) bytes += (r.bytes * (t - r.start)) / (r.end - r.start);
-    }
+    for (const r of requests) bytes += requestBytesAt(r, t);
     return { t, bytes };
   };
   for (let t = from; t < until; t += stepMs) series.push(at(t));

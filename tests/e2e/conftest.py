@@ -86,13 +86,16 @@ def deployed(database_url, schema, tmp_path_factory):
         "SCHEDULING_WEBHOOK_SECRET": webhook_secret,
         "HANDOFF_LOOP_INTERVAL_SECONDS": "1",
         "HANDOFF_RETRY_BASE_SECONDS": "1",
+        "PROBE_ACCEL_REDIRECT": "/_probe_bytes/",
     }
     # The test's own view of the same database, with the same data key.
     app = create_app(app_config(database_url, DATA_KEYS=settings["DATA_KEYS"]))
     servers = {
         port: stack.start_app_server(database_url, port, settings, folder) for port in app_ports
     }
-    site = stack.site_for_run(folder, https, http, cert, key, app_ports)
+    site = stack.site_for_run(
+        folder, https, http, cert, key, app_ports, probe_bytes=stack.probe_bytes_folder()
+    )
     main = stack.nginx_config(folder, site)
     checked = stack.nginx_test(main, folder)
     assert checked.returncode == 0, checked.stderr
@@ -119,6 +122,7 @@ def deployed(database_url, schema, tmp_path_factory):
     finally:
         stack.stop(deliverer)
         stack.stop(nginx)
+        stack.remove_probe_bytes()
         for process in servers.values():
             stack.stop(process)
         receiver.stop()

@@ -13,6 +13,7 @@ import signal
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -33,8 +34,10 @@ def replace_once(text: str, pattern: str, replacement: str) -> str:
     return changed
 
 
-def site_for_run(folder: Path, https_port, http_port, cert, key, app_ports) -> str:
-    """deploy/nginx/readiness.conf with this run's ports, certificate, logs and app servers."""
+def site_for_run(folder: Path, https_port, http_port, cert, key, app_ports,
+                 probe_bytes: Path | None = None) -> str:  # fmt: skip
+    """deploy/nginx/readiness.conf with this run's ports, certificate, logs and app servers,
+    and the download test's bytes in probe_bytes (see probe_bytes_folder())."""
     site = NGINX_SITE.read_text()
     site = replace_once(
         site, r"^    listen 443 ssl http2;$", f"    listen 127.0.0.1:{https_port} ssl http2;"
@@ -46,7 +49,36 @@ def site_for_run(folder: Path, https_port, http_port, cert, key, app_ports) -> s
     site = replace_once(site, r"ssl_certificate_key +/\S+;", f"ssl_certificate_key {key};")
     for ours, theirs in zip(SITE_APP_PORTS, app_ports, strict=True):
         site = replace_once(site, rf"server 127\.0\.0\.1:{ours} ", f"server 127.0.0.1:{theirs} ")
+    site = replace_once(
+        site,
+        r"alias /var/lib/readiness/probe-bytes/;",
+        f"alias {probe_bytes or folder / 'probe-bytes'}/;",
+    )
     return site.replace("/var/log/nginx/", f"{folder}/logs/")
+
+
+PROBE_BYTES = 32 * 1024 * 1024  # READINESS_PROBE_MAX_DOWNLOAD_BYTES' default
+
+
+def probe_bytes_folder() -> Path:
+    """The random bytes nginx sends for the download test (X-Accel-Redirect), in a folder of
+    the system's temporary one that nginx's workers can read (another user when we are root;
+    pytest's own folders are the user's alone). Made once per run; remove_probe_bytes() ends it."""
+    bytes_folder = probe_bytes_folder_path()
+    bytes_folder.mkdir(mode=0o755, exist_ok=True)
+    bytes_folder.chmod(0o755)
+    payload = bytes_folder / f"random-{PROBE_BYTES}.bin"
+    payload.write_bytes(os.urandom(PROBE_BYTES))
+    payload.chmod(0o644)
+    return bytes_folder
+
+
+def probe_bytes_folder_path() -> Path:
+    return Path(tempfile.gettempdir()) / f"readiness-e2e-probe-bytes-{os.getpid()}"
+
+
+def remove_probe_bytes():
+    shutil.rmtree(probe_bytes_folder_path(), ignore_errors=True)
 
 
 def nginx_config(folder: Path, site: str) -> Path:

@@ -304,3 +304,34 @@ def test_the_desk_reads_a_code_and_follows_the_callers_test_live(deployed, deplo
     result.wait_for(timeout=60_000)
     assert agent.get_by_test_id("desk-step").get_attribute("data-step") == "connection"
     assert result.get_attribute("data-verdict") in ("ready", "limited")
+
+
+def test_the_download_test_s_bytes_come_from_nginx_after_the_app_checks_the_request(deployed):
+    """Issue 29: nginx sends the browser's download (X-Accel-Redirect to the file of random
+    bytes) after the app checked it; other sizes still come from the app, refusals too."""
+    context = stack.insecure_context()
+    size = stack.PROBE_BYTES
+    opened = time.monotonic()
+    with urllib.request.urlopen(
+        f"{deployed.base}/probe/download?bytes={size}", context=context, timeout=30
+    ) as answer:
+        body = answer.read()
+        assert answer.status == 200
+        assert answer.headers["Cache-Control"] == "no-store, no-transform"
+        assert answer.headers["Content-Type"] == "application/octet-stream"
+        assert "X-Accel-Redirect" not in answer.headers
+    assert time.monotonic() - opened < 20
+    sent = (stack.probe_bytes_folder_path() / f"random-{size}.bin").read_bytes()
+    assert body == sent  # nginx's file, byte for byte
+    with urllib.request.urlopen(
+        f"{deployed.base}/probe/download?bytes=100000", context=context, timeout=30
+    ) as answer:
+        small = answer.read()
+    assert len(small) == 100000 and small != sent[:100000]  # the app's own bytes
+    try:
+        urllib.request.urlopen(
+            f"{deployed.base}/probe/download?bytes={size + 1}", context=context, timeout=30
+        )
+        raise AssertionError("a size over the limit was served")
+    except urllib.error.HTTPError as refused:
+        assert refused.code == 413

@@ -14,6 +14,8 @@ import {
   minimumSteadyMs,
   rampMs,
   ratesPerInterval,
+  receivedBytes,
+  receivedRequest,
   requestSeconds,
   steadyRate,
   stillRising,
@@ -253,4 +255,34 @@ test("an answer's bytes on the link are its status line, headers, blank line and
   const headers = new Headers({ "Content-Type": "application/json", "Content-Length": "35" });
   assert.equal(answerBytes(headers, 35), 17 + 32 + 20 + 2 + 35);
   assert.equal(answerBytes([], 0), 19);
+});
+
+test("an upload's bytes are placed where the server read them, not over the request's span", () => {
+  // Sent from 0 to 1200 ms; a 200 ms queue held it: the server read its 10 000 body bytes
+  // from 250 to 1150 ms (answer at 1150, here at 1160 with a 10 ms one-way trip back).
+  const answer = { bytes: 10_000, headBytes: 400, received: [[900, 0], [450, 5000], [0, 10_000]] };
+  const request = receivedRequest(0, 1160, answer, 10);
+  assert.equal(request.bytes, 10_400);
+  assert.deepEqual([request.start, request.end], [250, 1150]);
+  const series = acknowledgedSeries([request], 0, 1200, 50);
+  const at = (t) => series.find((p) => p.t === t).bytes;
+  assert.equal(at(200), 0);
+  assert.equal(at(250), 400); // the head arrived with the first bytes
+  assert.equal(at(700), 5400);
+  assert.equal(at(1150), 10_400);
+  // Spread over its own span instead, 1 of the 10.4 kB would already count by 200 ms.
+  const even = acknowledgedSeries([{ start: 0, end: 1160, bytes: 10_400 }], 0, 1200, 50);
+  assert.ok(even.find((p) => p.t === 200).bytes > 1700);
+});
+
+test("an upload answer without arrival points is spread over the request's span", () => {
+  const request = receivedRequest(0, 100, { bytes: 1000, headBytes: 0 });
+  assert.deepEqual(request, { start: 0, end: 100, bytes: 1000 });
+});
+
+test("a ping's answer says how many bytes of its request the server received", () => {
+  const body = (value) => new TextEncoder().encode(JSON.stringify(value)).buffer;
+  assert.equal(receivedBytes(body({ server_time: 1, received_bytes: 412 })), 412);
+  assert.equal(receivedBytes(body({ server_time: 1 })), 0);
+  assert.equal(receivedBytes(new TextEncoder().encode("not json").buffer), 0);
 });

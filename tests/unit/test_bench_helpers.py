@@ -1,5 +1,7 @@
 """The bench's arithmetic (make bench itself needs root and minutes; it is not in the suite)."""
 
+from pathlib import Path
+
 import pytest
 
 from bench.browser import phase_bounds, phase_seconds
@@ -189,3 +191,98 @@ def test_the_whole_step_is_timed_from_the_click_on_start_to_the_result_shown():
     assert step_seconds({"clicked_epoch_ms": 1.0, "done_epoch_ms": None}) is None
     assert step_seconds_target(10) == 9 and step_seconds_target(40) == 9
     assert step_seconds_target(4) == 14
+
+
+def test_a_row_spec_may_name_a_deep_queue():
+    from bench.link import tbf_command
+    from bench.namespace import Namespace
+
+    deep = parse_row("4@20q200")
+    assert deep == Shape(4, 4, rtt_ms=20, queue_ms=200)
+    assert deep.tbf_latency == "200ms" and parse_row("4@20").tbf_latency == "50ms"
+    assert parse_row("5/1@20+1q150") == Shape(5, 1, rtt_ms=20, loss_percent=1, queue_ms=150)
+    assert deep.name() == "4 Mbit/s, 20 ms, queue 200 ms"
+    command = tbf_command(Namespace("x"), 4, deep.tbf_latency)
+    assert command[command.index("latency") + 1] == "200ms"
+    with pytest.raises(ValueError, match="queue"):
+        parse_row("4@20q0")
+    assert {"1@20q200", "3@20q200", "5/1@20q200"} <= {s for s, _ in parse_rows("all")}
+
+
+def test_the_slow_end_is_held_to_one_percent_without_loss():
+    from bench.figures import accuracy_for
+
+    assert accuracy_for(1) == accuracy_for(5) == 1.0
+    assert accuracy_for(5.01) == 2.0
+    assert accuracy_for(3, loss_percent=2) == 5.0
+
+
+def test_cloudflare_s_time_per_direction_adds_up_its_spans_between_changes_of_type():
+    from bench.figures import phase_spans, spans_seconds
+
+    marks = [
+        {"type": "latency", "epoch_ms": 0},
+        {"type": "download", "epoch_ms": 100},
+        {"type": "latency", "epoch_ms": 1100},
+        {"type": "upload", "epoch_ms": 1200},
+        {"type": "download", "epoch_ms": 3200},
+    ]
+    spans = phase_spans(marks, 4700)
+    assert spans["download"] == [(100, 1100), (3200, 4700)]
+    assert spans_seconds(spans["download"]) == 2.5
+    assert spans_seconds(spans["upload"]) == 2.0
+    assert spans_seconds(spans.get("packetLoss", [])) == 0
+
+
+def test_cloudflare_s_summary_in_the_bench_s_units():
+    from bench.cloudflare import summarise
+
+    found = {
+        "summary": {"download": 2_970_000, "upload": 2_930_000, "latency": 20.5,
+                    "downLoadedLatency": 28.1, "upLoadedLatency": 27.5},
+        "marks": [{"type": "download", "epoch_ms": 1000}, {"type": "upload", "epoch_ms": 4000}],
+        "began_epoch_ms": 500,
+        "done_epoch_ms": 6000,
+    }  # fmt: skip
+    outcome = summarise(found, None)
+    assert outcome["download_mbps"] == 2.97 and outcome["upload_mbps"] == 2.93
+    assert outcome["seconds"] == {"download": 3.0, "upload": 2.0, "latency": 0}
+    assert outcome["total_seconds"] == 5.5
+    assert outcome["loaded_latency_ms"] == {"download": 28.1, "upload": 27.5}
+
+
+def test_ours_against_a_peer_every_run_as_accurate_and_faster():
+    from bench.figures import as_accurate_and_faster
+
+    assert as_accurate_and_faster([-0.4, 0.6], [5.0, 5.2], 3.6, 25.1) == {
+        "accurate": True, "faster": True}  # fmt: skip
+    # As shown (0.1 %), equal errors count as accurate; one slower run is not faster.
+    assert as_accurate_and_faster([-2.04], [7.0], 2.0, 7.0) == {"accurate": True, "faster": False}
+    assert as_accurate_and_faster([-1.7], [6.0], 0.5, 19.0)["accurate"] is False
+    assert as_accurate_and_faster([], [], 1.0, 10.0) == {"accurate": False, "faster": False}
+
+
+def test_the_bench_serves_the_probe_with_the_deployed_site_s_own_locations(tmp_path):
+    from bench.nginx import DEPLOY_SITE, DEPLOYED_PORT, config_text, deployed_block
+
+    block = deployed_block(tmp_path, "127.0.0.1", "127.0.0.1:8010")
+    assert "limit_req" not in block
+    assert f"alias {tmp_path}/www/probe-bytes/;" in block
+    assert "proxy_request_buffering off;" in block and "internal;" in block
+    assert f"listen 127.0.0.1:{DEPLOYED_PORT};" in block
+    assert "/var/lib/readiness/probe-bytes/" in DEPLOY_SITE.read_text()
+    text = config_text(tmp_path, "127.0.0.1", 8081, 2, 100, deployed=block)
+    assert text.count("server {") == 2 and text.count("{") == text.count("}")
+
+
+def test_capacity_load_behind_nginx_reads_part_of_the_browser_s_download():
+    from bench.capacity import BROWSER_DOWNLOAD_BYTES, LOAD_BYTES, LoadClient
+    from bench.namespace import Namespace
+
+    ranged = LoadClient(Namespace("x"), "http://10.80.1.1:8082", Path("/b"), ranged=True)
+    command = ranged.command()
+    assert f"0-{LOAD_BYTES - 1}" in command
+    assert f"http://10.80.1.1:8082/probe/download?bytes={BROWSER_DOWNLOAD_BYTES}" in command
+    ranged.transfers = [(1.0, "206", LOAD_BYTES, 0, 4.0)] * 3 + [(2.0, "200", 0, LOAD_BYTES, 4.0)]
+    found = ranged.goodputs(0, 10)
+    assert found["failed"] == 0 and len(found["download"]) == 1 and len(found["upload"]) == 1

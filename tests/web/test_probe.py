@@ -98,3 +98,21 @@ def test_behind_a_load_balancer_each_patient_has_their_own_limit(make_app):
 
     assert [ping("203.0.113.5") for _ in range(3)] == [200, 200, 429]
     assert ping("203.0.113.77") == 200
+
+
+def test_behind_nginx_the_browser_s_download_is_handed_to_nginx_after_the_checks(make_app):
+    limit = 32 * 1024 * 1024
+    client = make_app(PROBE_ACCEL_REDIRECT="/_probe_bytes/").test_client()
+    response = client.get(f"/probe/download?bytes={limit}")
+    assert response.status_code == 200
+    assert response.headers["X-Accel-Redirect"] == f"/_probe_bytes/random-{limit}.bin"
+    assert response.headers["Cache-Control"] == "no-store, no-transform"
+    assert response.data == b""
+    # Any other size is still the app's; a size over the limit is still refused.
+    assert len(client.get("/probe/download?bytes=1000").data) == 1000
+    assert "X-Accel-Redirect" not in client.get("/probe/download?bytes=1000").headers
+    assert client.get(f"/probe/download?bytes={limit + 1}").status_code == 413
+    # Without the setting, the app sends every size itself.
+    plain = make_app().test_client().get(f"/probe/download?bytes={limit}", buffered=False)
+    assert "X-Accel-Redirect" not in plain.headers
+    plain.close()
