@@ -17,7 +17,7 @@ WORDS = {
     "fr": {
         "steps": "Rendre votre voix plus claire",
         "label": "L’enregistrement d’essai du micro, une fois réécouté, a été mal entendu",
-        "advice": "utilisez un casque ou des écouteurs avec micro",
+        "advice": "utilisez un casque d’écoute ou des écouteurs avec micro",
         "unsupported": "Ce navigateur ne peut pas enregistrer de son",
     },
 }

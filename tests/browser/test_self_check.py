@@ -21,7 +21,7 @@ WORDS = {
         "today": "vérifiée aujourd’hui.",
         "verdicts": {
             "ready": "prête",
-            "limited": "vidéo possible, qualité limitée",
+            "limited": "vidéo possible (qualité limitée)",
             "not_ready": "pas prête pour la vidéo",
         },
     },

@@ -363,6 +363,6 @@ def test_the_device_page_offers_to_hear_oneself_and_says_the_recording_stays(app
         assert f'data-testid="{testid}"' in page
     says = {
         "en": "The recording stays in this page: it is never sent",
-        "fr": "L’enregistrement reste dans cette page\u00a0: il n’est jamais envoyé",
+        "fr": "L’enregistrement reste sur cette page\u00a0: il n’est jamais envoyé",
     }
     assert says[lang] in page

@@ -188,7 +188,7 @@ def test_an_expired_link_says_so_and_the_computer_is_offered_a_new_one(app, clie
         db.session.commit()
     for lang, title, minutes in (
         ("en", "This link has expired", "works for 10 minutes"),
-        ("fr", "Ce lien est expiré", "fonctionne pendant 10 minutes"),
+        ("fr", "Ce lien est expiré", "est valide pendant 10 minutes"),
     ):
         answer = app.test_client().get(path.replace("/en/", f"/{lang}/"))
         assert answer.status_code == 404 and title in answer.text and minutes in answer.text
