@@ -32,14 +32,22 @@ def test_ratio_is_of_the_medians_of_the_rounds():
     runs = {
         "probe": [{"mbps": 900, "failed": 0}, {"mbps": 1000, "failed": 0},
                   {"mbps": 100, "failed": 1}],
+        "deployed": [{"mbps": 1050, "failed": 0}, {"mbps": 990, "failed": 0},
+                     {"mbps": 1020, "failed": 0}],
         "nginx": [{"mbps": 1000, "failed": 0}, {"mbps": 1200, "failed": 0},
                   {"mbps": 1100, "failed": 0}],
     }  # fmt: skip
     case = summarize(20, 2, "download", runs)
     assert case["probe_mbps"] == 900
+    assert case["deployed_mbps"] == 1020
     assert case["nginx_mbps"] == 1100
-    assert round(case["ratio"], 3) == 0.818
-    assert case["failed"] == {"probe": 1, "nginx": 0}
+    # The target is the app as deployed (behind nginx) against nginx alone.
+    assert round(case["ratio"], 3) == 0.927
+    assert round(case["probe_ratio"], 3) == 0.818
+    assert case["failed"] == {"probe": 1, "deployed": 0, "nginx": 0}
+    # Without the deployed column (an older run), no target ratio.
+    del runs["deployed"]
+    assert summarize(20, 2, "download", runs)["ratio"] is None
 
 
 def test_nginx_reads_the_whole_upload_into_memory_before_answering():
