@@ -15,15 +15,14 @@ What a link grants, for how long, and how many guesses it takes:
 Plain module: no Flask; the views in handover_views.py pass the time and configuration.
 """
 
-import io
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import segno
 from sqlalchemy import select, update
 
+from .. import qr_code
 from ..checks.codes import ALPHABET, token_hash
 from ..extensions import db
 from ..models import Check, DeviceResult, HandoverLink
@@ -169,19 +168,5 @@ def phone_could_help(devices: dict[str, tuple[str, str | None]]) -> bool:
 
 
 def qr_svg(url: str, title: str) -> str:
-    """The link as an inline SVG QR code: no script, no style attribute (CSP-safe)."""
-    out = io.BytesIO()
-    segno.make(url, error="m").save(
-        out,
-        kind="svg",
-        scale=5,
-        border=4,
-        xmldecl=False,
-        svgns=True,
-        title=title,
-        svgclass="handover-qr-code",
-        lineclass=None,
-        dark="#000",
-        light="#fff",
-    )
-    return out.getvalue().decode()
+    """The link as an inline SVG QR code."""
+    return qr_code.svg(url, title, "handover-qr-code")
