@@ -73,6 +73,7 @@ PROBE_LOCATIONS = ("location /probe/ {", "location = /probe/upload {",
 DEPLOYED_PORT = PORT + 1
 DEPLOYED = """\
     upstream readiness_app {{ server {app}; keepalive 16; }}
+    upstream nginx_sink {{ server {sink}:{sink_port}; keepalive 16; }}
     map $http_x_forwarded_for $bench_client {{ "" $remote_addr; default $http_x_forwarded_for; }}
     server {{
         listen {host}:{port};
@@ -82,8 +83,14 @@ DEPLOYED = """\
         proxy_set_header X-Forwarded-For $bench_client;
         location / {{ proxy_pass http://readiness_app; }}  # the pages, as the site's
 {locations}
+{proxied_upload}
     }}
 """
+# nginx's own figure for a proxied upload: the deployed /probe/upload location word for word,
+# passing the body on (unbuffered, the same buffer, the same keep-alive upstream) to nginx's
+# own /upload, which reads it whole. Any proxy hop copies each byte twice more than nginx
+# reading it itself; this is what the app behind nginx can at best reach.
+PROXIED_UPLOAD = "/nginx-proxied-upload"
 
 
 def has_nginx() -> bool:
@@ -115,10 +122,31 @@ def site_locations(site: str, bytes_folder: Path) -> str:
     return text.replace("alias /var/lib/readiness/probe-bytes/;", f"alias {bytes_folder}/;")
 
 
+def proxied_upload_block(locations: str) -> str:
+    """The deployed upload location, sending the body to nginx's /upload instead of the app."""
+    opening = "location = /probe/upload {"
+    start = locations.index(opening)
+    block = locations[start : locations.index("}", start) + 1]
+    proxied = block.replace(opening, f"location = {PROXIED_UPLOAD} {{")
+    return proxied.replace(
+        "proxy_pass http://readiness_app;", "proxy_pass http://nginx_sink/upload;"
+    )
+
+
 def deployed_block(root: Path, host: str, app: str) -> str:
-    """nginx in front of the app on DEPLOYED_PORT, the probe's locations as deployed."""
+    """nginx in front of the app on DEPLOYED_PORT, the probe's locations as deployed, and the
+    same upload location in front of nginx itself (PROXIED_UPLOAD)."""
     locations = site_locations(DEPLOY_SITE.read_text(), root / "www" / "probe-bytes")
-    return DEPLOYED.format(app=app, host=host, port=DEPLOYED_PORT, locations=locations)
+    sink = "127.0.0.1" if host == "0.0.0.0" else host
+    return DEPLOYED.format(
+        app=app,
+        host=host,
+        port=DEPLOYED_PORT,
+        locations=locations,
+        sink=sink,
+        sink_port=PORT,
+        proxied_upload=proxied_upload_block(locations),
+    )
 
 
 @contextmanager

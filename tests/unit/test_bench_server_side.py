@@ -4,7 +4,7 @@ from pathlib import Path
 
 from bench.capacity import held, largest_held
 from bench.namespace import Namespace
-from bench.nginx import config_text
+from bench.nginx import config_text, deployed_block
 from bench.server_compare import curl_command, summarize, transferred
 
 
@@ -58,6 +58,39 @@ def test_nginx_reads_the_whole_upload_into_memory_before_answering():
     assert "return 204" not in upload  # would answer before the body is read
     assert "pid /tmp/n/nginx.pid;" in text
     assert "listen 127.0.0.1:8081;" in text
+
+
+def test_the_proxied_upload_is_the_deployed_location_in_front_of_nginx_itself():
+    text = deployed_block(Path("/tmp/n"), "0.0.0.0", "127.0.0.1:8090")
+
+    def block(opening):
+        start = text.index(opening)
+        return text[start : text.index("}", start) + 1]
+
+    deployed = block("location = /probe/upload {")
+    proxied = block("location = /nginx-proxied-upload {")
+    assert "proxy_request_buffering off;" in proxied
+    assert (
+        proxied.replace("/nginx-proxied-upload", "/probe/upload").replace(
+            "http://nginx_sink/upload", "http://readiness_app"
+        )
+        == deployed
+    )
+    assert "upstream nginx_sink { server 127.0.0.1:8081; keepalive 16; }" in text
+
+
+def test_the_upload_is_also_judged_against_nginx_behind_the_same_location():
+    runs = {
+        "probe": [{"mbps": 900, "failed": 0}],
+        "deployed": [{"mbps": 800, "failed": 0}],
+        "nginx": [{"mbps": 1600, "failed": 0}],
+        "proxied": [{"mbps": 850, "failed": 0}],
+    }
+    case = summarize(1, 2, "upload", runs)
+    assert case["ratio"] == 0.5
+    assert round(case["proxied_ratio"], 3) == 0.941
+    del runs["proxied"]
+    assert summarize(1, 2, "upload", runs)["proxied_ratio"] is None
 
 
 def test_a_step_holds_only_when_both_directions_are_within_two_percent():
