@@ -241,13 +241,18 @@ def chance_of_band(
 
 
 # The whole connection step, "Start" -> result shown (the media path runs after it, during the
-# device step): within 9 s on a link of 10 Mbit/s and more, 14 s below (issue 29, item 1).
+# device step): within 9 s on a link of 10 Mbit/s and more, 14 s below, on links of up to
+# 60 ms round trip (issue 29, item 1); a longer round trip has no bound.
 FAST_STEP_SECONDS = 9.0
 SLOW_STEP_SECONDS = 14.0
+STEP_BOUND_MAX_RTT_MS = 60.0
 
 
-def step_seconds_target(link_mbit: float) -> float:
-    """The time allowed for the whole step on a link of this nominal rate (its download)."""
+def step_seconds_target(link_mbit: float, rtt_ms: float = 0.0) -> float | None:
+    """The time allowed for the whole step on a link of this nominal rate (its download) and
+    round trip; None past STEP_BOUND_MAX_RTT_MS."""
+    if rtt_ms > STEP_BOUND_MAX_RTT_MS:
+        return None
     return FAST_STEP_SECONDS if link_mbit >= FAST_FROM_MBIT else SLOW_STEP_SECONDS
 
 

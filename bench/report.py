@@ -16,6 +16,7 @@ from .figures import (
     SLOW_ACCURACY_UP_TO_MBIT,
     SLOW_DIRECTION_SECONDS,
     SLOW_STEP_SECONDS,
+    STEP_BOUND_MAX_RTT_MS,
     accuracy_for,
     as_accurate_and_faster,
     bytes_ratio,
@@ -45,11 +46,13 @@ def mark(ok: bool | None) -> str:
     return "n/a" if ok is None else ("ok" if ok else "MISS")
 
 
-def step_cell(seconds: float | None, link_mbit: float) -> str:
-    """The whole step, Start -> result shown, against its target (figures.step_seconds_target)."""
+def step_cell(seconds: float | None, link_mbit: float, rtt_ms: float = 0.0) -> str:
+    """The whole step, Start -> result shown, against its target (figures.step_seconds_target),
+    n/a where the link's round trip has none."""
     if seconds is None:
         return "-"
-    return f"{seconds:.1f} {mark(seconds <= step_seconds_target(link_mbit))}"
+    limit = step_seconds_target(link_mbit, rtt_ms)
+    return f"{seconds:.1f} {mark(None if limit is None else seconds <= limit)}"
 
 
 def table(header: list[str], lines: list[list[str]], *, numbers: bool = True) -> str:
@@ -127,7 +130,7 @@ def shaped_table(outcomes: list[dict]) -> str:
                     num(run.get("latency_ms"), 1),
                     num(phase),
                     mark(latency_ok),
-                    step_cell(run.get("step_seconds"), shape["down_mbit"]),
+                    step_cell(run.get("step_seconds"), shape["down_mbit"], shape["rtt_ms"]),
                     run.get("verdict") or "failed",
                 ]
                 if row["failure"]:
@@ -181,12 +184,14 @@ def step_line(outcomes: list[dict]) -> str:
     for outcome in outcomes:
         for run in outcome.get("runs", []) if "error" not in outcome else []:
             seconds = run.get("step_seconds")
-            limit = step_seconds_target(outcome["shape"]["down_mbit"])
-            tally(count, seconds <= limit if seconds is not None else False)
+            limit = step_seconds_target(outcome["shape"]["down_mbit"], outcome["shape"]["rtt_ms"])
+            if limit is not None:
+                tally(count, seconds <= limit if seconds is not None else False)
     return (
         f"Whole connection step, Start -> result shown (total s; the media path comes after it): "
         f"≤ {FAST_STEP_SECONDS:g} s at {FAST_FROM_MBIT:g} Mbit/s and more, "
-        f"≤ {SLOW_STEP_SECONDS:g} s below: {fraction(count)} runs."
+        f"≤ {SLOW_STEP_SECONDS:g} s below, on round trips up to {STEP_BOUND_MAX_RTT_MS:g} ms: "
+        f"{fraction(count)} runs."
     )
 
 

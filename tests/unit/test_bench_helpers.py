@@ -191,6 +191,22 @@ def test_the_whole_step_is_timed_from_the_click_on_start_to_the_result_shown():
     assert step_seconds({"clicked_epoch_ms": 1.0, "done_epoch_ms": None}) is None
     assert step_seconds_target(10) == 9 and step_seconds_target(40) == 9
     assert step_seconds_target(4) == 14
+    # The bound holds on links of up to 60 ms round trip; past that the step has none.
+    assert step_seconds_target(10, 60) == 9 and step_seconds_target(4, 60) == 14
+    assert step_seconds_target(10, 150) is None
+
+
+def test_the_step_line_counts_only_rows_the_bound_applies_to():
+    from bench.report import step_cell, step_line
+
+    def outcome(rtt_ms, seconds):
+        shape = {"down_mbit": 10, "rtt_ms": rtt_ms}
+        return {"shape": shape, "runs": [{"step_seconds": seconds}]}
+
+    line = step_line([outcome(20, 8.4), outcome(60, 9.5), outcome(600, 30.0)])
+    assert "1/2 runs" in line
+    assert step_cell(30.0, 10, 600) == "30.0 n/a"
+    assert step_cell(8.4, 10, 20) == "8.4 ok"
 
 
 def test_a_row_spec_may_name_a_deep_queue():
