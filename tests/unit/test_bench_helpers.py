@@ -302,3 +302,21 @@ def test_capacity_load_behind_nginx_reads_part_of_the_browser_s_download():
     ranged.transfers = [(1.0, "206", LOAD_BYTES, 0, 4.0)] * 3 + [(2.0, "200", 0, LOAD_BYTES, 4.0)]
     found = ranged.goodputs(0, 10)
     assert found["failed"] == 0 and len(found["download"]) == 1 and len(found["upload"]) == 1
+
+
+def test_on_a_row_too_far_ours_failing_clearly_beats_a_wrong_figure_if_sooner():
+    from bench.report import peers_table
+
+    def outcome(ours_ms, cf_total):
+        return {
+            "spec": "10@600",
+            "shape": {"rtt_ms": 600, "down_mbit": 10, "up_mbit": 10},
+            "reference": {"best_mbps": {"download": 8.5, "upload": 8.5}},
+            "runs": [{"run": 1, "failure": "latency_high", "duration_ms": ours_ms, "seconds": {}}],
+            "cloudflare": {"download_mbps": 0.67, "upload_mbps": 5.6, "total_seconds": cf_total,
+                           "seconds": {"download": 11.8, "upload": 17.6}},
+        }  # fmt: skip
+
+    text = peers_table([outcome(2450, 56.1)])
+    assert "not at least as accurate" not in text and "not faster" not in text
+    assert "10@600 download: ours is not faster" in peers_table([outcome(60_000, 56.1)])
