@@ -107,7 +107,8 @@ class Clients:
             (ns, client_end, client_address(index)),
         ):
             run(side.command("ip", "addr", "add", f"{address}/24", "dev", device))
-            run(side.command("ip", "link", "set", device, "up"))
+            # One packet per skb, as table 1's links (bench/link.py).
+            run(side.command("ip", "link", "set", device, "gso_max_segs", "1", "up"))
             run(side.command(*tbf(device)))
         return ns
 
