@@ -21,7 +21,9 @@ from ..models import ApiKey, AuditEvent, Check, StaffUser
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-MAX_ROW_ID = 2**63 - 1  # the largest BIGINT, in SQLite and PostgreSQL alike
+# The largest row id: ids are INTEGER columns, 32 bits on PostgreSQL (SQLite holds 64), and a
+# page number this large still gives an OFFSET a BIGINT holds.
+MAX_ROW_ID = 2**31 - 1
 
 
 @dataclass
