@@ -16,6 +16,7 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from ..checks.codes import code_candidates
+from ..control_characters import CONTROL
 from ..models import ApiKey, AuditEvent, Check, StaffUser
 
 PAGE_SIZE = 50
@@ -40,8 +41,8 @@ class AuditFilters:
         """From the query string; anything unreadable is ignored rather than an error."""
         return cls(
             staff_id=whole_number(args.get("staff")),
-            check_code=(args.get("check") or "").strip()[:20],
-            action=(args.get("action") or "").strip()[:48],
+            check_code=filter_text(args.get("check"), 20),
+            action=filter_text(args.get("action"), 48),
             date_from=a_date(args.get("from")),
             date_to=a_date(args.get("to")),
             page=max(1, whole_number(args.get("page")) or 1),
@@ -58,6 +59,11 @@ class AuditFilters:
         }
         values.update(changes)
         return {key: value for key, value in values.items() if value not in ("", None)}
+
+
+def filter_text(text, limit: int) -> str:
+    """A text filter without control characters (PostgreSQL refuses a NUL in any text)."""
+    return CONTROL.sub("", text or "").strip()[:limit]
 
 
 def whole_number(text) -> int | None:
