@@ -108,26 +108,28 @@ def site_locations(site: str, bytes_folder: Path) -> str:
     lines and with the random bytes' folder moved to `bytes_folder`."""
     blocks = []
     for opening in PROBE_LOCATIONS:
-        start = site.index(opening)
-        depth, end = 0, start
-        for end in range(start, len(site)):
-            depth += {"{": 1, "}": -1}.get(site[end], 0)
-            if depth == 0 and site[end] == "}":
-                break
-        block = site[start : end + 1]
-        lines = [line for line in block.splitlines() if "limit_req" not in line]
-        blocks.append("\n".join(lines))
+        lines = location_block(site, opening).splitlines()
+        blocks.append("\n".join(line for line in lines if "limit_req" not in line))
     text = "\n".join("        " + line.strip() if line.strip() else "" for block in blocks
                      for line in block.splitlines())  # fmt: skip
     return text.replace("alias /var/lib/readiness/probe-bytes/;", f"alias {bytes_folder}/;")
 
 
+def location_block(text: str, opening: str) -> str:
+    """The block that starts with `opening`, up to its own closing brace."""
+    start = text.index(opening)
+    depth, end = 0, start
+    for end in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[end], 0)
+        if depth == 0 and text[end] == "}":
+            break
+    return text[start : end + 1]
+
+
 def proxied_upload_block(locations: str) -> str:
     """The deployed upload location, sending the body to nginx's /upload instead of the app."""
     opening = "location = /probe/upload {"
-    start = locations.index(opening)
-    block = locations[start : locations.index("}", start) + 1]
-    proxied = block.replace(opening, f"location = {PROXIED_UPLOAD} {{")
+    proxied = location_block(locations, opening).replace(opening, f"location = {PROXIED_UPLOAD} {{")
     return proxied.replace(
         "proxy_pass http://readiness_app;", "proxy_pass http://nginx_sink/upload;"
     )
