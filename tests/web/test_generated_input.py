@@ -48,6 +48,7 @@ FIELD_NAMES = sorted(
 QUERY_NAMES = [
     "q", "limit", "cursor", "updated_since", "format", "filter", "sort", "language",
     "staff", "check", "action", "from", "to", "page", "bytes", "next", "browser", "system",
+    "code", "days", "lang", "when", "mine", "status", "outcome",
 ]  # fmt: skip
 JSON_KEYS = [
     "kind", "status", "reason", "details", "features", "touch_points", "failure", "samples",
