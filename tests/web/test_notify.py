@@ -174,8 +174,11 @@ def test_the_reminder_goes_48_hours_before_only_to_a_patient_with_no_finished_ch
 
 
 def test_the_morning_reminder_goes_only_when_the_last_check_was_not_ready(messaging_app, smtp, sms):
-    not_ready = invite(messaging_app, ref="RV-3001", send=("sms",), hours=30)
-    ready = invite(messaging_app, ref="RV-3002", send=("sms",), hours=30)
+    # A visit in the afternoon, where the patient is: one 30 hours ahead fell before 08:00 when
+    # the suite ran in the evening (Montréal), and a visit before 08:00 has no morning reminder.
+    visit = (daytime(messaging_app) + timedelta(days=1, hours=2)).isoformat()
+    not_ready = invite(messaging_app, ref="RV-3001", send=("sms",), appointment_at=visit)
+    ready = invite(messaging_app, ref="RV-3002", send=("sms",), appointment_at=visit)
     finish_check(messaging_app, not_ready["id"], connection="not_ready")
     finish_check(messaging_app, ready["id"], connection="ready")
     with messaging_app.app_context():
